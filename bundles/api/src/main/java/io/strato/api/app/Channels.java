@@ -1,0 +1,32 @@
+package io.strato.api.app;
+
+import java.time.Duration;
+
+/** Names of the shared maps and topics the app roles use, and how long owned entries live. */
+public final class Channels {
+
+    /** Map: {@code <host>|<instanceId>} → {@link RouteEntry}; written by DEAs with {@link #OWNED_TTL}. */
+    public static final String ROUTES = "router.routes";
+    /** Map: DEA id → {@link DeaAdvertisement}; written by each DEA with {@link #OWNED_TTL}. */
+    public static final String DEA_ADVERTISEMENTS = "dea.advertisements";
+    /** Map: instance id → {@link InstanceStatus}; written by the DEA running it with {@link #OWNED_TTL}. */
+    public static final String INSTANCES = "dea.instances";
+    /** Topic: {@link InstanceOrder}s, each addressed to one DEA. */
+    public static final String DEA_ORDERS = "dea.orders";
+    /** Map: stager id → {@link StagerAdvertisement}; written by each stager with {@link #OWNED_TTL}. */
+    public static final String STAGER_ADVERTISEMENTS = "stager.advertisements";
+    /** Topic: {@link StagingRequest}s, each addressed to one stager. */
+    public static final String STAGING_REQUESTS = "stager.requests";
+    /** Topic: {@link StagingEvent}s (log lines and the outcome) of every staging task. */
+    public static final String STAGING_EVENTS = "stager.events";
+    /** Topic: {@link LogLine}s of running apps. */
+    public static final String APP_LOGS = "app.logs";
+    /** Map: "url" → base URL of a controller's blob store, for stagers and DEAs. */
+    public static final String BLOBSTORE = "controller.blobstore";
+
+    /** Life of an owned entry without a refresh; owners refresh at a third of it. */
+    public static final Duration OWNED_TTL = Duration.ofSeconds(10);
+
+    private Channels() {
+    }
+}

@@ -1,0 +1,37 @@
+package io.strato.api.app;
+
+import java.util.Objects;
+
+/**
+ * Progress of a staging task: log lines while it runs, then one final event.
+ *
+ * @param taskId      the task
+ * @param appGuid     the app
+ * @param line        a log line, or null on the final event
+ * @param done        true on the final event
+ * @param success     on the final event: whether a droplet was uploaded
+ * @param dropletHash on success: the droplet's SHA-256
+ * @param startCommand on success: the command the droplet starts with
+ * @param detectedBuildpack on success: the runtime that was detected
+ * @param error       on failure: why, in one line
+ */
+public record StagingEvent(String taskId, String appGuid, String line, boolean done, boolean success,
+                           String dropletHash, String startCommand, String detectedBuildpack, String error) {
+    public StagingEvent {
+        Objects.requireNonNull(taskId, "taskId");
+        Objects.requireNonNull(appGuid, "appGuid");
+    }
+
+    public static StagingEvent log(String taskId, String appGuid, String line) {
+        return new StagingEvent(taskId, appGuid, line, false, false, null, null, null, null);
+    }
+
+    public static StagingEvent succeeded(String taskId, String appGuid, String dropletHash, String startCommand,
+                                         String buildpack) {
+        return new StagingEvent(taskId, appGuid, null, true, true, dropletHash, startCommand, buildpack, null);
+    }
+
+    public static StagingEvent failed(String taskId, String appGuid, String error) {
+        return new StagingEvent(taskId, appGuid, null, true, false, null, null, null, error);
+    }
+}

@@ -1,0 +1,31 @@
+package io.strato.api.app;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A staging task for one stager.
+ *
+ * @param taskId      unique id; the stager's {@link StagingEvent}s carry it
+ * @param stagerId    the stager that must take it; others ignore it
+ * @param appGuid     the app
+ * @param appName     its name
+ * @param packageUrl  where to fetch the app bits (zip)
+ * @param dropletUrl  where to PUT the droplet (tar.gz)
+ * @param buildpack   requested runtime, or null to detect
+ * @param command     the app's explicit start command, or null
+ * @param environment the app's environment_json
+ * @param memoryMb    the app's memory limit (used for staging too)
+ */
+public record StagingRequest(String taskId, String stagerId, String appGuid, String appName, String packageUrl,
+                             String dropletUrl, String buildpack, String command, Map<String, String> environment,
+                             long memoryMb) {
+    public StagingRequest {
+        Objects.requireNonNull(taskId, "taskId");
+        Objects.requireNonNull(stagerId, "stagerId");
+        Objects.requireNonNull(appGuid, "appGuid");
+        Objects.requireNonNull(packageUrl, "packageUrl");
+        Objects.requireNonNull(dropletUrl, "dropletUrl");
+        environment = environment == null ? Map.of() : Map.copyOf(environment);
+    }
+}

@@ -1,0 +1,20 @@
+package io.strato.api.cluster;
+
+import io.strato.api.role.RoleException;
+
+/**
+ * The single-primary rule. The primary role claims before it starts; the claim is atomic across the
+ * cluster, so of two nodes racing, exactly one wins.
+ */
+public interface PrimaryElection {
+
+    /**
+     * Makes this node the primary, or refuses.
+     *
+     * @throws RoleException "node N is already the primary of cluster C" when another live node holds it
+     */
+    void claim() throws RoleException;
+
+    /** Gives the primary role up (role removed or stopping). */
+    void release();
+}
