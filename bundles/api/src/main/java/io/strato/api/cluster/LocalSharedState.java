@@ -88,6 +88,17 @@ public final class LocalSharedState implements SharedState, AutoCloseable {
         }
 
         @Override
+        public synchronized boolean replace(String key, String expected, String value) {
+            Entry e = entries.get(key);
+            if (e != null && !e.expired(System.currentTimeMillis()) && e.value().equals(expected)
+                    && entries.replace(key, e, new Entry(value, 0))) {
+                fire(key, Optional.of(value));
+                return true;
+            }
+            return false;
+        }
+
+        @Override
         public void remove(String key) {
             if (entries.remove(key) != null) {
                 fire(key, Optional.empty());

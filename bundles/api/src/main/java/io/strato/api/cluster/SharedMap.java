@@ -26,6 +26,12 @@ public interface SharedMap {
      */
     Optional<String> putIfAbsent(String key, String value, Duration ttl);
 
+    /**
+     * Replaces the value only if it still holds {@code expected}, atomically across the cluster; the entry
+     * keeps no time-to-live. @return whether it was replaced
+     */
+    boolean replace(String key, String expected, String value);
+
     void remove(String key);
 
     /** Removes the entry only if it still holds {@code expected}; @return whether it was removed */

@@ -1,0 +1,119 @@
+package io.strato.store;
+
+import io.strato.api.store.Database;
+import io.strato.api.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * {@link Database} over any JDBC {@link DataSource}. Schema versions are recorded per component in
+ * {@code STRATO_SCHEMA}; each version is applied in its own transaction together with its record, so a
+ * crash in the middle leaves either the old or the new version, never half of one.
+ */
+public final class JdbcDatabase implements Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcDatabase.class);
+
+    private final DataSource dataSource;
+    private final String location;
+
+    public JdbcDatabase(DataSource dataSource, String location) throws StoreException {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.location = Objects.requireNonNull(location, "location");
+        createSchemaTable();
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public String location() {
+        return location;
+    }
+
+    @Override
+    public synchronized int migrate(String component, List<String> statements) throws StoreException {
+        int current = currentVersion(component);
+        int applied = 0;
+        for (int version = current + 1; version <= statements.size(); version++) {
+            apply(component, version, statements.get(version - 1));
+            applied++;
+        }
+        if (applied > 0) {
+            LOG.info("Database schema of {} upgraded from version {} to {} ({})", component, current, statements.size(), location);
+        }
+        return applied;
+    }
+
+    /** The highest applied version of a component's schema, 0 when none. */
+    public int currentVersion(String component) throws StoreException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT MAX(version) FROM strato_schema WHERE component = ?")) {
+            ps.setString(1, component);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the schema version of " + component + " from " + location, e);
+        }
+    }
+
+    private void apply(String component, int version, String sql) throws StoreException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement();
+                 PreparedStatement record = c.prepareStatement(
+                         "INSERT INTO strato_schema (component, version, applied_at) VALUES (?, ?, ?)")) {
+                st.execute(sql);
+                record.setString(1, component);
+                record.setInt(2, version);
+                record.setTimestamp(3, new Timestamp(System.currentTimeMillis()));
+                record.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("schema version " + version + " of " + component + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void createSchemaTable() throws StoreException {
+        try (Connection c = dataSource.getConnection()) {
+            if (tableExists(c, "STRATO_SCHEMA")) {
+                return;
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE strato_schema (component VARCHAR(128) NOT NULL, version INT NOT NULL, "
+                        + "applied_at TIMESTAMP NOT NULL, PRIMARY KEY (component, version))");
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the database at " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        for (String candidate : List.of(name, name.toLowerCase(java.util.Locale.ROOT))) {
+            try (ResultSet rs = c.getMetaData().getTables(null, null, candidate, new String[] {"TABLE"})) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,82 @@
+package io.strato.store;
+
+import io.strato.api.store.Database;
+import io.strato.api.store.StoreException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jdbc.DataSourceFactory;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import javax.sql.DataSource;
+
+/**
+ * Opens the node's database from {@code etc/io.strato.store.cfg} and offers it as {@link Database}.
+ * The JDBC driver comes as a {@link DataSourceFactory} service (pax-jdbc), so any database with a
+ * pax-jdbc feature works by changing the URL and the factory filter.
+ */
+@Component(configurationPid = "io.strato.store", immediate = true)
+@Designate(ocd = StoreConfig.class)
+public class StoreComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreComponent.class);
+
+    /** The default driver; {@code dataSourceFactory.target} in the configuration picks another. */
+    static final String DERBY_EMBEDDED = "(osgi.jdbc.driver.class=org.apache.derby.jdbc.EmbeddedDriver)";
+
+    private final String url;
+    private final ServiceRegistration<Database> registration;
+
+    @Activate
+    public StoreComponent(BundleContext context, StoreConfig config,
+                          @Reference(name = "dataSourceFactory", target = DERBY_EMBEDDED) DataSourceFactory factory) throws SQLException, StoreException {
+        this.url = config.url().isBlank() ? defaultUrl() : config.url();
+        Properties props = new Properties();
+        props.setProperty(DataSourceFactory.JDBC_URL, url);
+        if (!config.user().isBlank()) {
+            props.setProperty(DataSourceFactory.JDBC_USER, config.user());
+            props.setProperty(DataSourceFactory.JDBC_PASSWORD, config.password());
+        }
+        DataSource dataSource = factory.createDataSource(props);
+        JdbcDatabase database = new JdbcDatabase(dataSource, withoutCredentials(url));
+        LOG.info("Strato store opened: {}", database.location());
+        this.registration = context.registerService(Database.class, database, null);
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.unregister();
+        if (isEmbeddedDerby(url)) {
+            try {
+                DriverManager.getConnection(url.replaceAll(";create=true", "") + ";shutdown=true").close();
+            } catch (SQLException expected) {
+                // Derby reports a clean shutdown as SQLState 08006
+                LOG.debug("Derby closed: {}", expected.getMessage());
+            }
+        }
+        LOG.info("Strato store closed: {}", withoutCredentials(url));
+    }
+
+    static String defaultUrl() {
+        String data = System.getProperty("karaf.data", "data");
+        return "jdbc:derby:" + Path.of(data, "strato", "db").toAbsolutePath() + ";create=true";
+    }
+
+    static boolean isEmbeddedDerby(String url) {
+        return url.startsWith("jdbc:derby:") && !url.startsWith("jdbc:derby://");
+    }
+
+    /** The URL without user/password parameters, fit for logs and {@code kato:info}. */
+    static String withoutCredentials(String url) {
+        return url.replaceAll("(?i)(password|user)=[^;&]*[;&]?", "");
+    }
+}
