@@ -1,0 +1,98 @@
+package io.strato.stager;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one shell command of a staging task (a hook, npm, pip) in the app directory, streaming its
+ * output to the task log, and kills its whole process tree when the task runs out of time or is
+ * cancelled.
+ */
+final class CommandRunner {
+
+    /** How output lines are indented under their step header. */
+    static final String INDENT = "       ";
+    private static final int TAIL_LINES = 40;
+
+    /** What a command printed last and how it ended. */
+    record Result(int exitStatus, List<String> tail) {
+    }
+
+    private final Path dir;
+    private final Map<String, String> environment;
+    private final Instant deadline;
+    private final StagingLog log;
+
+    CommandRunner(Path dir, Map<String, String> environment, Instant deadline, StagingLog log) {
+        this.dir = dir;
+        this.environment = environment;
+        this.deadline = deadline;
+        this.log = log;
+    }
+
+    Result run(String command) throws StagingFailure, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(environment);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new StagingFailure("could not run '" + command + "': " + e.getMessage(), e);
+        }
+        Deque<String> tail = new ArrayDeque<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    log.line(INDENT + line);
+                    synchronized (tail) {
+                        tail.addLast(line);
+                        if (tail.size() > TAIL_LINES) {
+                            tail.removeFirst();
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process was killed; its output ends here
+            }
+        }, "strato-stager-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            long millis = Math.max(0, deadline.toEpochMilli() - System.currentTimeMillis());
+            if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+                killTree(process);
+                throw new StagingFailure("staging timed out while running '" + command + "'");
+            }
+            reader.join(2000);
+        } catch (InterruptedException e) {
+            killTree(process);
+            throw e;
+        }
+        synchronized (tail) {
+            return new Result(process.exitValue(), List.copyOf(tail));
+        }
+    }
+
+    /** Children first, so none is re-parented and missed. */
+    static void killTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
