@@ -1,0 +1,24 @@
+package io.strato.core.internal;
+
+/** Joining and leaving clusters; used by the kato node commands. */
+public interface Membership {
+
+    /**
+     * Joins the cluster reachable at {@code address} ({@code host[:port]}, port defaults to 5701) with its
+     * secret. @return what happened, in one line
+     */
+    String attach(String address, String secret) throws MembershipException;
+
+    /** Leaves the cluster: this node becomes a cluster of its own with a new secret. */
+    String detach() throws MembershipException;
+
+    /** The addresses this node joins through; empty for a standalone node. */
+    java.util.List<String> joinAddresses();
+
+    /** Thrown with a one-line message for the shell. */
+    final class MembershipException extends Exception {
+        MembershipException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.strato.core.shell;
+
+import io.strato.api.cluster.ClusterView;
+import io.strato.api.cluster.NodeRecord;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+@Command(scope = "kato", name = "node-list", description = "Lists the live nodes of the cluster")
+@Service
+public class NodeListCommand implements Action {
+
+    @Reference
+    ClusterView cluster;
+
+    @Override
+    public Object execute() {
+        ShellTable table = new ShellTable();
+        table.column("Id");
+        table.column("Name");
+        table.column("Address");
+        table.column("Primary");
+        table.column("Version");
+        table.column("Heartbeat");
+        for (NodeRecord n : cluster.nodes()) {
+            table.addRow().addContent(n.id(), n.name(), n.address(), Formats.primaryFlag(n), n.version(),
+                    Formats.ago(n.lastHeartbeat()));
+        }
+        table.print(System.out);
+        return null;
+    }
+}
