@@ -1,0 +1,103 @@
+package io.strato.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Starts an app the way a developer watches it happen: asks for STARTED, streams the staging log the
+ * controller points to, then polls the instances until one runs or it is clear none will.
+ */
+public final class AppStarter {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+
+    private final CloudController controller;
+    private final PrintStream out;
+    private final Duration timeout;
+    private final Duration pollInterval;
+
+    public AppStarter(CloudController controller, PrintStream out, Duration timeout, Duration pollInterval) {
+        this.controller = controller;
+        this.out = out;
+        this.timeout = timeout;
+        this.pollInterval = pollInterval;
+    }
+
+    public AppStarter(CloudController controller, PrintStream out) {
+        this(controller, out, DEFAULT_TIMEOUT, Duration.ofSeconds(1));
+    }
+
+    public void start(App app) {
+        out.println("Starting '" + app.name() + "'...");
+        ApiResponse response = controller.updateApp(app.guid(), Map.of("state", "STARTED"));
+        streamStagingLog(response);
+        awaitRunning(app);
+    }
+
+    public void stop(App app) {
+        controller.updateApp(app.guid(), Map.of("state", "STOPPED"));
+        out.println("Stopped '" + app.name() + "'");
+    }
+
+    /** Prints the staging log when the response says staging began; returns when staging ends. */
+    public void streamStagingLog(ApiResponse response) {
+        response.header(CloudController.STAGING_LOG_HEADER).ifPresent(url -> {
+            out.println("Staging...");
+            controller.streamLines(url, out::println);
+        });
+    }
+
+    public void awaitRunning(App app) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            Map<String, InstanceState> instances = instancesOrStagingFailure(app);
+            long running = instances.values().stream().filter(InstanceState::running).count();
+            if (running > 0) {
+                out.println("App '" + app.name() + "' is running (" + running + " of " + instances.size() + " instances)");
+                return;
+            }
+            if (!instances.isEmpty() && instances.values().stream().allMatch(InstanceState::failed)) {
+                throw new CliError("App '" + app.name() + "' crashed on start: run `strato logs " + app.name() + "` to see why");
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new CliError("App '" + app.name() + "' did not start within " + timeout.toSeconds()
+                        + "s: run `strato logs " + app.name() + "` and `strato app " + app.name() + "`");
+            }
+            sleep();
+        }
+    }
+
+    private Map<String, InstanceState> instancesOrStagingFailure(App app) {
+        try {
+            return controller.instances(app.guid());
+        } catch (ApiError e) {
+            if (e.is("CF-StagingError")) {
+                throw stagingFailed(app, controller.app(app.guid()).stagingFailedReason(), e.getMessage());
+            }
+            if (e.is("CF-NotStaged")) {
+                App current = controller.app(app.guid());
+                if ("FAILED".equals(current.packageState())) {
+                    throw stagingFailed(app, current.stagingFailedReason(), e.getMessage());
+                }
+                return Map.of();
+            }
+            throw e;
+        }
+    }
+
+    private static CliError stagingFailed(App app, String reason, String fallback) {
+        return new CliError("Staging '" + app.name() + "' failed: " + (reason == null ? fallback : reason)
+                + ": fix the app and run `strato push` again");
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(pollInterval.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliError("Interrupted while waiting for the app to start");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.strato.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "bind-service", description = "Bind a service instance to an app (its credentials go into VCAP_SERVICES).")
+public final class BindServiceCommand implements Runnable {
+
+    @ParentCommand
+    private Strato strato;
+
+    @Parameters(index = "0", paramLabel = "<service>")
+    private String service;
+
+    @Parameters(index = "1", paramLabel = "<app>")
+    private String appName;
+
+    @Override
+    public void run() {
+        CloudController controller = strato.controller();
+        ServiceInstance instance = controller.requireServiceInstance(service);
+        App app = controller.requireApp(appName);
+        boolean bound = controller.appBindings(app.guid()).stream()
+                .anyMatch(b -> b.serviceInstanceGuid().equals(instance.guid()));
+        if (bound) {
+            strato.terminal().out().println("Service '" + service + "' is already bound to '" + appName + "'");
+            return;
+        }
+        controller.bind(instance.guid(), app.guid());
+        strato.terminal().out().println("Bound '" + service + "' to '" + appName + "': run `strato restart "
+                + appName + "` so it sees the credentials");
+    }
+}

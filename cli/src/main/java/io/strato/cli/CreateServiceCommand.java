@@ -1,0 +1,34 @@
+package io.strato.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "create-service", description = "Create a service instance from the marketplace.")
+public final class CreateServiceCommand implements Runnable {
+
+    @ParentCommand
+    private Strato strato;
+
+    @Parameters(index = "0", paramLabel = "<service>", description = "Marketplace service, e.g. postgresql")
+    private String label;
+
+    @Parameters(index = "1", paramLabel = "<name>", description = "Name for the new instance")
+    private String name;
+
+    @Option(names = "--plan", paramLabel = "<plan>", description = "Plan name (default: the service's first plan)")
+    private String plan;
+
+    @Override
+    public void run() {
+        CloudController controller = strato.controller();
+        if (controller.findServiceInstance(name).isPresent()) {
+            throw new CliError("Service '" + name + "' already exists: pick another name or `strato delete-service " + name + "`");
+        }
+        ServicePlan chosen = controller.planFor(label, plan);
+        controller.createServiceInstance(name, chosen.guid(), controller.defaultSpaceGuid());
+        strato.terminal().out().println("Created service '" + name + "' (" + label + ", plan " + chosen.name()
+                + "): bind it with `strato bind-service " + name + " <app>`");
+    }
+}

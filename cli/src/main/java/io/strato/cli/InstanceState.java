@@ -1,0 +1,19 @@
+package io.strato.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** One instance's state from {@code /v2/apps/:guid/instances}; {@code since} is epoch seconds. */
+public record InstanceState(String state, long since) {
+
+    public static InstanceState from(JsonNode node) {
+        return new InstanceState(node.path("state").asText("UNKNOWN"), node.path("since").asLong());
+    }
+
+    public boolean running() {
+        return "RUNNING".equals(state);
+    }
+
+    public boolean failed() {
+        return "CRASHED".equals(state) || "FLAPPING".equals(state);
+    }
+}

@@ -1,0 +1,145 @@
+package io.strato.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+@Command(name = "push", description = "Create or update an app from a directory, upload it, start it and print its URL.")
+public final class PushCommand implements Runnable {
+
+    static final int DEFAULT_MEMORY = 256;
+
+    @ParentCommand
+    private Strato strato;
+
+    @Parameters(arity = "0..1", paramLabel = "<name>", description = "App name; defaults to the manifest's name")
+    private String name;
+
+    @Option(names = "--path", paramLabel = "<dir>", defaultValue = ".", description = "App directory (default: .)")
+    private Path path;
+
+    @Option(names = "--instances", paramLabel = "<n>", description = "Number of instances")
+    private Integer instances;
+
+    @Option(names = "--mem", paramLabel = "<size>", description = "Memory per instance: 256, 256M, 1G")
+    private String mem;
+
+    @Option(names = "--no-start", description = "Upload but do not start")
+    private boolean noStart;
+
+    @Override
+    public void run() {
+        PrintStream out = strato.terminal().out();
+        Path dir = path.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new CliError("No directory " + dir + ": give the app's directory with --path");
+        }
+        Manifest manifest = ManifestReader.read(dir);
+        String appName = name != null ? name : manifest.name();
+        if (appName == null || appName.isBlank()) {
+            throw new CliError("Name the app: run `strato push <name>` or set name in stackato.yml");
+        }
+        if (instances != null && instances < 0) {
+            throw new CliError("--instances must be 0 or more");
+        }
+        Integer memory = mem != null ? Integer.valueOf(MemorySize.megabytes(mem)) : manifest.memory();
+        Integer count = instances != null ? instances : manifest.instances();
+
+        CloudController controller = strato.controller();
+        String spaceGuid = controller.defaultSpaceGuid();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (memory != null) {
+            fields.put("memory", memory);
+        }
+        if (count != null) {
+            fields.put("instances", count);
+        }
+        if (manifest.command() != null) {
+            fields.put("command", manifest.command());
+        }
+        if (!manifest.env().isEmpty()) {
+            fields.put("environment_json", manifest.env());
+        }
+
+        App app = createOrUpdate(controller, appName, spaceGuid, fields, out);
+
+        RouteMapper routes = new RouteMapper(controller, controller.sharedDomains(), spaceGuid);
+        List<String> wanted = manifest.urls().isEmpty()
+                ? List.of(routes.defaultUrl(appName))
+                : manifest.urls().stream().map(u -> routes.expand(u, appName)).toList();
+        List<String> urls = routes.map(app, wanted);
+
+        new ManifestServices(controller, spaceGuid, manifest.file(), out).provisionAndBind(app, manifest.services());
+
+        AppStarter starter = strato.appStarter(controller);
+        starter.streamStagingLog(upload(controller, app, dir, out));
+
+        if (noStart) {
+            out.println("Pushed '" + appName + "' without starting it: run `strato start " + appName + "`");
+            return;
+        }
+        starter.start(app);
+        urls.forEach(url -> out.println("http://" + url));
+    }
+
+    private static App createOrUpdate(CloudController controller, String appName, String spaceGuid,
+                                      Map<String, Object> fields, PrintStream out) {
+        Optional<App> existing = controller.findApp(appName);
+        if (existing.isPresent()) {
+            App app = existing.get();
+            out.println("Updating app '" + appName + "'...");
+            // Stop first so the start after the upload stages the new bits and streams that log.
+            if (app.started()) {
+                fields.put("state", "STOPPED");
+            }
+            if (!fields.isEmpty()) {
+                controller.updateApp(app.guid(), fields);
+            }
+            return app;
+        }
+        out.println("Creating app '" + appName + "'...");
+        Map<String, Object> create = new LinkedHashMap<>();
+        create.put("name", appName);
+        create.put("space_guid", spaceGuid);
+        create.put("memory", DEFAULT_MEMORY);
+        create.put("instances", 1);
+        create.putAll(fields);
+        return controller.createApp(create);
+    }
+
+    private ApiResponse upload(CloudController controller, App app, Path dir, PrintStream out) {
+        Path zip;
+        long size;
+        try {
+            AppArchive archive = AppArchive.of(dir);
+            out.println("Packing " + archive.files().size() + " files from " + dir);
+            zip = archive.writeToTempFile();
+            size = Files.size(zip);
+        } catch (IOException | UncheckedIOException e) {
+            throw new CliError("Cannot pack " + dir + ": " + e.getMessage());
+        }
+        try {
+            ProgressBar bar = new ProgressBar(strato.terminal().err(), "Uploading", size);
+            ApiResponse response = controller.uploadBits(app.guid(), zip, bar);
+            bar.finish();
+            return response;
+        } finally {
+            try {
+                Files.deleteIfExists(zip);
+            } catch (IOException ignored) {
+                // A leftover temp file is harmless; the push itself succeeded or failed already.
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.strato.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+/** The {@code strato} command: global state (terminal, config) and the table of subcommands. */
+@Command(name = "strato",
+        mixinStandardHelpOptions = true,
+        versionProvider = Strato.Version.class,
+        description = "Deploy and manage apps on a Strato cloud.",
+        subcommands = {
+                TargetCommand.class, LoginCommand.class, LogoutCommand.class,
+                PushCommand.class, AppsCommand.class, AppCommand.class, ScaleCommand.class,
+                StartCommand.class, StopCommand.class, RestartCommand.class, DeleteCommand.class,
+                LogsCommand.class, EnvCommand.class,
+                MarketplaceCommand.class, CreateServiceCommand.class, ServicesCommand.class,
+                BindServiceCommand.class, UnbindServiceCommand.class, DeleteServiceCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class Strato implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    private final Terminal terminal;
+    private final ConfigStore configStore;
+
+    public Strato(Terminal terminal) {
+        this.terminal = terminal;
+        this.configStore = ConfigStore.fromEnvironment(terminal.env());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(Terminal.system(), args));
+    }
+
+    /** Runs one command line and returns its exit code: 0 ok, 1 API or usage error, 2 target unreachable. */
+    public static int execute(Terminal terminal, String... args) {
+        CommandLine commandLine = new CommandLine(new Strato(terminal));
+        commandLine.setOut(new PrintWriter(terminal.out(), true));
+        commandLine.setErr(new PrintWriter(terminal.err(), true));
+        commandLine.setParameterExceptionHandler((e, ignored) -> {
+            terminal.err().println(e.getMessage() + ": run `" + e.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help`");
+            return CliError.API_OR_USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            if (e instanceof CliError error) {
+                terminal.err().println(error.getMessage());
+                return error.exitCode();
+            }
+            terminal.err().println("Unexpected error: " + e);
+            return CliError.API_OR_USAGE;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(terminal.err());
+        return CliError.API_OR_USAGE;
+    }
+
+    public Terminal terminal() {
+        return terminal;
+    }
+
+    public ConfigStore configStore() {
+        return configStore;
+    }
+
+    public Config config() {
+        return configStore.load();
+    }
+
+    public String requireTarget() {
+        String target = config().target();
+        if (target == null) {
+            throw CliError.noTarget();
+        }
+        return target;
+    }
+
+    /** The controller with the stored login, or the message that tells the user how to get one. */
+    public CloudController controller() {
+        Config config = config();
+        if (config.target() == null) {
+            throw CliError.noTarget();
+        }
+        if (config.token() == null) {
+            throw CliError.notLoggedIn();
+        }
+        if (config.tokenExpired(Instant.now())) {
+            throw new CliError("Login expired: run `strato login`");
+        }
+        return new CloudController(new ApiClient(config.target(), config.token()));
+    }
+
+    /** Waits {@code STRATO_START_TIMEOUT} seconds for an app to run, five minutes when unset. */
+    public AppStarter appStarter(CloudController controller) {
+        String seconds = terminal.env("STRATO_START_TIMEOUT");
+        Duration timeout = AppStarter.DEFAULT_TIMEOUT;
+        if (seconds != null && !seconds.isBlank()) {
+            try {
+                timeout = Duration.ofSeconds(Long.parseLong(seconds.trim()));
+            } catch (NumberFormatException e) {
+                throw new CliError("STRATO_START_TIMEOUT must be a number of seconds, not '" + seconds + "'");
+            }
+        }
+        return new AppStarter(controller, terminal.out(), timeout, Duration.ofSeconds(1));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Strato.class.getPackage().getImplementationVersion();
+            return new String[]{"strato " + (version == null ? "development build" : version)};
+        }
+    }
+}

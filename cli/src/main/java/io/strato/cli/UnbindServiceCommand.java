@@ -1,0 +1,30 @@
+package io.strato.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "unbind-service", description = "Remove a service instance's binding from an app.")
+public final class UnbindServiceCommand implements Runnable {
+
+    @ParentCommand
+    private Strato strato;
+
+    @Parameters(index = "0", paramLabel = "<service>")
+    private String service;
+
+    @Parameters(index = "1", paramLabel = "<app>")
+    private String appName;
+
+    @Override
+    public void run() {
+        CloudController controller = strato.controller();
+        ServiceInstance instance = controller.requireServiceInstance(service);
+        App app = controller.requireApp(appName);
+        ServiceBinding binding = controller.appBindings(app.guid()).stream()
+                .filter(b -> b.serviceInstanceGuid().equals(instance.guid())).findFirst()
+                .orElseThrow(() -> new CliError("Service '" + service + "' is not bound to '" + appName + "'"));
+        controller.unbind(binding.guid());
+        strato.terminal().out().println("Unbound '" + service + "' from '" + appName + "'");
+    }
+}

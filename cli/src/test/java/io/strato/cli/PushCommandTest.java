@@ -1,0 +1,206 @@
+package io.strato.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PushCommandTest {
+
+    static final String APP = "{\"name\":\"shop\",\"state\":\"STOPPED\",\"package_state\":\"PENDING\",\"instances\":2,\"memory\":512}";
+
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path appDir;
+
+    private FakeController controller;
+    private final AtomicInteger instancePolls = new AtomicInteger();
+
+    @BeforeEach
+    void start() throws Exception {
+        controller = new FakeController();
+        controller.json("GET", "/v2/spaces", 200, FakeController.page(FakeController.resource("space-1", "{\"name\":\"dev\"}")))
+                .json("GET", "/v2/apps", 200, FakeController.page())
+                .json("POST", "/v2/apps", 201, FakeController.resource("app-1", APP))
+                .json("GET", "/v2/shared_domains", 200,
+                        FakeController.page(FakeController.resource("dom-1", "{\"name\":\"strato.local\"}")))
+                .json("GET", "/v2/routes", 200, FakeController.page())
+                .json("POST", "/v2/routes", 201,
+                        FakeController.resource("route-1", "{\"host\":\"shop\",\"domain_guid\":\"dom-1\"}"))
+                .json("PUT", "/v2/apps/app-1/routes/route-1", 201, FakeController.resource("app-1", APP))
+                .json("PUT", "/v2/apps/app-1/bits", 201, "{}")
+                .on("PUT", "/v2/apps/app-1", (exchange, request) -> {
+                    if (request.text().contains("STARTED")) {
+                        exchange.getResponseHeaders().set("X-App-Staging-Log", controller.url() + "/staging/app-1");
+                    }
+                    FakeController.respond(exchange, 201, FakeController.resource("app-1", APP));
+                })
+                .on("GET", "/staging/app-1", (exchange, request) -> {
+                    exchange.getResponseHeaders().set("Content-Type", "text/plain");
+                    exchange.sendResponseHeaders(200, 0);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        for (String line : List.of("-----> Detected Node.js app", "-----> Installing dependencies", "Staging complete")) {
+                            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                            out.flush();
+                        }
+                    }
+                })
+                .on("GET", "/v2/apps/app-1/instances", (exchange, request) -> FakeController.respond(exchange, 200,
+                        instancePolls.incrementAndGet() == 1
+                                ? "{\"0\":{\"state\":\"STARTING\",\"since\":1700000000}}"
+                                : "{\"0\":{\"state\":\"RUNNING\",\"since\":1700000000},\"1\":{\"state\":\"STARTING\",\"since\":1700000000}}"));
+        AppArchiveTest.write(appDir.resolve("server.js"), "require('http').createServer().listen(process.env.PORT)");
+        AppArchiveTest.write(appDir.resolve("lib/routes.js"), "module.exports = []");
+        AppArchiveTest.write(appDir.resolve(".git/HEAD"), "ref: refs/heads/main");
+        AppArchiveTest.write(appDir.resolve("npm-debug.log"), "noise");
+        AppArchiveTest.write(appDir.resolve(".stackatoignore"), "*.log\n");
+        AppArchiveTest.write(appDir.resolve("stackato.yml"), "name: shop\nmem: 1G\ninstances: 2\nenv:\n  GREETING: hello\n");
+    }
+
+    @AfterEach
+    void stop() {
+        controller.close();
+    }
+
+    @Test
+    void createsUploadsStartsStreamsStagingAndPrintsTheUrl() throws Exception {
+        CliRun cli = new CliRun(home).loggedIn(controller.url());
+
+        CliRun.Result push = cli.run("push", "--path", appDir.toString(), "--mem", "512M");
+
+        assertEquals(0, push.exitCode(), push.err());
+
+        JsonNode created = ApiClient.JSON.readTree(controller.requests("POST", "/v2/apps").get(0).body());
+        assertEquals("shop", created.path("name").asText());
+        assertEquals("space-1", created.path("space_guid").asText());
+        assertEquals(512, created.path("memory").asInt(), "the --mem flag overrides stackato.yml");
+        assertEquals(2, created.path("instances").asInt());
+        assertEquals("hello", created.path("environment_json").path("GREETING").asText());
+
+        JsonNode route = ApiClient.JSON.readTree(controller.requests("POST", "/v2/routes").get(0).body());
+        assertEquals("shop", route.path("host").asText());
+        assertEquals("dom-1", route.path("domain_guid").asText());
+        assertEquals(1, controller.requests("PUT", "/v2/apps/app-1/routes/route-1").size());
+
+        FakeController.Request bits = controller.requests("PUT", "/v2/apps/app-1/bits").get(0);
+        Map<String, byte[]> parts = Multipart.parse(bits.header("Content-Type"), bits.body());
+        assertEquals("[]", new String(parts.get("resources"), StandardCharsets.UTF_8));
+        assertEquals(Map.of(".stackatoignore", "*.log\n",
+                        "stackato.yml", "name: shop\nmem: 1G\ninstances: 2\nenv:\n  GREETING: hello\n",
+                        "server.js", "require('http').createServer().listen(process.env.PORT)",
+                        "lib/routes.js", "module.exports = []"),
+                AppArchiveTest.unzip(parts.get("application")));
+        assertTrue(new String(bits.body(), StandardCharsets.ISO_8859_1)
+                .contains("name=\"application\"; filename=\"application.zip\""));
+
+        List<FakeController.Request> sequence = controller.requests.stream()
+                .filter(r -> r.method().equals("PUT")).toList();
+        assertEquals("/v2/apps/app-1/bits", sequence.get(1).path(), "bits are uploaded before the start");
+        assertEquals("STARTED", ApiClient.JSON.readTree(sequence.get(2).body()).path("state").asText());
+        assertEquals("bearer test-token", controller.requests("GET", "/staging/app-1").get(0).header("Authorization"));
+        assertEquals(2, instancePolls.get(), "polls until an instance runs");
+
+        assertTrue(push.out().contains("-----> Detected Node.js app\n-----> Installing dependencies\nStaging complete\n"), push.out());
+        assertTrue(push.out().contains("App 'shop' is running (1 of 2 instances)"), push.out());
+        assertTrue(push.out().trim().endsWith("http://shop.strato.local"), push.out());
+        assertTrue(push.err().contains("Uploading [") && push.err().contains("100%"), push.err());
+    }
+
+    @Test
+    void existingStartedAppIsUpdatedAndRestagedNotRecreated() throws Exception {
+        String started = APP.replace("STOPPED", "STARTED");
+        controller.json("GET", "/v2/apps", 200, FakeController.page(FakeController.resource("app-1", started)))
+                .json("GET", "/v2/routes", 200, FakeController.page(
+                        FakeController.resource("route-1", "{\"host\":\"shop\",\"domain_guid\":\"dom-1\"}")));
+        CliRun cli = new CliRun(home).loggedIn(controller.url());
+
+        CliRun.Result push = cli.run("push", "--path", appDir.toString(), "--instances", "3");
+
+        assertEquals(0, push.exitCode(), push.err());
+        assertTrue(controller.requests("POST", "/v2/apps").isEmpty());
+        assertTrue(controller.requests("POST", "/v2/routes").isEmpty(), "the existing route is reused");
+        assertEquals("name:shop", controller.requests("GET", "/v2/apps").get(0).query().replace("q=", ""));
+        JsonNode update = ApiClient.JSON.readTree(controller.requests("PUT", "/v2/apps/app-1").get(0).body());
+        assertEquals(3, update.path("instances").asInt());
+        assertEquals(1024, update.path("memory").asInt());
+        assertEquals("STOPPED", update.path("state").asText());
+        assertTrue(push.out().contains("Staging complete"));
+    }
+
+    @Test
+    void stagingFailureIsReportedWithTheReason() {
+        controller.json("GET", "/v2/apps/app-1/instances", 400,
+                        FakeController.error(170001, "CF-StagingError", "Staging error: app failed to stage"))
+                .json("GET", "/v2/apps/app-1", 200, FakeController.resource("app-1",
+                        APP.replace("PENDING", "FAILED").replace("}", ",\"staging_failed_reason\":\"No buildpack detected\"}")));
+        CliRun cli = new CliRun(home).loggedIn(controller.url());
+
+        CliRun.Result push = cli.run("push", "--path", appDir.toString());
+
+        assertEquals(1, push.exitCode());
+        assertEquals("Staging 'shop' failed: No buildpack detected: fix the app and run `strato push` again", push.err().lines()
+                .filter(l -> l.startsWith("Staging")).findFirst().orElse(push.err()));
+        assertTrue(push.out().contains("Staging complete"), "the log is shown before the failure");
+    }
+
+    @Test
+    void crashedInstancesEndThePushWithAPointerToTheLogs() {
+        controller.json("GET", "/v2/apps/app-1/instances", 200, "{\"0\":{\"state\":\"CRASHED\",\"since\":1}}");
+        CliRun cli = new CliRun(home).loggedIn(controller.url());
+
+        CliRun.Result push = cli.run("push", "--path", appDir.toString());
+
+        assertEquals(1, push.exitCode());
+        assertTrue(push.err().contains("App 'shop' crashed on start: run `strato logs shop`"), push.err());
+    }
+
+    @Test
+    void noStartUploadsWithoutStarting() throws Exception {
+        CliRun cli = new CliRun(home).loggedIn(controller.url());
+
+        CliRun.Result push = cli.run("push", "renamed", "--path", appDir.toString(), "--no-start");
+
+        assertEquals(0, push.exitCode(), push.err());
+        assertEquals("renamed", ApiClient.JSON.readTree(controller.requests("POST", "/v2/apps").get(0).body())
+                .path("name").asText(), "the argument overrides the manifest name");
+        assertEquals(1, controller.requests("PUT", "/v2/apps/app-1/bits").size());
+        assertTrue(controller.requests("PUT", "/v2/apps/app-1").isEmpty());
+        assertTrue(controller.requests("GET", "/v2/apps/app-1/instances").isEmpty());
+    }
+
+    /** Splits a multipart/form-data body into its parts by field name. */
+    static final class Multipart {
+        static Map<String, byte[]> parse(String contentType, byte[] body) {
+            String boundary = "--" + contentType.substring(contentType.indexOf("boundary=") + "boundary=".length());
+            String text = new String(body, StandardCharsets.ISO_8859_1);
+            Map<String, byte[]> parts = new java.util.HashMap<>();
+            assertTrue(text.endsWith(boundary + "--\r\n"), "closing boundary");
+            for (String part : text.split(java.util.regex.Pattern.quote(boundary))) {
+                int headerEnd = part.indexOf("\r\n\r\n");
+                if (headerEnd < 0) {
+                    continue;
+                }
+                String headers = part.substring(0, headerEnd);
+                String name = headers.replaceAll("(?s).*?; name=\"([^\"]+)\".*", "$1");
+                String content = part.substring(headerEnd + 4, part.length() - 2);
+                parts.put(name, content.getBytes(StandardCharsets.ISO_8859_1));
+            }
+            assertArrayEquals(new String[]{"application", "resources"}, parts.keySet().stream().sorted().toArray());
+            return parts;
+        }
+    }
+}
