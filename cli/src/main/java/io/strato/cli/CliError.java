@@ -1,5 +1,10 @@
 package io.strato.cli;
 
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+
 /**
  * A failure the user can act on: its message is the one line printed, its exit code is what the
  * shell sees (1 for API and usage errors, 2 when the target cannot be reached).
@@ -33,13 +38,23 @@ public class CliError extends RuntimeException {
     }
 
     public static CliError unreachable(String target, Exception cause) {
-        // The JDK client often wraps the useful text ("Connection refused") in a message-less exception.
-        Throwable t = cause;
-        while (t.getMessage() == null && t.getCause() != null) {
-            t = t.getCause();
-        }
-        String reason = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return new CliError("Cannot reach " + target + " (" + reason + "): check the URL with `strato target <url>`",
+        return new CliError("Cannot reach " + target + " (" + reason(cause) + "): check the URL with `strato target <url>`",
                 UNREACHABLE);
+    }
+
+    /** The JDK client's exceptions rarely carry a readable message, so name the common cases. */
+    private static String reason(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof HttpConnectTimeoutException) {
+                return "connection timed out";
+            }
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "unknown host";
+            }
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

@@ -42,7 +42,8 @@ class ErrorHandlingTest {
 
         CliRun.Result apps = cli.run("apps");
         assertEquals(2, apps.exitCode());
-        assertTrue(apps.err().startsWith("Cannot reach " + target), apps.err());
+        assertEquals("Cannot reach " + target + " (connection refused): check the URL with `strato target <url>`",
+                apps.err().trim());
 
         CliRun.Result setTarget = cli.run("target", target);
         assertEquals(2, setTarget.exitCode());

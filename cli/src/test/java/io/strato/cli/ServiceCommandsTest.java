@@ -1,0 +1,113 @@
+package io.strato.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServiceCommandsTest {
+
+    @TempDir
+    Path home;
+
+    private FakeController controller;
+    private CliRun cli;
+
+    @BeforeEach
+    void start() throws Exception {
+        controller = new FakeController();
+        controller.json("GET", "/v2/spaces", 200, FakeController.page(FakeController.resource("space-1", "{\"name\":\"dev\"}")))
+                .json("GET", "/v2/services", 200, FakeController.page(
+                        FakeController.resource("svc-pg", "{\"label\":\"postgresql\",\"version\":\"15\",\"description\":\"PostgreSQL database\"}"),
+                        FakeController.resource("svc-redis", "{\"label\":\"redis\",\"version\":\"7\",\"description\":\"Key-value store\"}")))
+                .on("GET", "/v2/service_plans", (exchange, request) -> {
+                    String service = request.query().substring(request.query().indexOf(':') + 1);
+                    FakeController.respond(exchange, 200, FakeController.page(
+                            FakeController.resource(service + "-free", "{\"name\":\"free\",\"service_guid\":\"" + service + "\"}"),
+                            FakeController.resource(service + "-big", "{\"name\":\"big\",\"service_guid\":\"" + service + "\"}")));
+                })
+                .json("GET", "/v2/service_instances", 200, FakeController.page(
+                        FakeController.resource("si-1", "{\"name\":\"shopdb\",\"service_plan_guid\":\"svc-pg-free\"}")))
+                .json("POST", "/v2/service_instances", 201,
+                        FakeController.resource("si-2", "{\"name\":\"cache\",\"service_plan_guid\":\"svc-redis-big\"}"))
+                .json("GET", "/v2/apps", 200, FakeController.page(FakeController.resource("app-1", "{\"name\":\"shop\"}")))
+                .json("GET", "/v2/apps/app-1/service_bindings", 200, FakeController.page())
+                .json("POST", "/v2/service_bindings", 201,
+                        FakeController.resource("sb-1", "{\"app_guid\":\"app-1\",\"service_instance_guid\":\"si-1\"}"));
+        cli = new CliRun(home).loggedIn(controller.url());
+    }
+
+    @AfterEach
+    void stop() {
+        controller.close();
+    }
+
+    @Test
+    void marketplaceListsServicesWithPlans() {
+        CliRun.Result market = cli.run("marketplace");
+
+        assertEquals(0, market.exitCode(), market.err());
+        assertEquals("service     version  plans      description\n"
+                + "postgresql  15       free, big  PostgreSQL database\n"
+                + "redis       7        free, big  Key-value store\n", market.out());
+    }
+
+    @Test
+    void createServiceUsesTheNamedPlanInTheDefaultSpace() throws Exception {
+        CliRun.Result create = cli.run("create-service", "redis", "cache", "--plan", "big");
+
+        assertEquals(0, create.exitCode(), create.err());
+        JsonNode body = ApiClient.JSON.readTree(controller.requests("POST", "/v2/service_instances").get(0).body());
+        assertEquals("cache", body.path("name").asText());
+        assertEquals("svc-redis-big", body.path("service_plan_guid").asText());
+        assertEquals("space-1", body.path("space_guid").asText());
+
+        CliRun.Result unknown = cli.run("create-service", "oracle", "db2");
+        assertEquals(1, unknown.exitCode());
+        assertEquals("No service 'oracle' in the marketplace: run `strato marketplace`", unknown.err().trim());
+    }
+
+    @Test
+    void bindAndUnbindLinkTheInstanceAndTheApp() throws Exception {
+        CliRun.Result bind = cli.run("bind-service", "shopdb", "shop");
+
+        assertEquals(0, bind.exitCode(), bind.err());
+        JsonNode body = ApiClient.JSON.readTree(controller.requests("POST", "/v2/service_bindings").get(0).body());
+        assertEquals("si-1", body.path("service_instance_guid").asText());
+        assertEquals("app-1", body.path("app_guid").asText());
+
+        controller.json("GET", "/v2/apps/app-1/service_bindings", 200, FakeController.page(
+                        FakeController.resource("sb-1", "{\"app_guid\":\"app-1\",\"service_instance_guid\":\"si-1\"}")))
+                .json("DELETE", "/v2/service_bindings/sb-1", 204, "");
+        CliRun.Result services = cli.run("services");
+        assertEquals("name    service     plan  bound apps\nshopdb  postgresql  free  shop\n", services.out());
+
+        CliRun.Result unbind = cli.run("unbind-service", "shopdb", "shop");
+        assertEquals(0, unbind.exitCode(), unbind.err());
+        assertEquals(1, controller.requests("DELETE", "/v2/service_bindings/sb-1").size());
+    }
+
+    @Test
+    void deletingABoundServiceExplainsAndForceRecurses() {
+        controller.on("DELETE", "/v2/service_instances/si-1", (exchange, request) -> {
+            boolean recursive = "recursive=true".equals(request.query());
+            FakeController.respond(exchange, recursive ? 204 : 409, recursive ? ""
+                    : FakeController.error(10006, "CF-AssociationNotEmpty", "Please delete the service_bindings"));
+        });
+
+        CliRun.Result refused = cli.run("delete-service", "shopdb");
+        assertEquals(1, refused.exitCode());
+        assertEquals("Service 'shopdb' is bound to apps: unbind it with `strato unbind-service shopdb <app>` or use --force",
+                refused.err().trim());
+
+        CliRun.Result forced = cli.run("delete-service", "shopdb", "--force");
+        assertEquals(0, forced.exitCode(), forced.err());
+        assertTrue(forced.out().contains("Deleted service 'shopdb'"));
+    }
+}
