@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,11 +42,13 @@ public final class PushCommand implements Runnable {
     @Override
     public void run() {
         PrintStream out = strato.terminal().out();
-        Path dir = path.toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) {
-            throw new CliError("No directory " + dir + ": give the app's directory with --path");
+        Path source = path.toAbsolutePath().normalize();
+        boolean prebuilt = isArchive(source);
+        if (!prebuilt && !Files.isDirectory(source)) {
+            throw new CliError("No directory or .zip/.jar/.war at " + source + ": give the app with --path");
         }
-        Manifest manifest = ManifestReader.read(dir);
+        // A built archive is pushed from its project, so its manifest is the one in the working directory.
+        Manifest manifest = ManifestReader.read(prebuilt ? Path.of("").toAbsolutePath() : source);
         String appName = name != null ? name : manifest.name();
         if (appName == null || appName.isBlank()) {
             throw new CliError("Name the app: run `strato push <name>` or set name in stackato.yml");
@@ -83,7 +86,7 @@ public final class PushCommand implements Runnable {
         new ManifestServices(controller, spaceGuid, manifest.file(), out).provisionAndBind(app, manifest.services());
 
         AppStarter starter = strato.appStarter(controller);
-        starter.streamStagingLog(upload(controller, app, dir, out));
+        starter.streamStagingLog(prebuilt ? upload(controller, app, source) : uploadDirectory(controller, app, source, out));
 
         if (noStart) {
             out.println("Pushed '" + appName + "' without starting it: run `strato start " + appName + "`");
@@ -118,22 +121,22 @@ public final class PushCommand implements Runnable {
         return controller.createApp(create);
     }
 
-    private ApiResponse upload(CloudController controller, App app, Path dir, PrintStream out) {
+    static boolean isArchive(Path path) {
+        String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
+        return Files.isRegularFile(path) && (name.endsWith(".zip") || name.endsWith(".jar") || name.endsWith(".war"));
+    }
+
+    private ApiResponse uploadDirectory(CloudController controller, App app, Path dir, PrintStream out) {
         Path zip;
-        long size;
         try {
             AppArchive archive = AppArchive.of(dir);
             out.println("Packing " + archive.files().size() + " files from " + dir);
             zip = archive.writeToTempFile();
-            size = Files.size(zip);
         } catch (IOException | UncheckedIOException e) {
             throw new CliError("Cannot pack " + dir + ": " + e.getMessage());
         }
         try {
-            ProgressBar bar = new ProgressBar(strato.terminal().err(), "Uploading", size);
-            ApiResponse response = controller.uploadBits(app.guid(), zip, bar);
-            bar.finish();
-            return response;
+            return upload(controller, app, zip);
         } finally {
             try {
                 Files.deleteIfExists(zip);
@@ -141,5 +144,19 @@ public final class PushCommand implements Runnable {
                 // A leftover temp file is harmless; the push itself succeeded or failed already.
             }
         }
+    }
+
+    /** Jars and wars are zips, so they go up unchanged. */
+    private ApiResponse upload(CloudController controller, App app, Path zip) {
+        long size;
+        try {
+            size = Files.size(zip);
+        } catch (IOException e) {
+            throw new CliError("Cannot read " + zip + ": " + e.getMessage());
+        }
+        ProgressBar bar = new ProgressBar(strato.terminal().err(), "Uploading", size);
+        ApiResponse response = controller.uploadBits(app.guid(), zip, bar);
+        bar.finish();
+        return response;
     }
 }

@@ -182,6 +182,53 @@ class PushCommandTest {
         assertTrue(controller.requests("GET", "/v2/apps/app-1/instances").isEmpty());
     }
 
+    @Test
+    void aBuiltJarIsUploadedAsItIs() throws Exception {
+        Path jar = appDir.resolve("target/shop.jar");
+        java.nio.file.Files.createDirectories(jar.getParent());
+        byte[] bytes;
+        try (java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream()) {
+            AppArchive.of(appDir.resolve("lib")).writeTo(zip);
+            bytes = zip.toByteArray();
+        }
+        java.nio.file.Files.write(jar, bytes);
+        CliRun cli = new CliRun(home).loggedIn(controller.url());
+
+        CliRun.Result push = cli.run("push", "shop", "--path", jar.toString());
+
+        assertEquals(0, push.exitCode(), push.err());
+        FakeController.Request bits = controller.requests("PUT", "/v2/apps/app-1/bits").get(0);
+        assertArrayEquals(bytes, Multipart.parse(bits.header("Content-Type"), bits.body()).get("application"));
+    }
+
+    @Test
+    void manifestServicesAreCreatedAndBound() throws Exception {
+        AppArchiveTest.write(appDir.resolve("stackato.yml"), "name: shop\nservices:\n  shopdb: postgresql\n");
+        controller.json("GET", "/v2/apps/app-1/service_bindings", 200, FakeController.page())
+                .json("GET", "/v2/service_instances", 200, FakeController.page())
+                .json("GET", "/v2/services", 200, FakeController.page(FakeController.resource("svc-pg", "{\"label\":\"postgresql\"}")))
+                .json("GET", "/v2/service_plans", 200, FakeController.page(
+                        FakeController.resource("plan-free", "{\"name\":\"free\",\"service_guid\":\"svc-pg\"}")))
+                .json("POST", "/v2/service_instances", 201,
+                        FakeController.resource("si-1", "{\"name\":\"shopdb\",\"service_plan_guid\":\"plan-free\"}"))
+                .json("POST", "/v2/service_bindings", 201,
+                        FakeController.resource("sb-1", "{\"app_guid\":\"app-1\",\"service_instance_guid\":\"si-1\"}"));
+        CliRun cli = new CliRun(home).loggedIn(controller.url());
+
+        CliRun.Result push = cli.run("push", "--path", appDir.toString());
+
+        assertEquals(0, push.exitCode(), push.err());
+        JsonNode instance = ApiClient.JSON.readTree(controller.requests("POST", "/v2/service_instances").get(0).body());
+        assertEquals("shopdb", instance.path("name").asText());
+        assertEquals("plan-free", instance.path("service_plan_guid").asText());
+        JsonNode binding = ApiClient.JSON.readTree(controller.requests("POST", "/v2/service_bindings").get(0).body());
+        assertEquals("si-1", binding.path("service_instance_guid").asText());
+        assertEquals("app-1", binding.path("app_guid").asText());
+        int bound = controller.requests.indexOf(controller.requests("POST", "/v2/service_bindings").get(0));
+        int started = controller.requests.indexOf(controller.requests("PUT", "/v2/apps/app-1").get(0));
+        assertTrue(bound < started, "bound before the start so the first staging sees VCAP_SERVICES");
+    }
+
     /** Splits a multipart/form-data body into its parts by field name. */
     static final class Multipart {
         static Map<String, byte[]> parse(String contentType, byte[] body) {
