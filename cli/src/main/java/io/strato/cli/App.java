@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** An app as the controller describes it ({@code /v2/apps} entity). */
 public record App(String guid, String name, String state, String packageState, int instances, int memory,
-                  int diskQuota, String command, String buildpack, String stagingFailedReason) {
+                  int diskQuota, String command, String stagingFailedReason) {
 
     public static App from(JsonNode resource) {
         JsonNode e = resource.path("entity");
@@ -16,7 +16,6 @@ public record App(String guid, String name, String state, String packageState, i
                 e.path("memory").asInt(),
                 e.path("disk_quota").asInt(),
                 text(e, "command"),
-                text(e, "buildpack"),
                 text(e, "staging_failed_reason"));
     }
 

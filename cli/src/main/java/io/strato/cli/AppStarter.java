@@ -45,7 +45,15 @@ public final class AppStarter {
     public void streamStagingLog(ApiResponse response) {
         response.header(CloudController.STAGING_LOG_HEADER).ifPresent(url -> {
             out.println("Staging...");
-            controller.streamLines(url, out::println);
+            try {
+                controller.streamLines(url, out::println);
+            } catch (ApiError e) {
+                // A log that is already gone is no reason to fail: the instance poll tells the outcome.
+                if (e.status() != 404 && e.status() != 410) {
+                    throw e;
+                }
+                out.println("(the staging log is no longer available)");
+            }
         });
     }
 

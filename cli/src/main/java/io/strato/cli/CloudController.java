@@ -29,10 +29,6 @@ public final class CloudController {
         this.api = api;
     }
 
-    public ApiClient api() {
-        return api;
-    }
-
     // --- apps
 
     public List<App> apps() {
