@@ -1,0 +1,187 @@
+package io.strato.controller;
+
+import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
+import io.strato.api.app.Channels;
+import io.strato.api.app.RouteEntry;
+import io.strato.api.cluster.ClusterSecret;
+import io.strato.api.cluster.ClusterView;
+import io.strato.api.cluster.SharedState;
+import io.strato.api.json.Json;
+import io.strato.api.store.Database;
+import io.strato.api.store.StoreException;
+import io.strato.controller.apps.AppStore;
+import io.strato.controller.apps.InstancePlacer;
+import io.strato.controller.apps.LogBuffer;
+import io.strato.controller.apps.RouteStore;
+import io.strato.controller.apps.SpaceStore;
+import io.strato.controller.apps.StagingDispatcher;
+import io.strato.controller.blob.BlobStore;
+import io.strato.controller.rest.AppBitsResource;
+import io.strato.controller.rest.AppLogResource;
+import io.strato.controller.rest.AppResource;
+import io.strato.controller.rest.AppRouteResource;
+import io.strato.controller.rest.AuthFilter;
+import io.strato.controller.rest.BlobResource;
+import io.strato.controller.rest.Errors;
+import io.strato.controller.rest.InfoResource;
+import io.strato.controller.rest.OrganizationResource;
+import io.strato.controller.rest.RequestIdFilter;
+import io.strato.controller.rest.RouteResource;
+import io.strato.controller.rest.SharedDomainResource;
+import io.strato.controller.rest.SpaceResource;
+import io.strato.controller.rest.StagingLogResource;
+import io.strato.controller.rest.TokenResource;
+import io.strato.controller.rest.UserResource;
+import io.strato.controller.users.TokenService;
+import io.strato.controller.users.UserAccounts;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.cxf.Bus;
+import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Cloud Controller, assembled: stores, blob store, staging, placement and the REST API on CXF. The OSGi
+ * component creates one; tests create one directly on a local HTTP port.
+ */
+public final class CloudController implements AutoCloseable {
+
+    static final Duration PLACEMENT_INTERVAL = Duration.ofSeconds(3);
+    /** Owned entries are refreshed at a third of their life, as the channels' contract asks. */
+    static final Duration HEARTBEAT_INTERVAL = Channels.OWNED_TTL.dividedBy(3);
+    static final String CONTROLLER_APP_ID = "strato-controller";
+    private static final Logger LOG = LoggerFactory.getLogger(CloudController.class);
+
+    private final SharedState shared;
+    private final ClusterView cluster;
+    private final ControllerSettings settings;
+    private final LogBuffer logs;
+    private final StagingDispatcher staging;
+    private final InstancePlacer placer;
+    private final ScheduledExecutorService scheduler;
+    private final List<Object> resources;
+    private final List<Object> providers;
+    private final AtomicReference<String> apiRouteKey = new AtomicReference<>();
+    private Server server;
+
+    public CloudController(Database database, SharedState shared, ClusterView cluster, ClusterSecret secret,
+                           UserAccounts users, ControllerSettings settings) throws StoreException {
+        ControllerSchema.apply(database);
+        this.shared = shared;
+        this.cluster = cluster;
+        this.settings = settings;
+        Sql sql = new Sql(database.dataSource());
+        AppStore apps = new AppStore(sql);
+        RouteStore routes = new RouteStore(sql);
+        SpaceStore spaces = new SpaceStore(sql);
+        BlobStore blobs = new BlobStore(settings.blobDir());
+        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "strato-controller");
+            t.setDaemon(true);
+            return t;
+        });
+        this.logs = new LogBuffer(shared);
+        this.placer = new InstancePlacer(shared, apps, routes, logs, settings.externalUrl(), cluster.localNode().id(),
+                scheduler);
+        this.staging = new StagingDispatcher(shared, apps, blobs, logs, settings.externalUrl(),
+                guid -> placer.placeSoon());
+        TokenService tokens = new TokenService(secret.value(), settings.tokenTtl(), Clock.systemUTC(),
+                settings.externalUrl() + "/oauth/token");
+        AppRouteResource.Remapper remapper = new AppRouteResource.Remapper(apps, placer);
+        this.resources = List.of(
+                new InfoResource(settings, cluster),
+                new TokenResource(tokens, users),
+                new OrganizationResource(spaces),
+                new SpaceResource(spaces),
+                new SharedDomainResource(cluster),
+                new UserResource(users),
+                new AppResource(apps, spaces, routes, blobs, logs, staging, placer, settings),
+                new AppBitsResource(apps, blobs, staging, placer, settings),
+                new AppLogResource(apps, logs),
+                new StagingLogResource(apps, staging),
+                new AppRouteResource(apps, routes, placer, remapper),
+                new RouteResource(routes, spaces, cluster, remapper),
+                new BlobResource(apps, blobs, secret));
+        this.providers = List.of(
+                new JacksonJsonProvider(Json.mapper()),
+                new RequestIdFilter(),
+                new AuthFilter(tokens, users),
+                new Errors.CfExceptionMapper(),
+                new Errors.JsonExceptionMapper(),
+                new Errors.WebApplicationExceptionMapper(),
+                new Errors.UnexpectedExceptionMapper());
+    }
+
+    /** Serves the API at {@code address} ("/" under the CXF servlet, or an absolute URL with an HTTP transport). */
+    public synchronized void start(Bus bus, String address) {
+        JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
+        factory.setBus(bus);
+        factory.setAddress(address);
+        factory.setServiceBeans(resources);
+        factory.setProviders(providers);
+        server = factory.create();
+        scheduler.scheduleWithFixedDelay(this::heartbeat, 0, HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::place, PLACEMENT_INTERVAL.toMillis(), PLACEMENT_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        LOG.info("controller API at {}", settings.externalUrl());
+    }
+
+    public InstancePlacer placer() {
+        return placer;
+    }
+
+    /** Announces the blob store and the api.&lt;domain&gt; route, and checks on staging tasks. */
+    private void heartbeat() {
+        try {
+            shared.map(Channels.BLOBSTORE).put("url", settings.externalUrl(), Channels.OWNED_TTL);
+            RouteEntry route = new RouteEntry("api." + cluster.config().appDomain(), cluster.localNode().address(),
+                    settings.httpPort(), CONTROLLER_APP_ID, CONTROLLER_APP_ID + "-" + cluster.localNode().id(), 0);
+            String previous = apiRouteKey.getAndSet(route.key());
+            if (previous != null && !previous.equals(route.key())) {
+                shared.map(Channels.ROUTES).remove(previous);
+            }
+            shared.map(Channels.ROUTES).put(route.key(), Json.write(route), Channels.OWNED_TTL);
+            staging.tick();
+        } catch (RuntimeException e) {
+            LOG.warn("controller heartbeat failed: {}", e.toString());
+        }
+    }
+
+    private void place() {
+        try {
+            placer.placeAll();
+        } catch (RuntimeException e) {
+            LOG.warn("instance placement failed: {}", e.toString());
+        }
+    }
+
+    /** The default external URL: this node's address and HTTP port. */
+    public static String defaultExternalUrl(ClusterView cluster, int httpPort) {
+        return URI.create("http://" + cluster.localNode().address() + ":" + httpPort).toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        scheduler.shutdownNow();
+        if (server != null) {
+            server.destroy();
+            server = null;
+        }
+        String route = apiRouteKey.get();
+        if (route != null) {
+            shared.map(Channels.ROUTES).remove(route);
+        }
+        shared.map(Channels.BLOBSTORE).remove("url", settings.externalUrl());
+        placer.close();
+        staging.close();
+        logs.close();
+    }
+}

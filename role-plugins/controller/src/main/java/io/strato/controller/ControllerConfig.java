@@ -1,0 +1,28 @@
+package io.strato.controller;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration PID {@code io.strato.controller} ({@code etc/io.strato.controller.cfg}). */
+@ObjectClassDefinition(name = "Strato controller", description = "The Cloud Controller: REST API, blob store, staging, placement")
+public @interface ControllerConfig {
+
+    @AttributeDefinition(description = "Largest app upload (the zip as sent), in MB")
+    int uploadMaxMb() default 1024;
+
+    @AttributeDefinition(description = "Most entries an uploaded zip may have")
+    int uploadMaxEntries() default 100000;
+
+    @AttributeDefinition(description = "Most an uploaded zip may inflate to, in MB; 0 means ten times uploadMaxMb")
+    int uploadMaxUncompressedMb() default 0;
+
+    @AttributeDefinition(description = "Life of an access token, in minutes")
+    int tokenTtlMinutes() default 720;
+
+    @AttributeDefinition(description = "Where packages and droplets are kept; empty means ${karaf.data}/strato/blobs")
+    String blobDir() default "";
+
+    @AttributeDefinition(description = "How clients and other nodes reach this controller, e.g. https://api.example.com;"
+            + " empty means http://<node address>:<HTTP port>")
+    String externalUrl() default "";
+}

@@ -1,0 +1,78 @@
+package io.strato.controller;
+
+import io.strato.api.cluster.ClusterSecret;
+import io.strato.api.cluster.ClusterView;
+import io.strato.api.cluster.SharedState;
+import io.strato.api.role.Role;
+import io.strato.api.role.RoleNames;
+import io.strato.api.store.Database;
+import io.strato.api.store.StoreException;
+import io.strato.controller.blob.UploadLimits;
+import io.strato.controller.users.UserAccounts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.apache.cxf.BusFactory;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The controller role: serves the API on the CXF servlet ({@code org.apache.cxf.osgi.cfg} puts it at "/", so
+ * {@code /v2/...} and {@code /oauth/token} answer on the node's HTTP port).
+ */
+@Component(service = Role.class, immediate = true, configurationPid = "io.strato.controller")
+@Designate(ocd = ControllerConfig.class)
+public class ControllerRole implements Role {
+
+    static final int DEFAULT_HTTP_PORT = 8181;
+    private static final long MB = 1024L * 1024L;
+
+    private final CloudController controller;
+
+    @Activate
+    public ControllerRole(@Reference Database database, @Reference SharedState shared, @Reference ClusterView cluster,
+                          @Reference ClusterSecret secret, @Reference UserAccounts users, ControllerConfig config,
+                          BundleContext context) throws StoreException {
+        controller = new CloudController(database, shared, cluster, secret, users,
+                settings(config, cluster, context.getBundle().getVersion().toString()));
+        // the bus CXF's OSGi integration publishes on its servlet; a @Reference to Bus would never resolve
+        controller.start(BusFactory.getDefaultBus(), "/");
+    }
+
+    static ControllerSettings settings(ControllerConfig config, ClusterView cluster, String version) {
+        int httpPort = Integer.getInteger("org.osgi.service.http.port", DEFAULT_HTTP_PORT);
+        long maxBytes = config.uploadMaxMb() * MB;
+        long maxUncompressed = config.uploadMaxUncompressedMb() > 0 ? config.uploadMaxUncompressedMb() * MB : 10 * maxBytes;
+        Path blobDir = config.blobDir().isBlank()
+                ? Path.of(System.getProperty("karaf.data", "data"), "strato", "blobs")
+                : Path.of(config.blobDir());
+        String externalUrl = config.externalUrl().isBlank()
+                ? CloudController.defaultExternalUrl(cluster, httpPort) : config.externalUrl().trim();
+        return new ControllerSettings(new UploadLimits(maxBytes, config.uploadMaxEntries(), maxUncompressed),
+                Duration.ofMinutes(config.tokenTtlMinutes()), blobDir, externalUrl, httpPort, version);
+    }
+
+    @Deactivate
+    void deactivate() {
+        controller.close();
+    }
+
+    @Override
+    public String name() {
+        return "controller";
+    }
+
+    @Override
+    public String description() {
+        return "Cloud Controller: REST API, users, apps and routes, blob store, staging and instance placement";
+    }
+
+    @Override
+    public Set<String> requires() {
+        return Set.of(RoleNames.BASE);
+    }
+}

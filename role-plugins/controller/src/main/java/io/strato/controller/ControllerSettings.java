@@ -1,0 +1,24 @@
+package io.strato.controller;
+
+import io.strato.controller.blob.UploadLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The controller's settings, resolved from {@link ControllerConfig} and the node.
+ *
+ * @param externalUrl base URL clients and other nodes reach this controller at, without a trailing slash
+ * @param httpPort    the port this node's HTTP service listens on (for the {@code api.<domain>} route)
+ * @param version     the controller's version, shown by /v2/info
+ */
+public record ControllerSettings(UploadLimits uploadLimits, Duration tokenTtl, Path blobDir, String externalUrl,
+                                 int httpPort, String version) {
+    public ControllerSettings {
+        Objects.requireNonNull(uploadLimits, "uploadLimits");
+        Objects.requireNonNull(tokenTtl, "tokenTtl");
+        Objects.requireNonNull(blobDir, "blobDir");
+        Objects.requireNonNull(externalUrl, "externalUrl");
+        externalUrl = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
+    }
+}

@@ -1,0 +1,80 @@
+package io.strato.controller;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** Plain JDBC with the boilerplate taken out: one connection per call, parameters bound in order. */
+public final class Sql {
+
+    @FunctionalInterface
+    public interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** A unique key was violated: the caller turns it into "name taken". */
+    public static final class DuplicateKeyException extends RuntimeException {
+        DuplicateKeyException(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private final DataSource dataSource;
+
+    public Sql(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public <T> List<T> list(String sql, Row<T> row, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params);
+             ResultSet rs = ps.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(row.read(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    public <T> Optional<T> one(String sql, Row<T> row, Object... params) {
+        List<T> rows = list(sql, row, params);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    public int count(String sql, Object... params) {
+        return one(sql, rs -> rs.getInt(1), params).orElse(0);
+    }
+
+    /** @return the number of rows changed */
+    public int update(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params)) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+        return ps;
+    }
+
+    private static RuntimeException failure(String sql, SQLException e) {
+        // 23505: unique constraint violation in Derby, PostgreSQL and the SQL standard
+        if (e instanceof SQLIntegrityConstraintViolationException || "23505".equals(e.getSQLState())) {
+            return new DuplicateKeyException(e);
+        }
+        return new IllegalStateException("database error in [" + sql + "]: " + e.getMessage(), e);
+    }
+}

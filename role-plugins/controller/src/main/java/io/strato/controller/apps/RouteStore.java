@@ -1,0 +1,72 @@
+package io.strato.controller.apps;
+
+import io.strato.controller.Sql;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/** Routes and their mappings to apps, in the database. */
+public final class RouteStore {
+
+    private static final String COLUMNS = "r.guid, r.host, r.domain_guid, r.domain_name, r.space_guid, r.created_at";
+
+    private final Sql sql;
+
+    public RouteStore(Sql sql) {
+        this.sql = sql;
+    }
+
+    /** @throws Sql.DuplicateKeyException when the host is taken in that domain */
+    public void create(Route r) {
+        sql.update("INSERT INTO ctl_routes (guid, host, domain_guid, domain_name, space_guid, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", r.guid(), r.host(), r.domainGuid(), r.domainName(), r.spaceGuid(), r.createdAt());
+    }
+
+    public Optional<Route> find(String guid) {
+        return sql.one("SELECT " + COLUMNS + " FROM ctl_routes r WHERE r.guid = ?", RouteStore::read, guid);
+    }
+
+    public List<Route> list(String host, int offset, int limit) {
+        String where = host == null ? "" : " WHERE r.host = ?";
+        Object[] params = host == null ? new Object[] {offset, limit} : new Object[] {host, offset, limit};
+        return sql.list("SELECT " + COLUMNS + " FROM ctl_routes r" + where
+                + " ORDER BY r.host, r.guid OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", RouteStore::read, params);
+    }
+
+    public int count(String host) {
+        return host == null ? sql.count("SELECT COUNT(*) FROM ctl_routes")
+                : sql.count("SELECT COUNT(*) FROM ctl_routes WHERE host = ?", host);
+    }
+
+    public boolean delete(String guid) {
+        return sql.update("DELETE FROM ctl_routes WHERE guid = ?", guid) > 0;
+    }
+
+    public List<Route> routesOf(String appGuid) {
+        return sql.list("SELECT " + COLUMNS + " FROM ctl_routes r JOIN ctl_app_routes m ON m.route_guid = r.guid"
+                + " WHERE m.app_guid = ? ORDER BY r.host", RouteStore::read, appGuid);
+    }
+
+    public List<String> appsOf(String routeGuid) {
+        return sql.list("SELECT app_guid FROM ctl_app_routes WHERE route_guid = ?", rs -> rs.getString(1), routeGuid);
+    }
+
+    /** @return whether the mapping is new */
+    public boolean map(String appGuid, String routeGuid) {
+        try {
+            return sql.update("INSERT INTO ctl_app_routes (app_guid, route_guid) VALUES (?, ?)", appGuid, routeGuid) > 0;
+        } catch (Sql.DuplicateKeyException e) {
+            return false;
+        }
+    }
+
+    /** @return whether there was such a mapping */
+    public boolean unmap(String appGuid, String routeGuid) {
+        return sql.update("DELETE FROM ctl_app_routes WHERE app_guid = ? AND route_guid = ?", appGuid, routeGuid) > 0;
+    }
+
+    private static Route read(ResultSet rs) throws SQLException {
+        return new Route(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6));
+    }
+}

@@ -1,0 +1,308 @@
+package io.strato.controller.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.strato.api.app.InstanceState;
+import io.strato.api.app.InstanceStatus;
+import io.strato.api.json.Json;
+import io.strato.controller.ControllerSchema;
+import io.strato.controller.ControllerSettings;
+import io.strato.controller.Sql;
+import io.strato.controller.apps.App;
+import io.strato.controller.apps.AppStore;
+import io.strato.controller.apps.InstancePlacer;
+import io.strato.controller.apps.LogBuffer;
+import io.strato.controller.apps.Route;
+import io.strato.controller.apps.RouteStore;
+import io.strato.controller.apps.SpaceStore;
+import io.strato.controller.apps.StagingDispatcher;
+import io.strato.controller.blob.BlobStore;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.UriInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code /v2/apps}: an app's desired state, and what runs of it. */
+@Path("/v2/apps")
+@Produces(MediaType.APPLICATION_JSON)
+public class AppResource {
+
+    public static final String STAGING_LOG_HEADER = "X-App-Staging-Log";
+    private static final int MAX_ENVIRONMENT_CHARS = 32_000;
+    private static final Logger LOG = LoggerFactory.getLogger(AppResource.class);
+
+    private final AppStore apps;
+    private final SpaceStore spaces;
+    private final RouteStore routes;
+    private final BlobStore blobs;
+    private final LogBuffer logs;
+    private final StagingDispatcher staging;
+    private final InstancePlacer placer;
+    private final ControllerSettings settings;
+    private final AppShapes shapes;
+
+    public AppResource(AppStore apps, SpaceStore spaces, RouteStore routes, BlobStore blobs, LogBuffer logs,
+                       StagingDispatcher staging, InstancePlacer placer, ControllerSettings settings) {
+        this.apps = apps;
+        this.spaces = spaces;
+        this.routes = routes;
+        this.blobs = blobs;
+        this.logs = logs;
+        this.staging = staging;
+        this.placer = placer;
+        this.settings = settings;
+        this.shapes = new AppShapes(placer);
+    }
+
+    @GET
+    public Map<String, Object> list(@Context UriInfo uri) {
+        Shapes.Paging paging = Shapes.Paging.of(uri);
+        String name = Shapes.filter(uri, "name");
+        return Shapes.page(uri, paging, apps.count(name), apps.list(name, paging.offset(), paging.perPage()), shapes::app);
+    }
+
+    @POST
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    public Response create(String body) {
+        ObjectNode json = Bodies.object(body);
+        String name = Bodies.text(json, "name");
+        if (name == null || name.isBlank()) {
+            throw CfException.appInvalid("name is required");
+        }
+        String space = Optional.ofNullable(Bodies.text(json, "space_guid")).orElse(ControllerSchema.DEFAULT_SPACE_GUID);
+        long now = System.currentTimeMillis();
+        App app = new App(UUID.randomUUID().toString(), name, space, 256, 1, 1024, App.STOPPED, null, null, "{}",
+                null, 0, App.PENDING, null, null, null, null, null, null, UUID.randomUUID().toString(), now, now);
+        app = applySettings(app, json);
+        try {
+            apps.create(app);
+        } catch (Sql.DuplicateKeyException e) {
+            throw CfException.appNameTaken(name);
+        }
+        return Response.status(Response.Status.CREATED).entity(shapes.app(app)).build();
+    }
+
+    @GET
+    @Path("{guid}")
+    public Map<String, Object> get(@PathParam("guid") String guid) {
+        return shapes.app(find(guid));
+    }
+
+    /** Changes settings; asking for STARTED stages new bits first, and the response names the staging log. */
+    @PUT
+    @Path("{guid}")
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    public Response update(@PathParam("guid") String guid, String body) {
+        ObjectNode json = Bodies.object(body);
+        App before = find(guid);
+        App changed = applySettings(before, json);
+        try {
+            apps.updateSettings(changed);
+        } catch (Sql.DuplicateKeyException e) {
+            throw CfException.appNameTaken(changed.name());
+        }
+        App app = find(guid);
+        Response.ResponseBuilder response = Response.status(Response.Status.CREATED);
+        if (json.has("state") && app.started()) {
+            Optional<String> task = staging.stageIfNeeded(app);
+            if (task.isPresent()) {
+                response.header(STAGING_LOG_HEADER, stagingLogUrl(settings, guid, task.get()));
+                app = find(guid);
+            }
+        }
+        placer.placeSoon();
+        return response.entity(shapes.app(app)).build();
+    }
+
+    @DELETE
+    @Path("{guid}")
+    public Response delete(@PathParam("guid") String guid) {
+        find(guid);
+        apps.delete(guid);
+        placer.stopApp(guid);
+        logs.forget(guid);
+        try {
+            blobs.deleteApp(guid);
+        } catch (IOException e) {
+            LOG.warn("app {} deleted, but its blobs could not all be removed: {}", guid, e.getMessage());
+        }
+        return Response.noContent().build();
+    }
+
+    /** Instance states by index, as {@code cf app} shows them. */
+    @GET
+    @Path("{guid}/instances")
+    public Map<String, Object> instances(@PathParam("guid") String guid) {
+        App app = staged(find(guid));
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (!app.started()) {
+            return out;
+        }
+        for (int index = 0; index < app.instances(); index++) {
+            Optional<InstanceStatus> i = best(app, index);
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("state", i.map(s -> s.state().name()).orElse("DOWN"));
+            one.put("since", i.map(s -> s.since() / 1000.0).orElse(System.currentTimeMillis() / 1000.0));
+            i.filter(s -> s.reason() != null).ifPresent(s -> one.put("details", s.reason()));
+            out.put(String.valueOf(index), one);
+        }
+        return out;
+    }
+
+    @GET
+    @Path("{guid}/stats")
+    public Map<String, Object> stats(@PathParam("guid") String guid) {
+        App app = staged(find(guid));
+        List<String> uris = routes.routesOf(guid).stream().map(Route::uri).toList();
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (!app.started()) {
+            return out;
+        }
+        long now = System.currentTimeMillis();
+        for (int index = 0; index < app.instances(); index++) {
+            Optional<InstanceStatus> i = best(app, index);
+            Map<String, Object> usage = new LinkedHashMap<>();
+            usage.put("time", Instant.ofEpochMilli(now).toString());
+            usage.put("cpu", 0);
+            usage.put("mem", 0);
+            usage.put("disk", 0);
+            Map<String, Object> stats = new LinkedHashMap<>();
+            stats.put("name", app.name());
+            stats.put("uris", uris);
+            stats.put("host", i.map(InstanceStatus::address).orElse(null));
+            stats.put("port", i.map(InstanceStatus::port).orElse(null));
+            stats.put("uptime", i.filter(s -> s.state() == InstanceState.RUNNING).map(s -> (now - s.since()) / 1000).orElse(0L));
+            stats.put("mem_quota", app.memory() * 1024L * 1024L);
+            stats.put("disk_quota", app.diskQuota() * 1024L * 1024L);
+            stats.put("fds_quota", 16384);
+            stats.put("usage", usage);
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("state", i.map(s -> s.state().name()).orElse("DOWN"));
+            one.put("stats", stats);
+            out.put(String.valueOf(index), one);
+        }
+        return out;
+    }
+
+    @GET
+    @Path("{guid}/env")
+    public Map<String, Object> env(@PathParam("guid") String guid) {
+        App app = find(guid);
+        List<String> uris = routes.routesOf(guid).stream().map(Route::uri).toList();
+        String spaceName = spaces.space(app.spaceGuid()).map(s -> s.name()).orElse(null);
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("mem", app.memory());
+        limits.put("disk", app.diskQuota());
+        limits.put("fds", 16384);
+        Map<String, Object> vcap = new LinkedHashMap<>();
+        vcap.put("application_id", app.guid());
+        vcap.put("application_name", app.name());
+        vcap.put("application_uris", uris);
+        vcap.put("application_version", app.version());
+        vcap.put("limits", limits);
+        vcap.put("name", app.name());
+        vcap.put("space_id", app.spaceGuid());
+        vcap.put("space_name", spaceName);
+        vcap.put("uris", uris);
+        vcap.put("users", null);
+        vcap.put("version", app.version());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("staging_env_json", Map.of());
+        out.put("running_env_json", Map.of());
+        out.put("environment_json", Json.mapper().valueToTree(app.environment()));
+        out.put("system_env_json", Map.of("VCAP_SERVICES", Map.of()));
+        out.put("application_env_json", Map.of("VCAP_APPLICATION", vcap));
+        return out;
+    }
+
+    static String stagingLogUrl(ControllerSettings settings, String guid, String taskId) {
+        return settings.externalUrl() + "/v2/apps/" + guid + "/staging_log?task=" + taskId;
+    }
+
+    private App find(String guid) {
+        return apps.find(guid).orElseThrow(() -> CfException.appNotFound(guid));
+    }
+
+    /** Instances exist only for a droplet; the errors tell a client polling after a push why there are none yet. */
+    private static App staged(App app) {
+        if (app.dropletHash() == null) {
+            throw App.FAILED.equals(app.packageState()) ? CfException.stagingError(app.stagingFailedReason())
+                    : CfException.notStaged();
+        }
+        return app;
+    }
+
+    /** The instance to show for an index: the current droplet's first, a running one before others. */
+    private Optional<InstanceStatus> best(App app, int index) {
+        return placer.instancesOf(app.guid()).stream().filter(i -> i.index() == index)
+                .min(Comparator.comparing((InstanceStatus i) -> !app.dropletHash().equals(i.appVersion()))
+                        .thenComparing(i -> rank(i.state())));
+    }
+
+    private static int rank(InstanceState state) {
+        return switch (state) {
+            case RUNNING -> 0;
+            case STARTING -> 1;
+            case CRASHED -> 2;
+            case STOPPED -> 3;
+        };
+    }
+
+    private App applySettings(App app, ObjectNode json) {
+        String name = Optional.ofNullable(Bodies.text(json, "name")).orElse(app.name());
+        if (name.isBlank() || name.length() > 255) {
+            throw CfException.appInvalid("name must have 1 to 255 characters");
+        }
+        String space = Optional.ofNullable(Bodies.text(json, "space_guid")).orElse(app.spaceGuid());
+        if (spaces.space(space).isEmpty()) {
+            throw CfException.spaceNotFound(space);
+        }
+        int memory = Optional.ofNullable(Bodies.integer(json, "memory")).orElse(app.memory());
+        int instances = Optional.ofNullable(Bodies.integer(json, "instances")).orElse(app.instances());
+        int disk = Optional.ofNullable(Bodies.integer(json, "disk_quota")).orElse(app.diskQuota());
+        if (memory < 1 || disk < 1) {
+            throw CfException.appInvalid("memory and disk_quota must be positive (MB)");
+        }
+        if (instances < 0) {
+            throw CfException.appInvalid("instances must not be negative");
+        }
+        String state = Optional.ofNullable(Bodies.text(json, "state")).orElse(app.state());
+        if (!state.equals(App.STARTED) && !state.equals(App.STOPPED)) {
+            throw CfException.appInvalid("state must be STARTED or STOPPED");
+        }
+        String command = json.has("command") ? blankToNull(Bodies.text(json, "command")) : app.command();
+        String buildpack = json.has("buildpack") ? blankToNull(Bodies.text(json, "buildpack")) : app.buildpack();
+        String env = app.environmentJson();
+        if (json.has("environment_json")) {
+            ObjectNode e = Bodies.objectField(json, "environment_json");
+            env = e == null ? "{}" : e.toString();
+            if (env.length() > MAX_ENVIRONMENT_CHARS) {
+                throw CfException.appInvalid("environment_json is longer than " + MAX_ENVIRONMENT_CHARS + " characters");
+            }
+        }
+        // a start is a new version, as in Cloud Foundry: clients use it to tell old instances from new
+        String version = state.equals(App.STARTED) && !app.started() ? UUID.randomUUID().toString() : app.version();
+        return app.withSettings(name, space, memory, instances, disk, state, command, buildpack, env, version);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,75 @@
+package io.strato.controller.rest;
+
+import io.strato.controller.users.TokenService;
+import io.strato.controller.users.UserAccount;
+import io.strato.controller.users.UserAccounts;
+import java.security.Principal;
+import java.util.Locale;
+import java.util.Optional;
+import javax.ws.rs.container.ContainerRequestContext;
+import javax.ws.rs.container.ContainerRequestFilter;
+import javax.ws.rs.container.PreMatching;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.SecurityContext;
+
+/**
+ * Requires a valid bearer token on every endpoint except /v2/info and /oauth/token (and the internal blob
+ * endpoints, which check the cluster's own credential). A token is valid while unexpired and while its user
+ * exists, so deleting a user locks it out at once.
+ */
+@PreMatching
+public final class AuthFilter implements ContainerRequestFilter {
+
+    public static final String ADMIN_ROLE = "admin";
+
+    private final TokenService tokens;
+    private final UserAccounts users;
+
+    public AuthFilter(TokenService tokens, UserAccounts users) {
+        this.tokens = tokens;
+        this.users = users;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        path = path.startsWith("/") ? path.substring(1) : path;
+        boolean open = path.equals("v2/info") || path.equals("oauth/token") || path.startsWith("internal/");
+        Optional<UserAccount> user = bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION))
+                .flatMap(tokens::verify).flatMap(users::find);
+        if (user.isPresent()) {
+            request.setSecurityContext(new UserContext(user.get(), request.getSecurityContext().isSecure()));
+        } else if (!open) {
+            request.abortWith(Errors.response(CfException.invalidAuthToken()));
+        }
+    }
+
+    private static Optional<String> bearer(String header) {
+        if (header == null || !header.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+            return Optional.empty();
+        }
+        return Optional.of(header.substring("bearer ".length()).trim());
+    }
+
+    private record UserContext(UserAccount user, boolean secure) implements SecurityContext {
+        @Override
+        public Principal getUserPrincipal() {
+            return user::name;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return ADMIN_ROLE.equals(role) && user.admin();
+        }
+
+        @Override
+        public boolean isSecure() {
+            return secure;
+        }
+
+        @Override
+        public String getAuthenticationScheme() {
+            return "Bearer";
+        }
+    }
+}

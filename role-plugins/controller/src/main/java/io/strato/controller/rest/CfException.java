@@ -1,0 +1,123 @@
+package io.strato.controller.rest;
+
+import javax.ws.rs.core.Response.Status;
+
+/**
+ * An error in Cloud Controller form: {@code {"code", "description", "error_code"}} with an HTTP status.
+ * The codes are cloud_controller_ng's, so existing clients recognise them.
+ */
+public class CfException extends RuntimeException {
+
+    private final int status;
+    private final int code;
+    private final String errorCode;
+
+    public CfException(int status, int code, String errorCode, String description) {
+        super(description);
+        this.status = status;
+        this.code = code;
+        this.errorCode = errorCode;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String errorCode() {
+        return errorCode;
+    }
+
+    public static CfException invalidAuthToken() {
+        return new CfException(401, 1000, "CF-InvalidAuthToken", "Invalid Auth Token");
+    }
+
+    public static CfException notAuthorized() {
+        return new CfException(403, 10003, "CF-NotAuthorized", "You are not authorized to perform the requested action");
+    }
+
+    public static CfException notFound(String what) {
+        return new CfException(404, 10000, "CF-NotFound", what);
+    }
+
+    public static CfException unknownRequest() {
+        return notFound("Unknown request");
+    }
+
+    public static CfException appNotFound(String guid) {
+        return new CfException(404, 100004, "CF-AppNotFound", "The app could not be found: " + guid);
+    }
+
+    public static CfException spaceNotFound(String guid) {
+        return new CfException(404, 40004, "CF-SpaceNotFound", "The app space could not be found: " + guid);
+    }
+
+    public static CfException organizationNotFound(String guid) {
+        return new CfException(404, 30003, "CF-OrganizationNotFound", "The organization could not be found: " + guid);
+    }
+
+    public static CfException domainNotFound(String guid) {
+        return new CfException(404, 130002, "CF-DomainNotFound", "The domain could not be found: " + guid);
+    }
+
+    public static CfException routeNotFound(String guid) {
+        return new CfException(404, 210002, "CF-RouteNotFound", "The route could not be found: " + guid);
+    }
+
+    public static CfException messageParseError(String detail) {
+        return new CfException(Status.BAD_REQUEST.getStatusCode(), 1001, "CF-MessageParseError",
+                "Request invalid due to parse error: " + detail);
+    }
+
+    public static CfException invalidRequest(String detail) {
+        return new CfException(400, 10004, "CF-InvalidRequest", "The request is invalid: " + detail);
+    }
+
+    public static CfException appInvalid(String detail) {
+        return new CfException(400, 100001, "CF-AppInvalid", "The app is invalid: " + detail);
+    }
+
+    public static CfException appNameTaken(String name) {
+        return new CfException(400, 100002, "CF-AppNameTaken", "The app name is taken: " + name);
+    }
+
+    public static CfException routeHostTaken(String host) {
+        return new CfException(400, 210003, "CF-RouteHostTaken", "The host is taken: " + host);
+    }
+
+    public static CfException routeInvalid(String detail) {
+        return new CfException(400, 210001, "CF-RouteInvalid", "The route is invalid: " + detail);
+    }
+
+    public static CfException bitsUploadInvalid(String detail) {
+        return new CfException(400, 160001, "CF-AppBitsUploadInvalid", "The app upload is invalid: " + detail);
+    }
+
+    public static CfException bitsTooLarge(long limitMb) {
+        return new CfException(413, 160001, "CF-AppBitsUploadInvalid",
+                "The app upload is invalid: it is larger than the limit of " + limitMb + " MB");
+    }
+
+    public static CfException appPackageInvalid(String detail) {
+        return new CfException(400, 150001, "CF-AppPackageInvalid", "The app package is invalid: " + detail);
+    }
+
+    public static CfException appPackageNotFound(String guid) {
+        return new CfException(404, 150002, "CF-AppPackageNotFound", "The app package could not be found: " + guid);
+    }
+
+    public static CfException notStaged() {
+        return new CfException(400, 170002, "CF-NotStaged", "App has not finished staging");
+    }
+
+    public static CfException stagingError(String reason) {
+        return new CfException(400, 170001, "CF-StagingError", "Staging error: " + reason);
+    }
+
+    public static CfException serverError() {
+        return new CfException(500, 10001, "CF-ServerError", "An unknown error occurred.");
+    }
+}

@@ -1,0 +1,44 @@
+package io.strato.controller.rest;
+
+import io.strato.api.cluster.ClusterView;
+import io.strato.controller.ControllerSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.SecurityContext;
+
+/** {@code GET /v2/info}: what a client needs before it logs in. */
+@Path("/v2/info")
+@Produces(MediaType.APPLICATION_JSON)
+public class InfoResource {
+
+    private final ControllerSettings settings;
+    private final ClusterView cluster;
+
+    public InfoResource(ControllerSettings settings, ClusterView cluster) {
+        this.settings = settings;
+        this.cluster = cluster;
+    }
+
+    @GET
+    public Map<String, Object> info(@Context SecurityContext security) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("name", "strato");
+        info.put("build", settings.version());
+        info.put("support", "");
+        info.put("version", 2);
+        info.put("description", "Strato private PaaS");
+        info.put("authorization_endpoint", settings.externalUrl());
+        info.put("token_endpoint", settings.externalUrl());
+        info.put("api_version", "2.0.0");
+        info.put("app_domain", cluster.config().appDomain());
+        if (security.getUserPrincipal() != null) {
+            info.put("user", security.getUserPrincipal().getName());
+        }
+        return info;
+    }
+}

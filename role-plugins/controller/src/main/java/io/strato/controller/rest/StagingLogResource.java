@@ -1,0 +1,49 @@
+package io.strato.controller.rest;
+
+import io.strato.controller.apps.App;
+import io.strato.controller.apps.AppStore;
+import io.strato.controller.apps.StagingDispatcher;
+import io.strato.controller.apps.StagingLog;
+import java.io.IOException;
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.StreamingOutput;
+
+/**
+ * {@code GET /v2/apps/:guid/staging_log?task=<id>}: the staging log as plain text, streamed while staging
+ * runs, from its first line whenever the client connects; the last line says whether it succeeded.
+ */
+@Path("/v2/apps/{guid}/staging_log")
+public class StagingLogResource {
+
+    private final AppStore apps;
+    private final StagingDispatcher staging;
+
+    public StagingLogResource(AppStore apps, StagingDispatcher staging) {
+        this.apps = apps;
+        this.staging = staging;
+    }
+
+    @GET
+    public Response log(@PathParam("guid") String guid, @QueryParam("task") String task) {
+        App app = apps.find(guid).orElseThrow(() -> CfException.appNotFound(guid));
+        String taskId = task != null ? task : app.stagingTaskId();
+        StagingLog log = (taskId == null ? null : staging.log(taskId).filter(l -> l.appGuid().equals(guid)).orElse(null));
+        if (log == null) {
+            throw CfException.notFound("The staging log could not be found: " + taskId);
+        }
+        StreamingOutput stream = out -> {
+            try {
+                log.stream(out);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        };
+        return Response.ok(stream, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+    }
+}

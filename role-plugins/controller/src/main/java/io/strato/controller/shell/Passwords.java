@@ -1,0 +1,22 @@
+package io.strato.controller.shell;
+
+import java.io.IOException;
+import org.apache.karaf.shell.api.console.Session;
+
+/** Reads a new password twice without echo, so a typo does not lock the user out. */
+final class Passwords {
+
+    private Passwords() {
+    }
+
+    /** @return the password, or null (after saying why) when the two entries differ */
+    static String ask(Session session, String prompt) throws IOException {
+        String first = session.readLine(prompt, '*');
+        String second = session.readLine("Again: ", '*');
+        if (first == null || !first.equals(second)) {
+            System.err.println("The passwords differ; nothing was changed.");
+            return null;
+        }
+        return first;
+    }
+}

@@ -1,0 +1,171 @@
+package io.strato.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strato.api.app.InternalAuth;
+import io.strato.api.cluster.ClusterSecret;
+import io.strato.api.cluster.LocalSharedState;
+import io.strato.api.json.Json;
+import io.strato.controller.blob.UploadLimits;
+import io.strato.controller.users.JdbcUserAccounts;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
+
+/**
+ * A controller on a local port, with a real Derby database in target/, shared state in the JVM, and one user
+ * ({@value #USER}, admin). HTTP helpers return the status, headers and body.
+ */
+public final class ControllerFixture implements AutoCloseable {
+
+    public static final String USER = "alice";
+    public static final String PASSWORD = "correct horse battery";
+    public static final String SECRET = "cluster-secret-for-tests";
+    public static final ClusterSecret CLUSTER_SECRET = () -> SECRET;
+
+    public final Path dir;
+    public final DerbyDatabase database;
+    public final LocalSharedState shared = new LocalSharedState();
+    public final JdbcUserAccounts users;
+    public final CloudController controller;
+    public final String url;
+    private final Bus bus;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String token;
+
+    public ControllerFixture() throws Exception {
+        this(new UploadLimits(4L * 1024 * 1024, 100, 40L * 1024 * 1024));
+    }
+
+    public ControllerFixture(UploadLimits limits) throws Exception {
+        dir = Path.of("target", "fixtures", UUID.randomUUID().toString());
+        Files.createDirectories(dir);
+        database = new DerbyDatabase(dir.resolve("db"));
+        users = new JdbcUserAccounts(database);
+        users.add(USER, PASSWORD, true);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        url = "http://127.0.0.1:" + port;
+        ControllerSettings settings = new ControllerSettings(limits, Duration.ofMinutes(10), dir.resolve("blobs"), url,
+                port, "test");
+        controller = new CloudController(database, shared, new TestCluster(), CLUSTER_SECRET, users, settings);
+        bus = BusFactory.newInstance().createBus();
+        controller.start(bus, url + "/");
+    }
+
+    public record Reply(int status, HttpResponse<String> raw) {
+        public JsonNode json() {
+            try {
+                return Json.mapper().readTree(raw.body());
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + raw.body(), e);
+            }
+        }
+
+        public String body() {
+            return raw.body();
+        }
+
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    public String token() throws Exception {
+        if (token == null) {
+            token = login(USER, PASSWORD).json().get("access_token").asText();
+        }
+        return token;
+    }
+
+    public Reply login(String user, String password) throws Exception {
+        String form = "grant_type=password&username=" + enc(user) + "&password=" + enc(password);
+        return send(HttpRequest.newBuilder(URI.create(url + "/oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic Y2Y6")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
+    public Reply get(String path) throws Exception {
+        return send(authed(path).GET());
+    }
+
+    public Reply post(String path, String json) throws Exception {
+        return send(authed(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Reply put(String path, String json) throws Exception {
+        return send(authed(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Reply delete(String path) throws Exception {
+        return send(authed(path).DELETE());
+    }
+
+    /** Uploads a zip as CF clients do: multipart with a "resources" and an "application" part. */
+    public Reply uploadBits(String appGuid, byte[] zip) throws Exception {
+        String boundary = "strato-test-" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"resources\"\r\n\r\n[]\r\n--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"application\"; filename=\"application.zip\"\r\n"
+                + "Content-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + zip.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(zip, 0, body, head.length, zip.length);
+        System.arraycopy(tail, 0, body, head.length + zip.length, tail.length);
+        return send(authed("/v2/apps/" + appGuid + "/bits")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    public HttpRequest.Builder authed(String path) throws Exception {
+        return HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "bearer " + token());
+    }
+
+    public HttpRequest.Builder internal(String path) {
+        return HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
+                .header(InternalAuth.HEADER, "Bearer " + InternalAuth.token(SECRET, "blobstore"));
+    }
+
+    public Reply send(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r);
+    }
+
+    public HttpResponse<byte[]> sendForBytes(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Creates an app and returns its guid. */
+    public String createApp(String json) throws Exception {
+        Reply r = post("/v2/apps", json);
+        if (r.status() != 201) {
+            throw new AssertionError("create app: " + r.status() + " " + r.body());
+        }
+        return r.json().at("/metadata/guid").asText();
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        controller.close();
+        bus.shutdown(true);
+        shared.close();
+        database.close();
+    }
+}
