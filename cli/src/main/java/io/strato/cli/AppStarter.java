@@ -67,7 +67,10 @@ public final class AppStarter {
                 return;
             }
             if (!instances.isEmpty() && instances.values().stream().allMatch(InstanceState::failed)) {
-                throw new CliError("App '" + app.name() + "' crashed on start: run `strato logs " + app.name() + "` to see why");
+                String details = instances.values().stream().map(InstanceState::details).filter(d -> d != null)
+                        .findFirst().map(d -> " (" + d + ")").orElse("");
+                throw new CliError("App '" + app.name() + "' crashed on start" + details + ": run `strato logs "
+                        + app.name() + "` to see why");
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new CliError("App '" + app.name() + "' did not start within " + timeout.toSeconds()

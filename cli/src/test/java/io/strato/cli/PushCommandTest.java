@@ -159,13 +159,14 @@ class PushCommandTest {
 
     @Test
     void crashedInstancesEndThePushWithAPointerToTheLogs() {
-        controller.json("GET", "/v2/apps/app-1/instances", 200, "{\"0\":{\"state\":\"CRASHED\",\"since\":1}}");
+        controller.json("GET", "/v2/apps/app-1/instances", 200, "{\"0\":{\"state\":\"CRASHED\",\"since\":1.5,\"details\":\"exited with 1\"},"
+                + "\"1\":{\"state\":\"FLAPPING\",\"since\":1.5}}");
         CliRun cli = new CliRun(home).loggedIn(controller.url());
 
         CliRun.Result push = cli.run("push", "--path", appDir.toString());
 
         assertEquals(1, push.exitCode());
-        assertTrue(push.err().contains("App 'shop' crashed on start: run `strato logs shop`"), push.err());
+        assertTrue(push.err().contains("App 'shop' crashed on start (exited with 1): run `strato logs shop`"), push.err());
     }
 
     @Test
