@@ -371,7 +371,7 @@ class StagerRoleTest {
         private final NodeRecord node;
 
         OneNode(String id) {
-            node = new NodeRecord(id, id, "127.0.0.1", Map.of(), true, "test", Instant.now());
+            node = new NodeRecord(id, id, "127.0.0.1", Map.of(), true, "test", System.currentTimeMillis());
         }
 
         @Override

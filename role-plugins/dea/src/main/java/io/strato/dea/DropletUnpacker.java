@@ -1,0 +1,67 @@
+package io.strato.dea;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+
+/** Unpacks a droplet (tar.gz) into an instance's app directory, refusing entries that would land outside it. */
+final class DropletUnpacker {
+
+    private DropletUnpacker() {
+    }
+
+    static void unpack(Path droplet, Path target) throws IOException {
+        Files.createDirectories(target);
+        Path root = target.toRealPath();
+        try (InputStream file = Files.newInputStream(droplet);
+             TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new BufferedInputStream(file)))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                Path path = root.resolve(entry.getName()).normalize();
+                if (entry.getName().startsWith("/") || !path.startsWith(root)) {
+                    throw new IOException("the droplet is unsafe: " + entry.getName() + " points outside the app");
+                }
+                if (path.equals(root)) {
+                    continue;
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(path);
+                    continue;
+                }
+                Files.createDirectories(path.getParent());
+                if (!path.getParent().toRealPath().startsWith(root)) {
+                    throw new IOException("the droplet is unsafe: " + entry.getName() + " goes through a link");
+                }
+                if (entry.isSymbolicLink()) {
+                    Path link = Path.of(entry.getLinkName());
+                    if (link.isAbsolute() || !path.getParent().resolve(link).normalize().startsWith(root)) {
+                        throw new IOException("the droplet is unsafe: link " + entry.getName() + " points outside the app");
+                    }
+                    Files.createSymbolicLink(path, link);
+                } else if (entry.isFile()) {
+                    if (Files.isSymbolicLink(path)) {
+                        throw new IOException("the droplet is unsafe: " + entry.getName() + " overwrites a link");
+                    }
+                    Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
+                    Set<PosixFilePermission> perms = EnumSet.of(PosixFilePermission.OWNER_READ,
+                            PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+                    if ((entry.getMode() & 0100) != 0) {
+                        perms.addAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                                PosixFilePermission.OTHERS_EXECUTE));
+                    }
+                    Files.setPosixFilePermissions(path, perms);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.strato.dea;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How an instance's command is wrapped before it runs: in its own session (so the whole process group
+ * can be signalled), in its cgroups, under {@code prlimit} open-file and process limits, and as an
+ * unprivileged user when one is configured and the DEA runs as root. Each tool is used only when this
+ * machine has it; what is missing is logged once, when the DEA starts, and skipped.
+ */
+final class ProcessSandbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessSandbox.class);
+
+    private final boolean setsid;
+    private final boolean prlimit;
+    private final int fdLimit;
+    private final int processLimit;
+    /** uid:gid the instances run as, or null for the DEA's own user. */
+    private final String owner;
+    private final List<String> switchUser;
+
+    private ProcessSandbox(boolean setsid, boolean prlimit, int fdLimit, int processLimit, String owner,
+                           List<String> switchUser) {
+        this.setsid = setsid;
+        this.prlimit = prlimit;
+        this.fdLimit = fdLimit;
+        this.processLimit = processLimit;
+        this.owner = owner;
+        this.switchUser = List.copyOf(switchUser);
+    }
+
+    static ProcessSandbox detect(DeaSettings settings) {
+        boolean setsid = available("setsid");
+        boolean prlimit = available("prlimit");
+        if (!setsid) {
+            LOG.warn("setsid is not installed: instances do not get their own process group");
+        }
+        if (!prlimit && (settings.fdLimit() > 0 || settings.processLimit() > 0)) {
+            LOG.warn("prlimit is not installed: fdLimit and processLimit are not applied to instances");
+        }
+        String owner = null;
+        List<String> switchUser = List.of();
+        String user = settings.runAsUser();
+        if (!user.isEmpty()) {
+            Optional<String> self = output("id", "-u");
+            Optional<String> uid = output("id", "-u", user);
+            Optional<String> gid = output("id", "-g", user);
+            if (self.isEmpty() || !self.get().equals("0")) {
+                LOG.warn("runAsUser={} is ignored: the DEA does not run as root, instances run as its own user", user);
+            } else if (uid.isEmpty() || gid.isEmpty()) {
+                LOG.warn("runAsUser={} is ignored: no such user on this machine; instances run as root", user);
+            } else if (available("setpriv")) {
+                owner = uid.get() + ":" + gid.get();
+                switchUser = List.of("setpriv", "--reuid=" + uid.get(), "--regid=" + gid.get(), "--init-groups", "--");
+                LOG.info("Instances run as user {} ({}), switched with setpriv", user, owner);
+            } else if (available("runuser")) {
+                owner = uid.get() + ":" + gid.get();
+                switchUser = List.of("runuser", "-u", user, "--");
+                LOG.info("Instances run as user {} ({}), switched with runuser", user, owner);
+            } else {
+                LOG.warn("runAsUser={} is ignored: neither setpriv nor runuser is installed", user);
+            }
+        }
+        return new ProcessSandbox(setsid, prlimit, settings.fdLimit(), settings.processLimit(), owner, switchUser);
+    }
+
+    /** The command line that runs {@code shellCommand} with bash inside the sandbox. */
+    List<String> wrap(String shellCommand, Optional<InstanceCgroup> cgroup) {
+        List<String> argv = new ArrayList<>();
+        if (setsid) {
+            argv.add("setsid");
+        }
+        if (cgroup.isPresent()) {
+            // the shell joins the groups, then becomes the limited command: nothing runs outside them
+            StringBuilder join = new StringBuilder();
+            for (Path procs : cgroup.get().procsFiles()) {
+                join.append("echo $$ > '").append(procs).append("' && ");
+            }
+            argv.addAll(List.of("bash", "-c", join + "exec \"$@\"", "strato-instance"));
+        }
+        if (prlimit && (fdLimit > 0 || processLimit > 0)) {
+            argv.add("prlimit");
+            if (fdLimit > 0) {
+                argv.add("--nofile=" + fdLimit + ":" + fdLimit);
+            }
+            if (processLimit > 0) {
+                argv.add("--nproc=" + processLimit + ":" + processLimit);
+            }
+            argv.add("--");
+        }
+        argv.addAll(switchUser);
+        argv.addAll(List.of("bash", "-c", shellCommand));
+        return argv;
+    }
+
+    /** Hands an instance's directory to the user it runs as. */
+    void giveToInstanceUser(Path dir) throws IOException, InterruptedException {
+        if (owner == null) {
+            return;
+        }
+        Process chown = new ProcessBuilder("chown", "-R", owner, dir.toString()).redirectErrorStream(true).start();
+        String out = new String(chown.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (chown.waitFor() != 0) {
+            throw new IOException("could not hand the instance directory to the instance user: " + out);
+        }
+    }
+
+    /** Whether the instance command starts a new session, so that its process group id is its pid. */
+    boolean ownProcessGroup() {
+        return setsid;
+    }
+
+    private static boolean available(String tool) {
+        return output("bash", "-c", "command -v " + tool).isPresent();
+    }
+
+    private static Optional<String> output(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty()) {
+                return Optional.of(out);
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,355 @@
+package io.strato.dea;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strato.api.app.Channels;
+import io.strato.api.app.DeaAdvertisement;
+import io.strato.api.app.InstanceOrder;
+import io.strato.api.app.InstanceState;
+import io.strato.api.app.InstanceStatus;
+import io.strato.api.app.LogLine;
+import io.strato.api.app.RouteEntry;
+import io.strato.api.cluster.ClusterConfig;
+import io.strato.api.cluster.ClusterView;
+import io.strato.api.cluster.LocalSharedState;
+import io.strato.api.cluster.NodeRecord;
+import io.strato.api.json.Json;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class DeaRoleTest {
+
+    private static final String SECRET = "cluster-secret";
+    /** Answers with its pid and environment, writes a line to each stream. */
+    private static final String SERVER_JS = """
+            const http = require('http');
+            const fs = require('fs');
+            http.createServer((req, res) => {
+              res.setHeader('Content-Type', 'application/json');
+              res.end(JSON.stringify({pid: process.pid, cwd: process.cwd(), env: process.env,
+                                      hook: fs.existsSync('hook.txt')}));
+            }).listen(process.env.PORT, () => {
+              console.log('listening on ' + process.env.PORT);
+              console.error('a line on stderr');
+            });
+            """;
+
+    @TempDir
+    Path baseDir;
+
+    private final String deaId = "dea-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private final List<LogLine> logs = new CopyOnWriteArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private LocalSharedState state;
+    private TestBlobStore blobs;
+    private DeaRole dea;
+
+    @BeforeAll
+    static void needsNode() throws Exception {
+        assumeTrue(new ProcessBuilder("bash", "-c", "command -v node").start().waitFor() == 0, "node is not installed");
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        state = new LocalSharedState();
+        blobs = new TestBlobStore(SECRET);
+        blobs.blobs.put("/droplets/web", droplet(Map.of("server.js", SERVER_JS), "node server.js",
+                List.of("echo hooked > hook.txt"), Map.of("FROM_DROPLET", "${STACKATO_APP_ROOT}/lib")));
+        state.topic(Channels.APP_LOGS).subscribe(m -> logs.add(Json.read(m, LogLine.class)));
+        dea = newDea(1024, Duration.ofSeconds(20));
+    }
+
+    private DeaRole newDea(long memoryMb, Duration startTimeout) {
+        int from = 40000 + (int) (Math.random() * 20000);
+        return new DeaRole(state, new OneNode(deaId), () -> SECRET, new DeaSettings(memoryMb, from, from + 200, baseDir,
+                "", 4096, 0, startTimeout, Duration.ofSeconds(3)));
+    }
+
+    @AfterEach
+    void stop() {
+        dea.deactivate();
+        blobs.close();
+        state.close();
+    }
+
+    @Test
+    void runsADropletRegistersItsRouteAndGivesItTheCloudFoundryEnvironment() throws Exception {
+        order(start("i-1", 0, 256, List.of("Web.Example.com", "www.example.com/shop")));
+        InstanceStatus running = awaitStatus("i-1", InstanceState.RUNNING);
+        assertEquals(deaId, running.deaId());
+        assertEquals("127.0.0.1", running.address());
+        assertEquals(256, running.memoryMb());
+
+        RouteEntry route = Json.read(state.map(Channels.ROUTES).get("web.example.com|i-1").orElseThrow(), RouteEntry.class);
+        assertEquals(new RouteEntry("web.example.com", "127.0.0.1", running.port(), "app-guid", "i-1", 0), route);
+        assertTrue(state.map(Channels.ROUTES).get("www.example.com|i-1").isPresent());
+
+        JsonNode answer = get(running.port());
+        JsonNode env = answer.path("env");
+        Path home = baseDir.resolve("instances").resolve("i-1");
+        assertEquals(String.valueOf(running.port()), env.path("PORT").asText());
+        assertEquals(String.valueOf(running.port()), env.path("VCAP_APP_PORT").asText());
+        assertEquals("0.0.0.0", env.path("VCAP_APP_HOST").asText());
+        assertEquals(home.toString(), env.path("HOME").asText());
+        assertEquals(home.resolve("app").toString(), answer.path("cwd").asText());
+        assertEquals("shop", env.path("STACKATO_APP_NAME").asText());
+        assertEquals("256m", env.path("MEMORY_LIMIT").asText());
+        assertEquals("from the app", env.path("GREETING").asText());
+        assertEquals(home.resolve("app/lib").toString(), env.path("FROM_DROPLET").asText());
+        assertEquals("{\"mydb\":[]}", env.path("VCAP_SERVICES").asText());
+        assertTrue(answer.path("hook").asBoolean(), "the pre-running hook ran before the app");
+
+        JsonNode vcap = Json.mapper().readTree(env.path("VCAP_APPLICATION").asText());
+        assertEquals("i-1", vcap.path("instance_id").asText());
+        assertEquals(0, vcap.path("instance_index").asInt());
+        assertEquals("app-guid", vcap.path("application_id").asText());
+        assertEquals("shop", vcap.path("application_name").asText());
+        assertEquals("shop", vcap.path("name").asText());
+        assertEquals("Web.Example.com", vcap.path("uris").path(0).asText());
+        assertEquals("Web.Example.com", vcap.path("application_uris").path(0).asText());
+        assertEquals(256, vcap.path("limits").path("mem").asInt());
+        assertEquals(4096, vcap.path("limits").path("fds").asInt());
+        assertEquals(running.port(), vcap.path("port").asInt());
+        assertEquals("v1", vcap.path("version").asText());
+        assertTrue(vcap.path("started_at").asText().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\+0000"));
+
+        await(() -> logs.stream().anyMatch(l -> l.source().equals("App") && l.stream().equals("stdout")
+                && l.line().equals("listening on " + running.port()) && l.index() == 0), "stdout reaches the app log");
+        await(() -> logs.stream().anyMatch(l -> l.stream().equals("stderr") && l.line().equals("a line on stderr")),
+                "stderr reaches the app log");
+        DeaAdvertisement ad = Json.read(state.map(Channels.DEA_ADVERTISEMENTS).get(deaId).orElseThrow(),
+                DeaAdvertisement.class);
+        assertEquals(1024 - 256, ad.memoryFreeMb());
+        assertEquals(1, ad.instances());
+    }
+
+    @Test
+    void aKilledInstanceIsReportedCrashedAndLosesItsRouteUntilStopped() throws Exception {
+        order(start("i-2", 0, 128, List.of("crash.example.com")));
+        InstanceStatus running = awaitStatus("i-2", InstanceState.RUNNING);
+        long pid = get(running.port()).path("pid").asLong();
+        new ProcessBuilder("kill", "-9", String.valueOf(pid)).start().waitFor();
+
+        InstanceStatus crashed = awaitStatus("i-2", InstanceState.CRASHED);
+        assertEquals(137, crashed.exitStatus());
+        assertEquals("killed by signal 9 (SIGKILL)", crashed.reason());
+        assertTrue(state.map(Channels.ROUTES).get("crash.example.com|i-2").isEmpty(), "the route went with the crash");
+        assertEquals(1024, Json.read(state.map(Channels.DEA_ADVERTISEMENTS).get(deaId).orElseThrow(),
+                DeaAdvertisement.class).memoryFreeMb());
+        Thread.sleep(Channels.OWNED_TTL.toMillis() / 3 + 500);
+        assertEquals(InstanceState.CRASHED, status("i-2").orElseThrow().state(), "the crash stays listed");
+
+        order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "app-guid", "shop", null, 0, null, null, 0, 0,
+                null, null, null, null));
+        await(() -> status("i-2").isEmpty(), "STOP of app and index clears the crashed instance");
+    }
+
+    @Test
+    void stopEndsTheProcessTreeAndRemovesStatusRouteAndDirectory() throws Exception {
+        blobs.blobs.put("/droplets/tree", droplet(Map.of("server.js", SERVER_JS), "sleep 300 & node server.js; wait",
+                List.of(), Map.of()));
+        InstanceOrder start = new InstanceOrder(deaId, InstanceOrder.Action.START, "app-guid", "shop", "v2", 1, "i-3",
+                blobs.url("/droplets/tree"), 128, 1024, null, List.of("tree.example.com"), Map.of(), null);
+        order(start);
+        InstanceStatus running = awaitStatus("i-3", InstanceState.RUNNING);
+        long pid = get(running.port()).path("pid").asLong();
+        ProcessHandle node = ProcessHandle.of(pid).orElseThrow();
+        ProcessHandle shell = node.parent().orElseThrow();
+        List<ProcessHandle> tree = shell.descendants().toList();
+        assertTrue(tree.size() >= 2, "the shell runs sleep and node");
+
+        order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "app-guid", null, null, -1, "i-3", null, 0, 0,
+                null, null, null, null));
+        await(() -> status("i-3").isEmpty(), "the status is removed");
+        assertTrue(state.map(Channels.ROUTES).get("tree.example.com|i-3").isEmpty());
+        await(() -> !shell.isAlive() && tree.stream().noneMatch(ProcessHandle::isAlive), "no process of it is left");
+        await(() -> !Files.exists(baseDir.resolve("instances/i-3")), "its directory is removed");
+    }
+
+    @Test
+    void deactivationStopsEveryInstance() throws Exception {
+        order(start("i-4", 0, 128, List.of("a.example.com")));
+        order(start("i-5", 1, 128, List.of("a.example.com")));
+        long pid4 = get(awaitStatus("i-4", InstanceState.RUNNING).port()).path("pid").asLong();
+        long pid5 = get(awaitStatus("i-5", InstanceState.RUNNING).port()).path("pid").asLong();
+
+        dea.deactivate();
+        assertFalse(ProcessHandle.of(pid4).map(ProcessHandle::isAlive).orElse(false));
+        assertFalse(ProcessHandle.of(pid5).map(ProcessHandle::isAlive).orElse(false));
+        assertEquals(Map.of(), state.map(Channels.INSTANCES).entries());
+        assertEquals(Map.of(), state.map(Channels.ROUTES).entries());
+        assertTrue(state.map(Channels.DEA_ADVERTISEMENTS).get(deaId).isEmpty());
+        dea = newDea(1024, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aStartThatDoesNotFitIsRefused() throws Exception {
+        order(start("i-6", 0, 768, List.of()));
+        awaitStatus("i-6", InstanceState.RUNNING);
+        order(start("i-7", 1, 512, List.of("big.example.com")));
+        InstanceStatus refused = awaitStatus("i-7", InstanceState.CRASHED);
+        assertEquals("insufficient memory: needs 512 MB, 256 MB free of 1024 MB on this DEA", refused.reason());
+        assertEquals(256, Json.read(state.map(Channels.DEA_ADVERTISEMENTS).get(deaId).orElseThrow(),
+                DeaAdvertisement.class).memoryFreeMb());
+    }
+
+    @Test
+    void anAppThatNeverListensOrCannotBeFetchedCrashesWithAReason() throws Exception {
+        dea.deactivate();
+        dea = newDea(1024, Duration.ofSeconds(2));
+        blobs.blobs.put("/droplets/deaf", droplet(Map.of(), "sleep 300", List.of(), Map.of()));
+        order(new InstanceOrder(deaId, InstanceOrder.Action.START, "deaf", "deaf", "v1", 0, "i-8",
+                blobs.url("/droplets/deaf"), 64, 64, null, List.of(), Map.of(), null));
+        InstanceStatus deaf = awaitStatus("i-8", InstanceState.CRASHED);
+        assertTrue(deaf.reason().startsWith("did not listen on port " + deaf.port() + " within 2 s"), deaf.reason());
+
+        order(new InstanceOrder(deaId, InstanceOrder.Action.START, "gone", "gone", "v9", 0, "i-9",
+                blobs.url("/droplets/missing"), 64, 64, null, List.of(), Map.of(), null));
+        assertEquals("could not download the droplet: HTTP 404 from " + blobs.url("/droplets/missing"),
+                awaitStatus("i-9", InstanceState.CRASHED).reason());
+    }
+
+    @Test
+    void anInstanceOverItsMemoryLimitIsKilledAndSaysWhy() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/sys/fs/cgroup/memory")) || Files.isWritable(Path.of("/sys/fs/cgroup/strato-dea")),
+                "no writable cgroup memory controller");
+        blobs.blobs.put("/droplets/hog", droplet(Map.of(), "node -e 'const a = []; for (;;) a.push(Buffer.alloc(1e7, 1))'",
+                List.of(), Map.of()));
+        order(new InstanceOrder(deaId, InstanceOrder.Action.START, "hog", "hog", "hog-1", 0, "i-10",
+                blobs.url("/droplets/hog"), 96, 64, null, List.of(), Map.of(), null));
+        InstanceStatus crashed = awaitStatus("i-10", InstanceState.CRASHED);
+        assertEquals("out of memory: went over its 96 MB limit", crashed.reason());
+        assertEquals(137, crashed.exitStatus());
+    }
+
+    private InstanceOrder start(String id, int index, long memoryMb, List<String> uris) {
+        return new InstanceOrder(deaId, InstanceOrder.Action.START, "app-guid", "shop", "v1", index, id,
+                blobs.url("/droplets/web"), memoryMb, 1024, null, uris, Map.of("GREETING", "from the app"),
+                "{\"mydb\":[]}");
+    }
+
+    private void order(InstanceOrder order) {
+        state.topic(Channels.DEA_ORDERS).publish(Json.write(order));
+    }
+
+    private Optional<InstanceStatus> status(String id) {
+        return state.map(Channels.INSTANCES).get(id).map(s -> Json.read(s, InstanceStatus.class));
+    }
+
+    private InstanceStatus awaitStatus(String id, InstanceState wanted) throws InterruptedException {
+        await(() -> status(id).map(s -> s.state() == wanted).orElse(false),
+                "instance " + id + " reaches " + wanted + " (now " + status(id) + ")");
+        return status(id).orElseThrow();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private JsonNode get(int port) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        JsonNode json = Json.mapper().readTree(response.body());
+        assertNotNull(json);
+        return json;
+    }
+
+    static byte[] droplet(Map<String, String> files, String command, List<String> hooks, Map<String, String> env)
+            throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+            Map<String, Object> descriptor = Map.of("start_command", command, "buildpack", "nodejs",
+                    "pre_running_hooks", hooks, "env", env);
+            add(tar, "strato-droplet.json", Json.write(descriptor));
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                add(tar, f.getKey(), f.getValue());
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void add(TarArchiveOutputStream tar, String name, String content) throws IOException {
+        byte[] data = content.getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(data.length);
+        entry.setMode(0100644);
+        tar.putArchiveEntry(entry);
+        tar.write(data);
+        tar.closeArchiveEntry();
+    }
+
+    /** A cluster of one node. */
+    static final class OneNode implements ClusterView {
+        private final NodeRecord node;
+
+        OneNode(String id) {
+            node = new NodeRecord(id, "node-" + id, "127.0.0.1", Map.of(), true, "test", System.currentTimeMillis());
+        }
+
+        @Override
+        public NodeRecord localNode() {
+            return node;
+        }
+
+        @Override
+        public List<NodeRecord> nodes() {
+            return List.of(node);
+        }
+
+        @Override
+        public Optional<NodeRecord> primary() {
+            return Optional.of(node);
+        }
+
+        @Override
+        public ClusterConfig config() {
+            return new ClusterConfig("test", "localhost");
+        }
+
+        @Override
+        public List<String> warnings() {
+            return List.of();
+        }
+
+        @Override
+        public boolean ready() {
+            return true;
+        }
+    }
+}
