@@ -2,7 +2,6 @@ package io.strato.api.cluster;
 
 import io.strato.api.role.RoleState;
 
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -17,17 +16,16 @@ import java.util.TreeMap;
  * @param roles         installed roles and their state
  * @param primary       whether this node holds the cluster's primary role
  * @param version       Strato version running on the node
- * @param lastHeartbeat when the record was last refreshed
+ * @param lastHeartbeat when the record was last refreshed (epoch millis)
  */
 public record NodeRecord(String id, String name, String address, Map<String, RoleState> roles,
-                         boolean primary, String version, Instant lastHeartbeat) {
+                         boolean primary, String version, long lastHeartbeat) {
     public NodeRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         roles = Map.copyOf(roles);
         Objects.requireNonNull(version, "version");
-        Objects.requireNonNull(lastHeartbeat, "lastHeartbeat");
     }
 
     /** Roles sorted by name, for display. */

@@ -115,7 +115,7 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
 
     @Override
     public NodeRecord localNode() {
-        return new NodeRecord(identity.id(), identity.name(), address, roles.states(), holdsPrimary(), version, clock.instant());
+        return new NodeRecord(identity.id(), identity.name(), address, roles.states(), holdsPrimary(), version, clock.millis());
     }
 
     private boolean holdsPrimary() {
@@ -174,7 +174,7 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
         } else if (stale(claim.get())) {
             PrimaryClaim c = claim.get();
             NodeRecord last = lastSeen.get(c.nodeId());
-            String seen = last == null ? "" : " (last heartbeat at " + TIME.format(last.lastHeartbeat()) + ")";
+            String seen = last == null ? "" : " (last heartbeat at " + TIME.format(Instant.ofEpochMilli(last.lastHeartbeat())) + ")";
             warnings.add("the primary node " + c.nodeName() + " is gone" + seen
                     + "; another node can take the primary role with kato:role-add primary");
         }

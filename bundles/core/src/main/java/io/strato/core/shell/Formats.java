@@ -3,8 +3,6 @@ package io.strato.core.shell;
 import io.strato.api.cluster.NodeRecord;
 import io.strato.api.role.RoleState;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -20,8 +18,8 @@ final class Formats {
                 .collect(Collectors.joining(", "));
     }
 
-    static String ago(Instant then) {
-        long s = Math.max(0, Duration.between(then, Instant.now()).getSeconds());
+    static String ago(long epochMillis) {
+        long s = Math.max(0, (System.currentTimeMillis() - epochMillis) / 1000);
         return s < 120 ? s + "s ago" : (s / 60) + "m ago";
     }
 

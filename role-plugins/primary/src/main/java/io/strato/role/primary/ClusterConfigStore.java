@@ -42,15 +42,15 @@ final class ClusterConfigStore {
         }
     }
 
-    /** The stored configuration; on the first start of this primary, the defaults with this node's secret. */
-    ClusterConfig loadOrCreate(String nodeSecret) throws StoreException {
+    /** The stored configuration; on the first start of this primary, {@code initial} with this node's secret. */
+    ClusterConfig loadOrCreate(ClusterConfig initial, String nodeSecret) throws StoreException {
         Optional<Stored> stored = load();
         if (stored.isPresent()) {
             return stored.get().config();
         }
         execute("INSERT INTO cluster_config (name, app_domain, secret, updated_at, id) VALUES (?, ?, ?, ?, 1)",
-                DEFAULTS.name(), DEFAULTS.appDomain(), nodeSecret);
-        return DEFAULTS;
+                initial.name(), initial.appDomain(), nodeSecret);
+        return initial;
     }
 
     void save(ClusterConfig config) throws StoreException {

@@ -40,7 +40,7 @@ public class PrimaryRole implements Role, ClusterConfigKeeper {
         election.claim();
         try {
             this.store = new ClusterConfigStore(database);
-            publish(store.loadOrCreate(secret.value()));
+            publish(store.loadOrCreate(published().orElse(ClusterConfigStore.DEFAULTS), secret.value()));
         } catch (StoreException | RuntimeException e) {
             election.release();
             throw e;
@@ -66,6 +66,11 @@ public class PrimaryRole implements Role, ClusterConfigKeeper {
         publish(next);
         LOG.info("Cluster configuration changed: name {}, app domain {}", next.name(), next.appDomain());
         return next;
+    }
+
+    /** What an earlier primary published: a node taking over keeps the cluster's name and domain. */
+    private java.util.Optional<ClusterConfig> published() {
+        return state.map(ClusterKeys.CLUSTER).get(ClusterKeys.CONFIG_KEY).map(json -> Json.read(json, ClusterConfig.class));
     }
 
     private void publish(ClusterConfig config) {
