@@ -8,8 +8,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
-/** The router role: while it is active, this node proxies HTTP for every route in the cluster. */
-@Component(service = Role.class, configurationPid = "io.strato.router")
+/**
+ * The router role: while it is active, this node proxies HTTP for every route in the cluster.
+ * Immediate, so it listens as soon as the role is installed rather than when the Role service is first used.
+ */
+@Component(service = Role.class, configurationPid = "io.strato.router", immediate = true)
 public final class RouterRole implements Role {
 
     /** Configuration of {@code etc/io.strato.router.cfg}. */
