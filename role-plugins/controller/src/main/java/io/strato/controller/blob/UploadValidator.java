@@ -1,5 +1,7 @@
 package io.strato.controller.blob;
 
+import io.strato.api.manifest.ManifestException;
+import io.strato.api.manifest.ManifestParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -21,7 +23,8 @@ import java.util.zip.ZipFile;
  * Checks an uploaded zip before it may replace an app's package: it must open, have at most
  * {@code maxEntries} entries, inflate to at most {@code maxUncompressedBytes} (counted while inflating, since
  * a zip bomb lies about its sizes), and no entry may leave the app directory — by {@code ..}, an absolute
- * path, or a symbolic link whose target is outside.
+ * path, or a symbolic link whose target is outside. A manifest at the top must parse, so a bad one is
+ * reported at push time with its line rather than later by the stager.
  */
 public final class UploadValidator {
 
@@ -54,6 +57,7 @@ public final class UploadValidator {
             }
             long total = 0;
             byte[] buf = new byte[64 * 1024];
+            Map<String, byte[]> manifests = new HashMap<>();
             Enumeration<? extends ZipEntry> entries = file.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
@@ -67,6 +71,11 @@ public final class UploadValidator {
                         total += target.length;
                         continue;
                     }
+                    if (ManifestParser.FILE_NAMES.contains(name)) {
+                        byte[] text = in.readNBytes(ManifestParser.MAX_BYTES + 1);
+                        manifests.put(name, text);
+                        total += text.length;
+                    }
                     int n;
                     while ((n = in.read(buf)) > 0) {
                         total += n;
@@ -77,8 +86,28 @@ public final class UploadValidator {
                     }
                 }
             }
+            checkManifest(manifests);
         } catch (ZipException e) {
             throw new InvalidUploadException("Invalid zip file: " + e.getMessage());
+        }
+    }
+
+    /** The manifest the stager would use (the first of {@link ManifestParser#FILE_NAMES}) must parse. */
+    private static void checkManifest(Map<String, byte[]> manifests) throws InvalidUploadException {
+        for (String name : ManifestParser.FILE_NAMES) {
+            byte[] text = manifests.get(name);
+            if (text == null) {
+                continue;
+            }
+            try {
+                if (text.length > ManifestParser.MAX_BYTES) {
+                    throw new ManifestException(name, 0, "larger than " + ManifestParser.MAX_BYTES / 1024 + " KB");
+                }
+                ManifestParser.parse(name, new String(text, StandardCharsets.UTF_8));
+            } catch (ManifestException e) {
+                throw new InvalidManifestException(e.getMessage());
+            }
+            return;
         }
     }
 

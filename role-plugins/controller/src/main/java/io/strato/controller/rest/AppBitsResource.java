@@ -7,6 +7,7 @@ import io.strato.controller.apps.InstancePlacer;
 import io.strato.controller.apps.StagingDispatcher;
 import io.strato.controller.blob.BitsReceiver;
 import io.strato.controller.blob.BlobStore;
+import io.strato.controller.blob.InvalidManifestException;
 import io.strato.controller.blob.InvalidUploadException;
 import io.strato.controller.blob.UploadTooLargeException;
 import io.strato.controller.blob.UploadValidator;
@@ -67,6 +68,8 @@ public class AppBitsResource {
             apps.packageStored(guid, hash);
         } catch (UploadTooLargeException e) {
             throw CfException.bitsTooLarge(max / (1024 * 1024));
+        } catch (InvalidManifestException e) {
+            throw CfException.appPackageInvalid(e.getMessage());
         } catch (InvalidUploadException e) {
             throw CfException.bitsUploadInvalid(e.getMessage());
         } finally {
