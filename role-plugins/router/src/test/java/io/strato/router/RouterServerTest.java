@@ -308,6 +308,83 @@ class RouterServerTest {
         assertArrayEquals(body, response.body());
     }
 
+    @Test
+    void http10ClientGetsAChunkedAnswerAsPlainBytesEndedByClose() throws Exception {
+        TestBackend app = backend("app");
+        register(APP, app.port(), "app-0", 0);
+        try (Socket client = new Socket("127.0.0.1", router.port())) {
+            client.setSoTimeout(5000);
+            client.getOutputStream().write(("GET /stream HTTP/1.0\r\nHost: " + APP + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
+            assertFalse(answer.toLowerCase().contains("transfer-encoding"), answer);
+            assertTrue(answer.endsWith("\r\n\r\nstreamed"), answer);
+        }
+    }
+
+    @Test
+    void headAnswerHasNoBodyAndTheConnectionGoesOn() throws Exception {
+        TestBackend app = backend("app");
+        register(APP, app.port(), "app-0", 0);
+        try (Socket client = new Socket("127.0.0.1", router.port())) {
+            client.setSoTimeout(5000);
+            OutputStream out = client.getOutputStream();
+            InputStream in = client.getInputStream();
+            out.write(("HEAD / HTTP/1.1\r\nHost: " + APP + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n"), head);
+            // Nothing may follow the headers: the next bytes must be the answer to the next request.
+            out.write(("GET / HTTP/1.1\r\nHost: " + APP + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertEquals("app", readResponseBody(in));
+        }
+    }
+
+    @Test
+    void expectContinueUploadsReachTheInstance() throws Exception {
+        TestBackend app = backend("app");
+        register(APP, app.port(), "app-0", 0);
+        HttpResponse<String> response = send(HttpRequest.newBuilder(routerUri("/echo")).header("Host", APP)
+                .expectContinue(true).POST(HttpRequest.BodyPublishers.ofString("after continue")).build());
+        assertEquals(200, response.statusCode());
+        assertEquals("after continue", response.body());
+        assertEquals("100-continue", app.seen.get(0).header("Expect").toLowerCase());
+    }
+
+    @Test
+    void instanceThatNeverAnswersGets502AfterTheIdleTimeout() throws Exception {
+        ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeLater.add(silent);
+        List<Socket> accepted = new ArrayList<>();
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    accepted.add(silent.accept()); // keep it open, say nothing
+                }
+            } catch (IOException e) {
+                accepted.forEach(s -> {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                });
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        router.close();
+        router = new RouterServer(new RouterConfig(0, "127.0.0.1", 1000, 1), routes);
+        router.start();
+        register(APP, silent.getLocalPort(), "silent-0", 0);
+
+        long start = System.nanoTime();
+        HttpResponse<String> response = get(APP, "/");
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(502, response.statusCode());
+        assertEquals("endpoint_failure", response.headers().firstValue("X-Cf-RouterError").orElse(null));
+        assertTrue(waitedMs >= 900 && waitedMs < 5000, "answered after " + waitedMs + " ms");
+    }
+
     // --- helpers ---
 
     private TestBackend backend(String name) throws IOException {
@@ -339,8 +416,8 @@ class RouterServerTest {
         }
     }
 
-    /** Reads one response with a Content-Length from a raw connection and returns its body. */
-    private static String readResponseBody(InputStream in) throws IOException {
+    /** Reads the status line and headers of one response from a raw connection. */
+    private static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int c = in.read();
@@ -349,7 +426,12 @@ class RouterServerTest {
             }
             head.append((char) c);
         }
-        String headers = head.toString();
+        return head.toString();
+    }
+
+    /** Reads one response with a Content-Length from a raw connection and returns its body. */
+    private static String readResponseBody(InputStream in) throws IOException {
+        String headers = readHead(in);
         assertFalse(headers.toLowerCase().contains("connection: close"), headers);
         int length = Arrays.stream(headers.split("\r\n")).filter(l -> l.toLowerCase().startsWith("content-length:"))
                 .map(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElseThrow();

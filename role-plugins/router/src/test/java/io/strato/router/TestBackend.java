@@ -15,8 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * An app instance for tests: answers its name, echoes POST bodies on /echo, starts a session on
- * /login, and remembers what each request looked like.
+ * An app instance for tests: answers its name, echoes POST bodies on /echo, sends a chunked body on
+ * /stream, starts a session on /login, and remembers what each request looked like.
  */
 final class TestBackend implements AutoCloseable {
 
@@ -55,6 +55,11 @@ final class TestBackend implements AutoCloseable {
                 return;
             }
             in.readAllBytes();
+            if (path.equals("/stream")) {
+                exchange.sendResponseHeaders(200, 0);
+                out.write("streamed".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (path.equals("/login")) {
                 exchange.getResponseHeaders().add("Set-Cookie", "JSESSIONID=" + name + "-session; Path=/; HttpOnly");
             }
