@@ -165,6 +165,11 @@ public final class ApiClient {
         if (status == 401) {
             throw new ApiError(status, errorCode, CliError.notLoggedIn().getMessage());
         }
+        if (status == 404 && "CF-NotFound".equals(errorCode)) {
+            // CF's answer for a path it has no endpoint for, as opposed to CF-AppNotFound and the like.
+            throw new ApiError(status, errorCode, "The controller has no endpoint " + uri.getPath()
+                    + ": it is older than this client; update the controller");
+        }
         String description = error.path("description").asText("");
         if (description.isEmpty()) {
             description = "HTTP " + status + " from " + uri.getPath();

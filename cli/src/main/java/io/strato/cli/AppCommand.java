@@ -28,10 +28,6 @@ public final class AppCommand implements Runnable {
         CloudController controller = strato.controller();
         App app = controller.requireApp(name);
         List<Domain> domains = controller.sharedDomains();
-        Set<String> bound = controller.appBindings(app.guid()).stream()
-                .map(ServiceBinding::serviceInstanceGuid).collect(Collectors.toSet());
-        String services = controller.serviceInstances().stream().filter(s -> bound.contains(s.guid()))
-                .map(ServiceInstance::name).collect(Collectors.joining(", "));
 
         out.println("name:      " + app.name());
         out.println("state:     " + app.state() + " (package " + app.packageState() + ")");
@@ -45,12 +41,30 @@ public final class AppCommand implements Runnable {
         }
         out.println("urls:      " + controller.appRoutes(app.guid()).stream()
                 .map(r -> "http://" + r.url(domains)).collect(Collectors.joining(", ")));
-        out.println("services:  " + services);
+        out.println("services:  " + boundServices(controller, app));
         if (app.stagingFailedReason() != null) {
             out.println("staging:   failed: " + app.stagingFailedReason());
         }
         if (app.started()) {
             printInstances(controller, app, out);
+        }
+    }
+
+    /** A controller without the services API still shows its apps. */
+    private static String boundServices(CloudController controller, App app) {
+        try {
+            Set<String> bound = controller.appBindings(app.guid()).stream()
+                    .map(ServiceBinding::serviceInstanceGuid).collect(Collectors.toSet());
+            if (bound.isEmpty()) {
+                return "";
+            }
+            return controller.serviceInstances().stream().filter(s -> bound.contains(s.guid()))
+                    .map(ServiceInstance::name).collect(Collectors.joining(", "));
+        } catch (ApiError e) {
+            if (e.status() == 404) {
+                return "";
+            }
+            throw e;
         }
     }
 

@@ -90,6 +90,11 @@ class ErrorHandlingTest {
             CliRun.Result apps = cli.run("apps");
             assertEquals(1, apps.exitCode());
             assertEquals("Database is down (CF-ServerError)", apps.err().trim());
+
+            CliRun.Result market = cli.run("marketplace");
+            assertEquals(1, market.exitCode());
+            assertEquals("The controller has no endpoint /v2/services: it is older than this client; update the controller",
+                    market.err().trim());
         }
     }
 }
