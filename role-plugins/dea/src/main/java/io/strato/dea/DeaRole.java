@@ -68,8 +68,8 @@ public final class DeaRole implements Role {
         @AttributeDefinition(description = "Open files per instance; 0 means no limit")
         int fdLimit() default 16384;
 
-        @AttributeDefinition(description = "Processes per instance; 0 means no limit")
-        int processLimit() default 512;
+        @AttributeDefinition(description = "Processes (threads included, where a pids cgroup counts them) per instance; 0 means no limit")
+        int processLimit() default 1024;
 
         @AttributeDefinition(description = "Seconds a new instance may take to listen on its port")
         int startTimeoutSeconds() default 120;
@@ -137,7 +137,12 @@ public final class DeaRole implements Role {
         this.cgroups = Cgroups.detect(deaId);
         cgroups.removeLeftovers();
         LeftoverInstances.clean(settings.baseDir().resolve("instances"));
-        this.sandbox = ProcessSandbox.detect(settings);
+        this.sandbox = ProcessSandbox.detect(settings, cgroups.limitsProcesses());
+        try {
+            sandbox.openBaseDir(settings.baseDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the DEA directory " + settings.baseDir() + " to the instance user", e);
+        }
         this.droplets = new DropletCache(settings.baseDir().resolve("droplets"), secret::value);
         this.ports = new PortAllocator(settings.portFrom(), settings.portTo());
         AtomicInteger n = new AtomicInteger();

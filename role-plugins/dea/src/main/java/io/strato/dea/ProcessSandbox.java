@@ -5,10 +5,14 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +43,12 @@ final class ProcessSandbox {
         this.switchUser = List.copyOf(switchUser);
     }
 
-    static ProcessSandbox detect(DeaSettings settings) {
+    /**
+     * @param cgroupCountsProcesses whether the pids cgroup limits processes already: then prlimit does
+     *                              not, because RLIMIT_NPROC counts every process of the user, so instances
+     *                              sharing a user would share one limit
+     */
+    static ProcessSandbox detect(DeaSettings settings, boolean cgroupCountsProcesses) {
         boolean setsid = available("setsid");
         boolean prlimit = available("prlimit");
         if (!setsid) {
@@ -71,7 +80,8 @@ final class ProcessSandbox {
                 LOG.warn("runAsUser={} is ignored: neither setpriv nor runuser is installed", user);
             }
         }
-        return new ProcessSandbox(setsid, prlimit, settings.fdLimit(), settings.processLimit(), owner, switchUser);
+        return new ProcessSandbox(setsid, prlimit, settings.fdLimit(), cgroupCountsProcesses ? 0 : settings.processLimit(),
+                owner, switchUser);
     }
 
     /** The command line that runs {@code shellCommand} with bash inside the sandbox. */
@@ -113,6 +123,21 @@ final class ProcessSandbox {
         if (chown.waitFor() != 0) {
             throw new IOException("could not hand the instance directory to the instance user: " + out);
         }
+    }
+
+    /**
+     * Lets the instance user reach its own directory: the DEA's directories become traversable (not
+     * readable) by others, so one instance cannot list another's.
+     */
+    void openBaseDir(Path baseDir) throws IOException {
+        if (owner == null) {
+            return;
+        }
+        Set<PosixFilePermission> traverse = PosixFilePermissions.fromString("rwx--x--x");
+        Path instances = baseDir.resolve("instances");
+        Files.createDirectories(instances);
+        Files.setPosixFilePermissions(baseDir, traverse);
+        Files.setPosixFilePermissions(instances, traverse);
     }
 
     /** Whether the instance command starts a new session, so that its process group id is its pid. */

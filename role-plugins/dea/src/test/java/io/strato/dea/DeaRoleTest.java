@@ -55,7 +55,7 @@ class DeaRoleTest {
             const fs = require('fs');
             http.createServer((req, res) => {
               res.setHeader('Content-Type', 'application/json');
-              res.end(JSON.stringify({pid: process.pid, cwd: process.cwd(), env: process.env,
+              res.end(JSON.stringify({pid: process.pid, uid: process.getuid(), cwd: process.cwd(), env: process.env,
                                       hook: fs.existsSync('hook.txt')}));
             }).listen(process.env.PORT, () => {
               console.log('listening on ' + process.env.PORT);
@@ -89,9 +89,13 @@ class DeaRoleTest {
     }
 
     private DeaRole newDea(long memoryMb, Duration startTimeout) {
+        return newDea(memoryMb, startTimeout, "");
+    }
+
+    private DeaRole newDea(long memoryMb, Duration startTimeout, String runAsUser) {
         int from = 40000 + (int) (Math.random() * 20000);
         return new DeaRole(state, new OneNode(deaId), () -> SECRET, new DeaSettings(memoryMb, from, from + 200, baseDir,
-                "", 4096, 0, startTimeout, Duration.ofSeconds(3)));
+                runAsUser, 4096, 64, startTimeout, Duration.ofSeconds(3)));
     }
 
     @AfterEach
@@ -249,6 +253,18 @@ class DeaRoleTest {
         InstanceStatus crashed = awaitStatus("i-10", InstanceState.CRASHED);
         assertEquals("out of memory: went over its 96 MB limit", crashed.reason());
         assertEquals(137, crashed.exitStatus());
+    }
+
+    @Test
+    void instancesRunAsTheConfiguredUserWhenTheNodeIsRoot() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "the DEA does not run as root");
+        assumeTrue(new ProcessBuilder("id", "-u", "nobody").start().waitFor() == 0, "there is no user nobody");
+        dea.deactivate();
+        dea = newDea(1024, Duration.ofSeconds(20), "nobody");
+        order(start("i-11", 0, 128, List.of("nobody.example.com")));
+        JsonNode answer = get(awaitStatus("i-11", InstanceState.RUNNING).port());
+        assertEquals(65534, answer.path("uid").asInt());
+        assertTrue(answer.path("hook").asBoolean(), "the hook could write into the app directory");
     }
 
     private InstanceOrder start(String id, int index, long memoryMb, List<String> uris) {

@@ -101,9 +101,9 @@ final class RuntimeDetector {
         boolean hasDependencies = pkg.path("dependencies").isObject() && pkg.path("dependencies").size() > 0;
         if (!manifest.npmRequirements().isEmpty()) {
             steps.add(new DetectedRuntime.InstallStep("Installing dependencies",
-                    npmCommand + " install --production " + quoteAll(manifest.npmRequirements()), "npm"));
+                    npmCommand + " install --production --no-audit --no-fund " + quoteAll(manifest.npmRequirements()), "npm"));
         } else if (hasDependencies) {
-            steps.add(new DetectedRuntime.InstallStep("Installing dependencies", npmCommand + " install --production",
+            steps.add(new DetectedRuntime.InstallStep("Installing dependencies", npmCommand + " install --production --no-audit --no-fund",
                     "npm"));
         }
         if (command == null) {

@@ -42,6 +42,9 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -102,6 +105,38 @@ class StagerRoleTest {
         assertTrue(staged.lines.contains("-----> Detected runtime: nodejs"), staged.lines.toString());
         assertFalse(staged.lines.stream().anyMatch(l -> l.contains("npm install")), "nothing to install");
         assertNoTaskDirLeft();
+    }
+
+    @Test
+    void installsNodeDependenciesAndStreamsNpmOutput() throws Exception {
+        assumeTrue(onPath("npm"), "npm is not installed");
+        Staged staged = stage(Map.of(
+                "package.json", """
+                        {"name": "withdeps", "version": "1.0.0",
+                         "scripts": {"start": "node app.js"},
+                         "dependencies": {"greeting": "file:./lib/greeting"}}""",
+                "app.js", "console.log(require('greeting'))",
+                "lib/greeting/package.json", "{\"name\": \"greeting\", \"version\": \"1.0.0\"}",
+                "lib/greeting/index.js", "module.exports = 'hi'"));
+        assertTrue(staged.outcome.success(), staged.outcome.error() + " " + staged.lines);
+        assertEquals("node app.js", staged.outcome.startCommand());
+        assertTrue(staged.lines.contains("-----> Installing dependencies"), staged.lines.toString());
+        assertTrue(staged.lines.stream().anyMatch(l -> l.startsWith(CommandRunner.INDENT + "$ npm install --production")));
+        assertTrue(staged.links.contains("node_modules/greeting"), "npm linked the local package: " + staged.links);
+    }
+
+    @Test
+    void stagesARunnableJar() throws Exception {
+        ByteArrayOutputStream jar = new ByteArrayOutputStream();
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "app.Main");
+        new JarOutputStream(jar, manifest).close();
+        Staged staged = stageBytes(zipBytes(Map.of("lib.jar", "not a jar".getBytes(StandardCharsets.UTF_8),
+                "server.jar", jar.toByteArray())));
+        assertTrue(staged.outcome.success(), staged.outcome.error());
+        assertEquals("java", staged.outcome.detectedBuildpack());
+        assertEquals("java -jar server.jar", staged.outcome.startCommand());
     }
 
     @Test
@@ -306,6 +341,18 @@ class StagerRoleTest {
         throw new AssertionError("staging did not finish; log: " + lines);
     }
 
+    static byte[] zipBytes(Map<String, byte[]> files) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                zip.putArchiveEntry(new ZipArchiveEntry(f.getKey()));
+                zip.write(f.getValue());
+                zip.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
     static byte[] zip(Map<String, String> files) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
@@ -331,6 +378,7 @@ class StagerRoleTest {
         final byte[] droplet;
         final Map<String, byte[]> files = new LinkedHashMap<>();
         final List<String> executable = new ArrayList<>();
+        final List<String> links = new ArrayList<>();
 
         Staged(StagingEvent outcome, List<String> lines, byte[] droplet) throws IOException {
             this.outcome = outcome;
@@ -341,6 +389,9 @@ class StagerRoleTest {
                         new GZIPInputStream(new ByteArrayInputStream(droplet)))) {
                     TarArchiveEntry entry;
                     while ((entry = tar.getNextEntry()) != null) {
+                        if (entry.isSymbolicLink()) {
+                            links.add(entry.getName());
+                        }
                         if (entry.isFile()) {
                             files.put(entry.getName(), tar.readAllBytes());
                             if ((entry.getMode() & 0100) != 0) {
