@@ -105,7 +105,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (exchange == null) {
             ctx.close(); // an idle keep-alive connection
-        } else if (!exchange.responseStarted && exchange.backend != null) {
+        } else if (!exchange.requestComplete) {
+            LOG.debug("Client {} stopped sending request {} for {} s; closing", clientIp, exchange.requestId, idleTimeoutSeconds);
+            ctx.close();
+        } else if (!exchange.responseStarted) {
             LOG.warn("{} of {} sent no answer within {} s (request {}); answering 502",
                     exchange.backend.describe(), exchange.host, idleTimeoutSeconds, exchange.requestId);
             exchange.clientKeepAlive = false;
