@@ -141,6 +141,11 @@ public final class InstancePlacer {
                 stop(same.get(k));
             }
         }
+        for (InstanceStatus crashed : instances) {
+            if (crashed.state() == InstanceState.CRASHED && crashed.index() >= app.instances()) {
+                stop(crashed); // scaled away: the DEA may forget it
+            }
+        }
         for (InstanceStatus old : live) {
             if (!version.equals(old.appVersion()) && (old.index() >= app.instances() || runningAt(current, old.index()))) {
                 stop(old);

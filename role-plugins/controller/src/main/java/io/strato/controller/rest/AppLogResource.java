@@ -59,6 +59,9 @@ public class AppLogResource {
                     write(out, line);
                     sent.add(line);
                 }
+                if (recent.isEmpty()) {
+                    out.write('\n'); // the response (and its headers) starts only with a first byte
+                }
                 out.flush();
                 while (!follower.dropped()) {
                     LogLine line = follower.next(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
