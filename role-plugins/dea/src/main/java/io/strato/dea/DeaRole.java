@@ -3,6 +3,8 @@ package io.strato.dea;
 import io.strato.api.app.Channels;
 import io.strato.api.app.DeaAdvertisement;
 import io.strato.api.app.InstanceOrder;
+import io.strato.api.app.InstanceState;
+import io.strato.api.app.InstanceStatus;
 import io.strato.api.app.LogLine;
 import io.strato.api.app.RouteEntry;
 import io.strato.api.cluster.ClusterSecret;
@@ -100,6 +102,11 @@ public final class DeaRole implements Role {
     private final InstanceRunner.Listener listener = new InstanceRunner.Listener() {
         @Override
         public void changed(InstanceRunner instance) {
+            InstanceStatus status = instance.status();
+            if (status.state() == InstanceState.CRASHED) {
+                LOG.info("Instance {} of app {} ({}) crashed: {}", status.index(), instance.order().appName(),
+                        status.appGuid(), status.reason());
+            }
             publish(instance);
             advertise();
         }
@@ -224,6 +231,16 @@ public final class DeaRole implements Role {
         String id = order.instanceId() != null && order.instanceId().matches("[A-Za-z0-9_-]{1,64}")
                 ? order.instanceId() : UUID.randomUUID().toString();
         InstanceRunner runner;
+        InstanceRunner existing = runners.get(id);
+        if (existing != null) {
+            if (existing.active()) {
+                return;
+            }
+            // a START again for a crashed instance: the new one takes its place and its directory
+            if (runners.remove(id, existing)) {
+                existing.stop();
+            }
+        }
         synchronized (admission) {
             if (runners.containsKey(id)) {
                 return;
@@ -243,10 +260,10 @@ public final class DeaRole implements Role {
             }
             runners.put(id, runner);
         }
-        LOG.info("Starting instance {} of app {} ({}): {}", order.index(), order.appName(), order.appGuid(),
-                runner.active() ? "port " + runner.status().port() : runner.status().reason());
         listener.changed(runner);
         if (runner.active()) {
+            LOG.info("Starting instance {} of app {} ({}) on port {}", order.index(), order.appName(),
+                    order.appGuid(), runner.status().port());
             workers.execute(runner::start);
         }
     }

@@ -172,9 +172,14 @@ class DeaRoleTest {
         Thread.sleep(Channels.OWNED_TTL.toMillis() / 3 + 500);
         assertEquals(InstanceState.CRASHED, status("i-2").orElseThrow().state(), "the crash stays listed");
 
+        order(start("i-2", 0, 128, List.of("crash.example.com")));
+        InstanceStatus restarted = awaitStatus("i-2", InstanceState.RUNNING);
+        assertTrue(get(restarted.port()).path("hook").asBoolean(), "a START again replaces the crashed instance");
+
         order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "app-guid", "shop", null, 0, null, null, 0, 0,
                 null, null, null, null));
-        await(() -> status("i-2").isEmpty(), "STOP of app and index clears the crashed instance");
+        await(() -> status("i-2").isEmpty(), "STOP of app and index clears the instance");
+        await(() -> !Files.exists(baseDir.resolve("instances/i-2")), "its directory is removed");
     }
 
     @Test
@@ -224,6 +229,10 @@ class DeaRoleTest {
         assertEquals("insufficient memory: needs 512 MB, 256 MB free of 1024 MB on this DEA", refused.reason());
         assertEquals(256, Json.read(state.map(Channels.DEA_ADVERTISEMENTS).get(deaId).orElseThrow(),
                 DeaAdvertisement.class).memoryFreeMb());
+        order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "app-guid", "shop", null, 1, null, null, 0, 0,
+                null, null, null, null));
+        await(() -> status("i-7").isEmpty(), "STOP of app and index clears the refused instance");
+        assertEquals(InstanceState.RUNNING, status("i-6").orElseThrow().state());
     }
 
     @Test

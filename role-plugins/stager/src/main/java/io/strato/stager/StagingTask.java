@@ -103,11 +103,14 @@ final class StagingTask {
         }
     }
 
-    /** Hooks and installers see the app's own environment, as Stackato's do. */
+    /**
+     * Hooks and installers see the app's own environment, as Stackato's do. HOME is the task directory,
+     * above the app as on a DEA, so that npm's and pip's caches stay out of the droplet.
+     */
     private Map<String, String> stagingEnvironment(Path app, AppManifest manifest) {
         Map<String, String> env = new LinkedHashMap<>(manifest.env());
         env.putAll(request.environment());
-        env.put("HOME", app.toString());
+        env.put("HOME", app.getParent().toString());
         env.put("STACKATO_APP_ROOT", app.toString());
         env.put("STACKATO_APP_NAME", request.appName() == null ? "" : request.appName());
         env.put("STAGING", "true");

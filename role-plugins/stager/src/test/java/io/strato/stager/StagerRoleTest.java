@@ -275,7 +275,6 @@ class StagerRoleTest {
         assertFalse(outcome.success());
         assertTrue(outcome.error().startsWith("could not detect the app's runtime"), outcome.error());
 
-        blobs.blobs.put("/packages/other", zip(Map.of("index.html", "x")));
         try (TestBlobStore otherCluster = new TestBlobStore("another-secret")) {
             otherCluster.blobs.put("/packages/p", zip(Map.of("index.html", "x")));
             StagingEvent refused = run(new StagingRequest(UUID.randomUUID().toString(), "node-1", "app", "app",
@@ -375,7 +374,6 @@ class StagerRoleTest {
     private static final class Staged {
         final StagingEvent outcome;
         final List<String> lines;
-        final byte[] droplet;
         final Map<String, byte[]> files = new LinkedHashMap<>();
         final List<String> executable = new ArrayList<>();
         final List<String> links = new ArrayList<>();
@@ -383,7 +381,6 @@ class StagerRoleTest {
         Staged(StagingEvent outcome, List<String> lines, byte[] droplet) throws IOException {
             this.outcome = outcome;
             this.lines = lines;
-            this.droplet = droplet;
             if (droplet != null) {
                 try (TarArchiveInputStream tar = new TarArchiveInputStream(
                         new GZIPInputStream(new ByteArrayInputStream(droplet)))) {
