@@ -285,6 +285,29 @@ class StagerRoleTest {
     }
 
     @Test
+    void aTaskOverTheTimeoutFailsAndLeavesNothingRunning() throws Exception {
+        StagerRole quick = new StagerRole(state, new OneNode("node-quick"), () -> SECRET,
+                new StagerSettings(workDir.resolve("quick"), 1, null, null, Duration.ofSeconds(2)));
+        try {
+            String id = UUID.randomUUID().toString();
+            blobs.blobs.put("/packages/" + id, zip(Map.of("stackato.yml",
+                    "command: ./run.sh\nhooks:\n  pre-staging: sleep 297 & echo $! > sleeper.pid; wait\n")));
+            Staged staged = run(new StagingRequest(id, "node-quick", "slow", "slow", blobs.url("/packages/" + id),
+                    blobs.url("/droplets/" + id), null, null, Map.of(), 64));
+            assertEquals("staging timed out while running 'sleep 297 & echo $! > sleeper.pid; wait'",
+                    staged.outcome.error());
+            Thread.sleep(500);
+            ProcessBuilder sleepers = new ProcessBuilder("pgrep", "-f", "^sleep 297$");
+            assertEquals(1, sleepers.start().waitFor(), "the hook's child was killed with it");
+            try (var files = Files.list(workDir.resolve("quick"))) {
+                assertEquals(List.of(), files.toList());
+            }
+        } finally {
+            quick.deactivate();
+        }
+    }
+
+    @Test
     void requestsForOtherStagersAreIgnored() throws Exception {
         blobs.blobs.put("/packages/x", zip(Map.of("index.html", "x")));
         state.topic(Channels.STAGING_REQUESTS).publish(Json.write(new StagingRequest("t", "node-2", "a", "a",
