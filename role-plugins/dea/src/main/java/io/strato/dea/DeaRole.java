@@ -143,7 +143,7 @@ public final class DeaRole implements Role {
         }
         this.cgroups = Cgroups.detect(deaId);
         cgroups.removeLeftovers();
-        LeftoverInstances.clean(settings.baseDir().resolve("instances"));
+        LeftoverInstances.clean(settings.baseDir());
         this.sandbox = ProcessSandbox.detect(settings, cgroups.limitsProcesses());
         try {
             sandbox.openBaseDir(settings.baseDir());

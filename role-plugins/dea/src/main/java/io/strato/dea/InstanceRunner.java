@@ -53,6 +53,8 @@ final class InstanceRunner {
     private final String address;
     private final int port;
     private final Path home;
+    /** Outside the instance directory, which the instance user may write to. */
+    private final Path pidFile;
     private final DeaSettings settings;
     private final ProcessSandbox sandbox;
     private final Cgroups cgroups;
@@ -78,6 +80,7 @@ final class InstanceRunner {
         this.address = address;
         this.port = port;
         this.home = settings.baseDir().resolve("instances").resolve(instanceId);
+        this.pidFile = settings.baseDir().resolve("pids").resolve(instanceId);
         this.settings = settings;
         this.sandbox = sandbox;
         this.cgroups = cgroups;
@@ -220,7 +223,8 @@ final class InstanceRunner {
             }
             process = builder.start();
         }
-        Files.writeString(home.resolve("pid"), process.pid() + " "
+        Files.createDirectories(pidFile.getParent());
+        Files.writeString(pidFile, process.pid() + " "
                 + process.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
         listener.log(this, "DEA", "stdout", "Starting instance " + order.index() + " of " + order.appName()
                 + " on port " + port + ": " + command);
@@ -365,6 +369,7 @@ final class InstanceRunner {
 
     private void deleteHome() {
         try {
+            Files.deleteIfExists(pidFile);
             Directories.deleteRecursively(home);
         } catch (IOException e) {
             listener.log(this, "DEA", "stderr", "Could not remove the instance directory " + home + ": " + e.getMessage());

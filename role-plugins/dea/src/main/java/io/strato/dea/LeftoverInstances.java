@@ -22,18 +22,28 @@ final class LeftoverInstances {
     private LeftoverInstances() {
     }
 
-    static void clean(Path instancesDir) {
-        if (!Files.isDirectory(instancesDir)) {
-            return;
-        }
-        try (Stream<Path> dirs = Files.list(instancesDir)) {
-            for (Path dir : dirs.toList()) {
-                kill(dir.resolve("pid"));
-                Directories.deleteRecursively(dir);
-                LOG.info("Removed instance {} left by an earlier run of the DEA", dir.getFileName());
+    static void clean(Path baseDir) {
+        Path pids = baseDir.resolve("pids");
+        Path instances = baseDir.resolve("instances");
+        try {
+            if (Files.isDirectory(pids)) {
+                try (Stream<Path> files = Files.list(pids)) {
+                    for (Path pidFile : files.toList()) {
+                        kill(pidFile);
+                        Files.delete(pidFile);
+                    }
+                }
+            }
+            if (Files.isDirectory(instances)) {
+                try (Stream<Path> dirs = Files.list(instances)) {
+                    for (Path dir : dirs.toList()) {
+                        Directories.deleteRecursively(dir);
+                        LOG.info("Removed instance {} left by an earlier run of the DEA", dir.getFileName());
+                    }
+                }
             }
         } catch (IOException e) {
-            LOG.warn("Could not clean old instances under {}: {}", instancesDir, e.getMessage());
+            LOG.warn("Could not clean old instances under {}: {}", baseDir, e.getMessage());
         }
     }
 

@@ -276,6 +276,22 @@ class DeaRoleTest {
         assertTrue(answer.path("hook").asBoolean(), "the hook could write into the app directory");
     }
 
+    @Test
+    void aDeaStartingAfterItsNodeWasKilledEndsTheInstancesLeftBehind() throws Exception {
+        order(start("i-12", 0, 128, List.of()));
+        long pid = get(awaitStatus("i-12", InstanceState.RUNNING).port()).path("pid").asLong();
+        ProcessHandle left = ProcessHandle.of(pid).orElseThrow();
+
+        // a second DEA on the same directory, as after a kill -9 of the node, before the first is gone
+        DeaRole restarted = newDea(1024, Duration.ofSeconds(20));
+        try {
+            await(() -> !left.isAlive(), "the instance left behind is killed");
+            assertFalse(Files.exists(baseDir.resolve("instances/i-12")));
+        } finally {
+            restarted.deactivate();
+        }
+    }
+
     private InstanceOrder start(String id, int index, long memoryMb, List<String> uris) {
         return new InstanceOrder(deaId, InstanceOrder.Action.START, "app-guid", "shop", "v1", index, id,
                 blobs.url("/droplets/web"), memoryMb, 1024, null, uris, Map.of("GREETING", "from the app"),
