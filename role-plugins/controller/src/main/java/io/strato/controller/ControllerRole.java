@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Set;
 import org.apache.cxf.BusFactory;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -29,6 +31,8 @@ import org.osgi.service.metatype.annotations.Designate;
 public class ControllerRole implements Role {
 
     static final int DEFAULT_HTTP_PORT = 8181;
+    private static final String HTTP_SERVICE = "org.osgi.service.http.HttpService";
+    private static final String HTTP_PORT = "org.osgi.service.http.port";
     private static final long MB = 1024L * 1024L;
 
     private final CloudController controller;
@@ -38,13 +42,12 @@ public class ControllerRole implements Role {
                           @Reference ClusterSecret secret, @Reference UserAccounts users, ControllerConfig config,
                           BundleContext context) throws StoreException {
         controller = new CloudController(database, shared, cluster, secret, users,
-                settings(config, cluster, context.getBundle().getVersion().toString()));
+                settings(config, cluster, context.getBundle().getVersion().toString(), httpPort(context)));
         // the bus CXF's OSGi integration publishes on its servlet; a @Reference to Bus would never resolve
         controller.start(BusFactory.getDefaultBus(), "/");
     }
 
-    static ControllerSettings settings(ControllerConfig config, ClusterView cluster, String version) {
-        int httpPort = Integer.getInteger("org.osgi.service.http.port", DEFAULT_HTTP_PORT);
+    static ControllerSettings settings(ControllerConfig config, ClusterView cluster, String version, int httpPort) {
         long maxBytes = config.uploadMaxMb() * MB;
         long maxUncompressed = config.uploadMaxUncompressedMb() > 0 ? config.uploadMaxUncompressedMb() * MB : 10 * maxBytes;
         Path blobDir = config.blobDir().isBlank()
@@ -54,6 +57,25 @@ public class ControllerRole implements Role {
                 ? CloudController.defaultExternalUrl(cluster, httpPort) : config.externalUrl().trim();
         return new ControllerSettings(new UploadLimits(maxBytes, config.uploadMaxEntries(), maxUncompressed),
                 Duration.ofMinutes(config.tokenTtlMinutes()), blobDir, externalUrl, httpPort, version);
+    }
+
+    /**
+     * The port of this node's HTTP service. Pax Web takes it from its own configuration and publishes it on
+     * the HttpService; the system property is only a fallback.
+     */
+    static int httpPort(BundleContext context) {
+        try {
+            ServiceReference<?>[] refs = context.getServiceReferences(HTTP_SERVICE, null);
+            for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+                Object port = ref.getProperty(HTTP_PORT);
+                if (port != null) {
+                    return Integer.parseInt(port.toString().trim());
+                }
+            }
+        } catch (InvalidSyntaxException | NumberFormatException e) {
+            // fall back below
+        }
+        return Integer.getInteger(HTTP_PORT, DEFAULT_HTTP_PORT);
     }
 
     @Deactivate

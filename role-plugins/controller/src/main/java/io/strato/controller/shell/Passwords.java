@@ -9,13 +9,12 @@ final class Passwords {
     private Passwords() {
     }
 
-    /** @return the password, or null (after saying why) when the two entries differ */
+    /** @throws IllegalArgumentException when the two entries differ */
     static String ask(Session session, String prompt) throws IOException {
         String first = session.readLine(prompt, '*');
         String second = session.readLine("Again: ", '*');
         if (first == null || !first.equals(second)) {
-            System.err.println("The passwords differ; nothing was changed.");
-            return null;
+            throw new IllegalArgumentException("the passwords differ; nothing was changed");
         }
         return first;
     }

@@ -1,6 +1,7 @@
 package io.strato.controller.shell;
 
 import io.strato.controller.users.UserAccounts;
+import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -22,6 +23,10 @@ public class UserAddCommand implements Action {
     @Option(name = "--admin", description = "the user may administer the cluster through the API")
     boolean admin;
 
+    @Argument(index = 1, name = "options", multiValued = true,
+            description = "the options may also follow the name")
+    List<String> trailing;
+
     @Reference
     UserAccounts users;
 
@@ -30,16 +35,15 @@ public class UserAddCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        String secret = password != null ? password : Passwords.ask(session, "Password for " + name + ": ");
-        if (secret == null) {
-            return null;
+        TrailingOptions more = TrailingOptions.parse(trailing, true, "kato:user-add <name> [--password p] [--admin]");
+        String given = password != null ? password : more.password;
+        boolean asAdmin = admin || more.admin;
+        if (users.find(name).isPresent()) {
+            throw new IllegalArgumentException("user " + name + " already exists; use kato:user-passwd to change its password");
         }
-        try {
-            users.add(name, secret, admin);
-            System.out.println("User " + name + " added" + (admin ? " (admin)" : ""));
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-        }
+        String secret = given != null ? given : Passwords.ask(session, "Password for " + name + ": ");
+        users.add(name, secret, asAdmin);
+        System.out.println("User " + name + " added" + (asAdmin ? " (admin)" : ""));
         return null;
     }
 }

@@ -19,12 +19,8 @@ public class UserDeleteCommand implements Action {
 
     @Override
     public Object execute() {
-        try {
-            users.delete(name);
-            System.out.println("User " + name + " deleted");
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-        }
+        users.delete(name);
+        System.out.println("User " + name + " deleted");
         return null;
     }
 }

@@ -1,6 +1,7 @@
 package io.strato.controller.shell;
 
 import io.strato.controller.users.UserAccounts;
+import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -19,6 +20,10 @@ public class UserPasswdCommand implements Action {
     @Option(name = "--password", aliases = "-p", description = "the new password (at least 8 characters)")
     String password;
 
+    @Argument(index = 1, name = "options", multiValued = true,
+            description = "the options may also follow the name")
+    List<String> trailing;
+
     @Reference
     UserAccounts users;
 
@@ -27,20 +32,14 @@ public class UserPasswdCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
+        TrailingOptions more = TrailingOptions.parse(trailing, false, "kato:user-passwd <name> [--password p]");
+        String given = password != null ? password : more.password;
         if (users.find(name).isEmpty()) {
-            System.err.println("no user " + name + "; kato:user-list shows the users");
-            return null;
+            throw new IllegalArgumentException("no user " + name + "; kato:user-list shows the users");
         }
-        String secret = password != null ? password : Passwords.ask(session, "New password for " + name + ": ");
-        if (secret == null) {
-            return null;
-        }
-        try {
-            users.changePassword(name, secret);
-            System.out.println("Password of " + name + " changed");
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-        }
+        String secret = given != null ? given : Passwords.ask(session, "New password for " + name + ": ");
+        users.changePassword(name, secret);
+        System.out.println("Password of " + name + " changed");
         return null;
     }
 }

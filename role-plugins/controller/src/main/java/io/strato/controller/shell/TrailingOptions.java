@@ -1,0 +1,34 @@
+package io.strato.controller.shell;
+
+import java.util.List;
+
+/**
+ * Karaf parses options only before arguments; these commands also accept them after the user name
+ * ({@code kato:user-add alice --admin}), the way they are documented.
+ */
+final class TrailingOptions {
+
+    String password;
+    boolean admin;
+
+    /** @throws IllegalArgumentException naming the word that is not an option of the command, and the usage */
+    static TrailingOptions parse(List<String> words, boolean adminAllowed, String usage) {
+        TrailingOptions o = new TrailingOptions();
+        if (words == null) {
+            return o;
+        }
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.equals("--admin") && adminAllowed) {
+                o.admin = true;
+            } else if ((w.equals("--password") || w.equals("-p")) && i + 1 < words.size()) {
+                o.password = words.get(++i);
+            } else if (w.startsWith("--password=")) {
+                o.password = w.substring("--password=".length());
+            } else {
+                throw new IllegalArgumentException("unexpected '" + w + "'; usage: " + usage);
+            }
+        }
+        return o;
+    }
+}
