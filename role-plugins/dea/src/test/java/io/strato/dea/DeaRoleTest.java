@@ -221,6 +221,23 @@ class DeaRoleTest {
     }
 
     @Test
+    void stopOfAllInstancesOfOneVersionLeavesTheOtherVersion() throws Exception {
+        order(start("i-13", 0, 64, List.of("v.example.com")));
+        order(new InstanceOrder(deaId, InstanceOrder.Action.START, "app-guid", "shop", "v2", 1, "i-14",
+                blobs.url("/droplets/web"), 64, 64, null, List.of("v.example.com"), Map.of(), null));
+        awaitStatus("i-13", InstanceState.RUNNING);
+        awaitStatus("i-14", InstanceState.RUNNING);
+        order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "other-app", null, null, -1, null, null, 0, 0,
+                null, null, null, null));
+        order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "app-guid", null, "v1", -1, null, null, 0, 0,
+                null, null, null, null));
+        await(() -> status("i-13").isEmpty(), "the v1 instance stops");
+        assertEquals(InstanceState.RUNNING, status("i-14").orElseThrow().state());
+        assertTrue(state.map(Channels.ROUTES).get("v.example.com|i-14").isPresent());
+        assertTrue(state.map(Channels.ROUTES).get("v.example.com|i-13").isEmpty());
+    }
+
+    @Test
     void aStartThatDoesNotFitIsRefused() throws Exception {
         order(start("i-6", 0, 768, List.of()));
         awaitStatus("i-6", InstanceState.RUNNING);
