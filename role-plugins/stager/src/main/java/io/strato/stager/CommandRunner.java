@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -27,6 +28,10 @@ final class CommandRunner {
     record Result(int exitStatus, List<String> tail) {
     }
 
+    /** With setsid each command leads its own process group, which catches children that left its tree. */
+    private static final boolean SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"))
+            || Files.isExecutable(Path.of("/bin/setsid"));
+
     private final Path dir;
     private final Map<String, String> environment;
     private final Instant deadline;
@@ -40,7 +45,8 @@ final class CommandRunner {
     }
 
     Result run(String command) throws StagingFailure, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).directory(dir.toFile())
+        List<String> argv = SETSID ? List.of("setsid", "bash", "-c", command) : List.of("bash", "-c", command);
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(dir.toFile())
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(environment);
         Process process;
@@ -80,17 +86,35 @@ final class CommandRunner {
             killTree(process);
             throw e;
         }
+        // a command may leave daemons behind; none may outlive its step
+        killGroup(process.pid());
         synchronized (tail) {
             return new Result(process.exitValue(), List.copyOf(tail));
         }
     }
 
-    /** Children first, so none is re-parented and missed. */
+    /** The tree is taken before the parent dies, so that no child is re-parented and missed. */
     static void killTree(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> tree = process.descendants().toList();
+        killGroup(process.pid());
+        tree.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
             process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void killGroup(long pgid) {
+        if (!SETSID) {
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // no kill command: the process tree is still killed one by one
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

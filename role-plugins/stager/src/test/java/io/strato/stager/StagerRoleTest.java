@@ -189,7 +189,9 @@ class StagerRoleTest {
                           GREETING: hello
                         command: ./run.sh
                         hooks:
-                          pre-staging: echo pre > pre.txt
+                          pre-staging:
+                            - echo pre > pre.txt
+                            - (sleep 296 &)
                           post-staging:
                             - echo "post sees $GREETING"
                             - cat pre.txt > post.txt
@@ -203,6 +205,7 @@ class StagerRoleTest {
         assertTrue(staged.lines.contains("-----> Running pre-staging hooks"), staged.lines.toString());
         assertTrue(staged.lines.contains(CommandRunner.INDENT + "post sees hello"), staged.lines.toString());
         assertEquals("pre\n", new String(staged.files.get("post.txt"), StandardCharsets.UTF_8));
+        assertEquals(1, new ProcessBuilder("pgrep", "-f", "^sleep 296$").start().waitFor(), "no daemon of a hook is left");
         Map<?, ?> descriptor = staged.descriptor();
         assertEquals(List.of("echo starting"), descriptor.get("pre_running_hooks"));
         assertEquals(Map.of("GREETING", "hello"), descriptor.get("env"));
