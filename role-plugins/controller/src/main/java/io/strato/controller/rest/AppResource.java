@@ -159,7 +159,7 @@ public class AppResource {
             Optional<InstanceStatus> i = best(app, index);
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("state", i.map(s -> s.state().name()).orElse("DOWN"));
-            one.put("since", i.map(s -> s.since() / 1000.0).orElse(System.currentTimeMillis() / 1000.0));
+            one.put("since", i.map(InstanceStatus::since).orElse(System.currentTimeMillis()) / 1000);
             i.filter(s -> s.reason() != null).ifPresent(s -> one.put("details", s.reason()));
             out.put(String.valueOf(index), one);
         }

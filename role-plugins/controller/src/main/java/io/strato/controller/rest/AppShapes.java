@@ -64,7 +64,6 @@ final class AppShapes {
         e.put("port", null);
         e.put("domain_url", "/v2/shared_domains/" + r.domainGuid());
         e.put("space_url", "/v2/spaces/" + r.spaceGuid());
-        e.put("apps_url", "/v2/routes/" + r.guid() + "/apps");
         return Shapes.resource(r.guid(), "/v2/routes/" + r.guid(), r.createdAt(), r.createdAt(), e);
     }
 
@@ -74,8 +73,6 @@ final class AppShapes {
         e.put("organization_guid", s.parentGuid());
         e.put("allow_ssh", false);
         e.put("organization_url", "/v2/organizations/" + s.parentGuid());
-        e.put("apps_url", "/v2/spaces/" + s.guid() + "/apps");
-        e.put("routes_url", "/v2/spaces/" + s.guid() + "/routes");
         return Shapes.resource(s.guid(), "/v2/spaces/" + s.guid(), s.createdAt(), s.createdAt(), e);
     }
 
@@ -84,7 +81,6 @@ final class AppShapes {
         e.put("name", o.name());
         e.put("billing_enabled", false);
         e.put("status", "active");
-        e.put("spaces_url", "/v2/organizations/" + o.guid() + "/spaces");
         return Shapes.resource(o.guid(), "/v2/organizations/" + o.guid(), o.createdAt(), o.createdAt(), e);
     }
 
