@@ -11,14 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * No shipped default password: on first start, when {@code etc/users.properties} has no user, generates
  * an {@code admin} user with a random password for the Karaf shell and SSH, and writes the password to
- * {@code etc/strato-admin.password} (owner-only). Karaf hashes it in users.properties on first use.
+ * {@code etc/strato-admin.password} (owner-only). users.properties only ever holds its SHA-512 hash, in the
+ * form Karaf's "basic" password encryption checks (etc/org.apache.karaf.jaas.cfg).
  */
 @Component(immediate = true)
 public class AdminCredentials {
@@ -49,7 +53,7 @@ public class AdminCredentials {
             if (updated.stream().noneMatch(l -> l.trim().startsWith("_g_\\:admingroup"))) {
                 updated.add("_g_\\:admingroup = group,admin,manager,viewer,systembus,ssh");
             }
-            updated.add(USER + " = " + password + ",_g_:admingroup");
+            updated.add(USER + " = " + karafHash(password) + ",_g_:admingroup");
             Path tmp = Files.createTempFile(etc, "users", ".tmp");
             Files.write(tmp, updated, StandardCharsets.UTF_8);
             PropertiesFile.moveAtomically(tmp, users);
@@ -60,6 +64,16 @@ public class AdminCredentials {
             return password;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the admin user in " + users, e);
+        }
+    }
+
+    /** Karaf's basic encryption: {CRYPT}upper-case hex of SHA-512{CRYPT}. */
+    static String karafHash(String password) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-512").digest(password.getBytes(StandardCharsets.UTF_8));
+            return "{CRYPT}" + HexFormat.of().withUpperCase().formatHex(digest) + "{CRYPT}";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-512 is unavailable", e);
         }
     }
 

@@ -77,7 +77,11 @@ class ClusterSettingsTest {
         String password = AdminCredentials.ensureAdmin(etc);
         assertEquals(20, password.length());
         assertEquals(password, Files.readString(etc.resolve(AdminCredentials.PASSWORD_FILE)).trim());
-        assertTrue(Files.readString(etc.resolve("users.properties")).contains("admin = " + password + ",_g_:admingroup"));
+        assertTrue(Files.readString(etc.resolve("users.properties")).contains("admin = " + AdminCredentials.karafHash(password) + ",_g_:admingroup"));
+        assertFalse(Files.readString(etc.resolve("users.properties")).contains(password), "no clear-text password in users.properties");
+        // the hash Karaf stored for a known password with encryption.name = basic, algorithm SHA-512, hexadecimal
+        assertEquals("{CRYPT}E273F66DB0AF158A4D33180004EC5F970DB7FE9FCA2C098AE3D80A98C1FA81BA45D909B086A926FABF11231369300345EC690A08C086D10867EA61B61A1A109E{CRYPT}",
+                AdminCredentials.karafHash("oYnoUDnjzKMz3VRGMWEM"));
         assertNull(AdminCredentials.ensureAdmin(etc), "an existing user is never replaced");
     }
 }

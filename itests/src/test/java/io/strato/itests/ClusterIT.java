@@ -1,0 +1,116 @@
+package io.strato.itests;
+
+import org.junit.After;
+import org.junit.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * Two assembled nodes as separate processes on 127.0.0.1: attach, one primary per cluster, and taking
+ * the primary role over when the primary is killed.
+ */
+public class ClusterIT {
+
+    private static final Path WORK = Path.of("target", "nodes");
+    private final List<StratoNode> nodes = new ArrayList<>();
+
+    @After
+    public void stopNodes() throws InterruptedException {
+        for (StratoNode n : nodes) {
+            n.close();
+        }
+    }
+
+    private StratoNode node(String name, int slot) throws Exception {
+        StratoNode n = new StratoNode(name, slot, WORK);
+        nodes.add(n);
+        return n;
+    }
+
+    @Test
+    public void twoNodesShareOnePrimaryAndTheSurvivorTakesOver() throws Exception {
+        long t0 = System.nanoTime();
+        StratoNode node1 = node("node-1", 1).start();
+        StratoNode node2 = node("node-2", 2).start();
+        CompletableFuture.allOf(CompletableFuture.runAsync(() -> ready(node1)), CompletableFuture.runAsync(() -> ready(node2))).join();
+        System.out.printf("[ClusterIT] both nodes READY after %.1f s%n", secondsSince(t0));
+
+        String added = node1.shell("kato:role-add primary");
+        assertTrue(added, added.contains("Added roles: primary"));
+        String secret = node1.shell("kato:cluster-secret").trim();
+
+        String attach = node2.shell("kato:node-attach --secret " + secret + " 127.0.0.1:" + node1.clusterPort);
+        assertTrue(attach, attach.contains("Attached to cluster strato (primary: node-1"));
+
+        for (StratoNode n : List.of(node1, node2)) {
+            String status = n.awaitShell("kato:status", s -> s.contains("2 node(s)"), Duration.ofSeconds(30));
+            assertTrue(status, status.matches("(?s).*node-1\\s*\\|\\s*127\\.0\\.0\\.1\\s*\\|\\s*yes\\s*\\|\\s*base, primary.*"));
+            assertTrue(status, status.matches("(?s).*node-2\\s*\\|\\s*127\\.0\\.0\\.1\\s*\\|\\s*\\|\\s*base\\s.*"));
+        }
+
+        // a second primary is refused, through kato and through feature:install alike
+        String refused = node2.shell("kato:role-add primary");
+        assertTrue(refused, refused.contains("node node-1 is already the primary of cluster strato"));
+        node2.shell("feature:install strato-role-primary");
+        node2.awaitShell("feature:list -i", s -> !s.contains("strato-role-primary"), Duration.ofSeconds(30));
+        assertTrue(node2.log().contains("Role primary refused: node node-1 is already the primary of cluster strato"));
+        assertTrue(node2.shell("kato:status").contains("WARNING: role primary was refused: node node-1 is already the primary"));
+        assertTrue(node1.shell("kato:status").contains("primary: node-1"));
+
+        // the primary dies: the survivor says so, then takes the role
+        long killedAt = System.nanoTime();
+        node1.kill();
+        String lost = node2.awaitShell("kato:status", s -> s.contains("the primary node node-1 is gone"), Duration.ofSeconds(60));
+        System.out.printf("[ClusterIT] lost primary reported %.1f s after kill -9%n", secondsSince(killedAt));
+        assertTrue(lost, lost.contains("primary: none"));
+        String takeOver = node2.shell("kato:role-add primary");
+        assertTrue(takeOver, takeOver.contains("Added roles: primary"));
+        String after = node2.shell("kato:status");
+        assertTrue(after, after.contains("primary: node-2"));
+        assertFalse(after, after.contains("is gone"));
+        System.out.printf("[ClusterIT] whole scenario %.1f s%n", secondsSince(t0));
+    }
+
+    @Test
+    public void clusterConfigurationSurvivesKillAndRestartOfThePrimary() throws Exception {
+        StratoNode node = node("solo", 3).start();
+        ready(node);
+        assertEquals(-1, node.shell("kato:role-remove base").indexOf("Removed"));
+        assertTrue(node.shell("kato:role-remove base").contains("the base role is mandatory on every node and cannot be removed"));
+        node.shell("kato:role-add primary");
+        String changed = node.shell("kato:cluster-config --name prod-east --domain apps.example.test");
+        assertTrue(changed, changed.contains("App domain:   apps.example.test"));
+        String secret = node.shell("kato:cluster-secret").trim();
+
+        node.kill();
+        node.start();
+        ready(node);
+        String status = node.awaitShell("kato:status", s -> s.contains("primary: solo"), Duration.ofSeconds(60));
+        assertTrue(status, status.contains("Cluster prod-east") && status.contains("app domain: apps.example.test"));
+        assertEquals(secret, node.shell("kato:cluster-secret").trim());
+
+        // base is restored when its feature is uninstalled behind kato's back
+        node.shell("feature:uninstall strato-role-base");
+        node.awaitShell("kato:role-list", s -> s.matches("(?s).*base\\s*\\|\\s*yes\\s*\\|\\s*ACTIVE.*"), Duration.ofSeconds(30));
+    }
+
+    private static void ready(StratoNode n) {
+        try {
+            n.awaitReady(Duration.ofSeconds(180));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double secondsSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1e9;
+    }
+}

@@ -1,0 +1,173 @@
+package io.strato.itests;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * One assembled Strato node running as its own process on 127.0.0.1, with its own ports. Unpacked from
+ * the distribution tar.gz into its own directory; commands go through Karaf's {@code bin/client}. Always
+ * {@link #close() closed}: the Karaf JVM and every child are killed.
+ */
+final class StratoNode implements AutoCloseable {
+
+    private static final Path DISTRIBUTION = Path.of(System.getProperty("strato.distribution",
+            "../karaf-assembly/target/strato-0.1.0-SNAPSHOT.tar.gz"));
+
+    final String name;
+    final Path home;
+    final int sshPort;
+    final int httpPort;
+    final int clusterPort;
+    private Process process;
+
+    /** Ports are 20000 + 100 * slot + n, away from a micro cloud's defaults. */
+    StratoNode(String name, int slot, Path workDir) throws IOException, InterruptedException {
+        this.name = name;
+        int base = 20000 + 100 * slot;
+        this.sshPort = base + 1;
+        this.httpPort = base + 2;
+        this.clusterPort = base + 3;
+        Path dir = workDir.resolve(name);
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        exec(dir, "tar", "xzf", DISTRIBUTION.toAbsolutePath().toString(), "--strip-components=1");
+        this.home = dir;
+        edit("etc/org.apache.karaf.shell.cfg", "sshPort = 8101", "sshPort = " + sshPort);
+        edit("etc/org.apache.karaf.management.cfg", "rmiRegistryPort = 1099", "rmiRegistryPort = " + (base + 4));
+        edit("etc/org.apache.karaf.management.cfg", "rmiServerPort = 44444", "rmiServerPort = " + (base + 5));
+        edit("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port = 8181", "org.osgi.service.http.port = " + httpPort);
+        edit("etc/hazelcast.xml", "<port auto-increment=\"false\">5701</port>", "<port auto-increment=\"false\">" + clusterPort + "</port>");
+        edit("etc/system.properties", "karaf.name = root", "karaf.name = " + name);
+    }
+
+    private void edit(String file, String from, String to) throws IOException {
+        Path p = home.resolve(file);
+        String text = Files.readString(p);
+        if (!text.contains(from)) {
+            throw new IllegalStateException(file + " does not contain '" + from + "'");
+        }
+        Files.writeString(p, text.replace(from, to));
+    }
+
+    StratoNode start() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("bin/karaf", "server").directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
+        process = pb.start();
+        return this;
+    }
+
+    /** Waits until the shell answers and the node reports itself READY. */
+    StratoNode awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String status = "";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited early; see " + home.resolve("console.log"));
+            }
+            if (Files.exists(home.resolve("etc/strato-admin.password"))) {
+                status = shellOnce("kato:status", 20);
+                if (status.contains("(READY)")) {
+                    return this;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException(name + " not READY within " + timeout + "; log: " + home.resolve("data/log/karaf.log")
+                + "; last status:\n" + status);
+    }
+
+    String password() throws IOException {
+        return Files.readString(home.resolve("etc/strato-admin.password")).trim();
+    }
+
+    /** Runs a shell command and returns what it printed (errors included). */
+    String shell(String command) throws Exception {
+        return shellOnce(command, 120);
+    }
+
+    private String shellOnce(String command, int timeoutSeconds) throws Exception {
+        Process client = new ProcessBuilder("bin/client", "-u", "admin", "-p", password(), "-a", String.valueOf(sshPort),
+                "-h", "127.0.0.1", "-r", "3", "-b").directory(home.toFile()).redirectErrorStream(true).start();
+        try (OutputStream in = client.getOutputStream()) {
+            in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] out = client.getInputStream().readAllBytes();
+        if (!client.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
+            throw new IllegalStateException("'" + command + "' on " + name + " did not finish in " + timeoutSeconds + " s");
+        }
+        return new String(out, StandardCharsets.UTF_8).replaceAll("\u001B\\[[;\\d]*m", "");
+    }
+
+    /** Polls a command until its output satisfies {@code until}; @return that output */
+    String awaitShell(String command, Predicate<String> until, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = shell(command);
+            if (until.test(last)) {
+                return last;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError(name + ": '" + command + "' never matched within " + timeout + "; last output:\n" + last);
+    }
+
+    int httpGet(String path, StringBuilder body) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + path).toURL().openConnection();
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(10000);
+        int code = c.getResponseCode();
+        var stream = code >= 400 ? c.getErrorStream() : c.getInputStream();
+        if (stream != null) {
+            body.append(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        return code;
+    }
+
+    String log() throws IOException {
+        return Files.readString(home.resolve("data/log/karaf.log"));
+    }
+
+    /** kill -9 of the whole node: the Karaf JVM and its children. */
+    void kill() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> all = process.descendants().toList();
+        all.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+        for (ProcessHandle h : all) {
+            h.onExit().orTimeout(30, TimeUnit.SECONDS);
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+
+    private static void exec(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed in " + dir);
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException, InterruptedException {
+        if (Files.exists(dir)) {
+            exec(dir.getParent(), "rm", "-rf", dir.toString());
+        }
+    }
+}
