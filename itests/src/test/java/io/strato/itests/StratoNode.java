@@ -22,6 +22,9 @@ final class StratoNode implements AutoCloseable {
     private static final Path DISTRIBUTION = Path.of(System.getProperty("strato.distribution",
             "../karaf-assembly/target/strato-0.1.0-SNAPSHOT.tar.gz"));
 
+    /** The JDK running the tests runs the nodes too (and keeps Karaf's scripts from warning about it). */
+    private static final String JAVA_HOME = System.getProperty("java.home");
+
     final String name;
     final Path home;
     final int sshPort;
@@ -61,6 +64,7 @@ final class StratoNode implements AutoCloseable {
     StratoNode start() throws IOException {
         ProcessBuilder pb = new ProcessBuilder("bin/karaf", "server").directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
+        pb.environment().put("JAVA_HOME", JAVA_HOME);
         process = pb.start();
         return this;
     }
@@ -95,8 +99,10 @@ final class StratoNode implements AutoCloseable {
     }
 
     private String shellOnce(String command, int timeoutSeconds) throws Exception {
-        Process client = new ProcessBuilder("bin/client", "-u", "admin", "-p", password(), "-a", String.valueOf(sshPort),
-                "-h", "127.0.0.1", "-r", "3", "-b").directory(home.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder("bin/client", "-u", "admin", "-p", password(), "-a", String.valueOf(sshPort),
+                "-h", "127.0.0.1", "-r", "3", "-b").directory(home.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", JAVA_HOME);
+        Process client = pb.start();
         try (OutputStream in = client.getOutputStream()) {
             in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
         }
@@ -167,7 +173,7 @@ final class StratoNode implements AutoCloseable {
 
     static void deleteRecursively(Path dir) throws IOException, InterruptedException {
         if (Files.exists(dir)) {
-            exec(dir.getParent(), "rm", "-rf", dir.toString());
+            exec(dir.toAbsolutePath().getParent(), "rm", "-rf", dir.toAbsolutePath().toString());
         }
     }
 }
