@@ -7,6 +7,7 @@ import io.strato.api.role.RoleInfo;
 import io.strato.api.role.RoleService;
 import io.strato.api.role.RoleState;
 import org.apache.karaf.features.FeaturesService;
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -56,9 +57,6 @@ public class NodeIT {
     @Inject
     RoleService roles;
 
-    @Inject
-    ClusterView cluster;
-
     @Configuration
     public Option[] config() throws IOException {
         File distribution = new File(System.getProperty("strato.distribution"));
@@ -81,13 +79,32 @@ public class NodeIT {
         };
     }
 
+    /** Tests start once the node is READY (on first start Cellar restarts with the node's own secret). */
+    @Before
+    public void nodeIsReady() throws InterruptedException {
+        assertTrue("the node reports READY within 60 s", awaitReady());
+    }
+
     @Test
     public void bootsWithCoreAndBaseActive() throws Exception {
         Bundle core = bundle("io.strato.core");
         assertEquals(Bundle.ACTIVE, core.getState());
         assertTrue(features.isInstalled(features.getFeature("strato-role-base")));
         assertEquals(Optional.of(RoleState.ACTIVE), roles.role("base").state());
-        assertTrue(cluster.ready());
+    }
+
+    /** The cluster view is re-registered when Cellar restarts on first start: look it up afresh. */
+    private boolean awaitReady() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            var ref = context.getServiceReference(ClusterView.class);
+            ClusterView view = ref == null ? null : context.getService(ref);
+            if (view != null && view.ready()) {
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
     }
 
     @Test
@@ -106,7 +123,8 @@ public class NodeIT {
             roles.add(List.of("routr"));
             fail("unknown role must be refused");
         } catch (RoleException e) {
-            assertTrue(e.getMessage(), e.getMessage().startsWith("unknown role or group: routr; valid roles: base, controller, primary"));
+            assertTrue(e.getMessage(), e.getMessage().startsWith(
+                    "unknown role or group: routr; valid roles: base, controller, dea, primary, router, stager; groups: "));
         }
     }
 
