@@ -23,6 +23,13 @@ public final class Channels {
     public static final String APP_LOGS = "app.logs";
     /** Map: "url" → base URL of a controller's blob store, for stagers and DEAs. */
     public static final String BLOBSTORE = "controller.blobstore";
+    /**
+     * Map: {@code <nodeId>|<label>} → the JSON of one service plugin a node's broker offers ({@code nodeId,
+     * brokerUrl, label, version, description, tags, plans}); written by each broker with {@link #OWNED_TTL}.
+     */
+    public static final String BROKER_CATALOG = "broker.catalog";
+    /** {@link InternalAuth} purpose of the calls to a node's service broker. */
+    public static final String BROKER_AUTH_PURPOSE = "broker";
 
     /** Life of an owned entry without a refresh; owners refresh at a third of it. */
     public static final Duration OWNED_TTL = Duration.ofSeconds(10);
