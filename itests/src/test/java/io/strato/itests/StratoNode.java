@@ -52,7 +52,8 @@ final class StratoNode implements AutoCloseable {
         edit("etc/system.properties", "karaf.name = root", "karaf.name = " + name);
     }
 
-    private void edit(String file, String from, String to) throws IOException {
+    /** Replaces text in one of the node's files (before it starts). */
+    void edit(String file, String from, String to) throws IOException {
         Path p = home.resolve(file);
         String text = Files.readString(p);
         if (!text.contains(from)) {
@@ -138,6 +139,40 @@ final class StratoNode implements AutoCloseable {
             body.append(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
         }
         return code;
+    }
+
+    /** A request through the router on 127.0.0.1:{@code port} for {@code host}; @return status line and body */
+    static String routerGet(int port, String host) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int headersEnd = response.indexOf("\r\n\r\n");
+            String statusLine = response.substring(0, response.indexOf("\r\n"));
+            return statusLine + "\n" + (headersEnd < 0 ? "" : response.substring(headersEnd + 4));
+        }
+    }
+
+    /** Runs the node's {@code bin/strato} CLI with its own config dir; @return exit code and output */
+    CliResult cli(Path cliHome, Path workDir, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(home.resolve("bin/strato").toAbsolutePath().toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", JAVA_HOME);
+        pb.environment().put("STRATO_HOME", cliHome.toAbsolutePath().toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("strato " + String.join(" ", args) + " did not finish in 300 s");
+        }
+        return new CliResult(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    record CliResult(int exit, String output) {
     }
 
     String log() throws IOException {

@@ -1,0 +1,155 @@
+package io.strato.itests;
+
+import org.junit.After;
+import org.junit.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * A developer's day on an assembled micro cloud, through the shipped {@code bin/strato} CLI and the
+ * router: push a Node.js app and a static site, scale, crash an instance, stop, delete.
+ */
+public class PushIT {
+
+    private static final Path WORK = Path.of("target", "push");
+    private static final Pattern INSTANCE = Pattern.compile("hello from instance (\\d+) pid (\\d+)");
+    private StratoNode node;
+
+    @After
+    public void stopNode() throws InterruptedException {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    public void pushScaleCrashStopDelete() throws Exception {
+        node = new StratoNode("cloud", 5, WORK.resolve("nodes"));
+        int routerPort = 20000 + 100 * 5 + 6;
+        node.edit("etc/io.strato.router.cfg", "port = 8080", "port = " + routerPort);
+        node.start().awaitReady(Duration.ofSeconds(180));
+        String added = node.shell("kato:role-add micro-cloud");
+        assertTrue(added, added.contains("Added roles: primary, controller, stager, dea, router"));
+        assertTrue(node.shell("kato:user-add --admin --password s3cret-pass dev").contains("dev"));
+
+        Path cliHome = WORK.resolve("cli-home");
+        StratoNode.deleteRecursively(cliHome);
+        Files.createDirectories(cliHome);
+        Path apps = WORK.resolve("apps");
+        Path hello = Files.createDirectories(apps.resolve("hello"));
+        Files.writeString(hello.resolve("package.json"), "{\"name\":\"hello\",\"version\":\"1.0.0\",\"scripts\":{\"start\":\"node server.js\"}}\n");
+        Files.writeString(hello.resolve("server.js"), String.join("\n",
+                "const http = require('http');",
+                "const app = JSON.parse(process.env.VCAP_APPLICATION);",
+                "http.createServer((req, res) => res.end(`hello from instance ${app.instance_index} pid ${process.pid}\\n`))",
+                "  .listen(process.env.PORT, () => console.log('listening on ' + process.env.PORT));", ""));
+        Path site = Files.createDirectories(apps.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "<h1>a static site on strato</h1>\n");
+
+        assertEquals(0, node.cli(cliHome, apps, "target", "http://127.0.0.1:" + node.httpPort).exit());
+        StratoNode.CliResult login = node.cli(cliHome, apps, "login", "--username", "dev", "--password", "s3cret-pass");
+        assertEquals(login.output(), 0, login.exit());
+
+        long pushStart = System.nanoTime();
+        StratoNode.CliResult push = node.cli(cliHome, hello, "push", "hello");
+        assertEquals(push.output(), 0, push.exit());
+        assertTrue(push.output(), push.output().contains("-----> Detected runtime: nodejs"));
+        assertTrue(push.output(), push.output().contains("http://hello.localhost"));
+        String first = awaitRouter(routerPort, "hello.localhost", "200", Duration.ofSeconds(30));
+        System.out.printf("[PushIT] push to first 200 through the router: %.1f s%n", (System.nanoTime() - pushStart) / 1e9);
+        assertTrue(first, first.contains("hello from instance 0"));
+
+        // scale to 3: round robin reaches every instance
+        assertEquals(0, node.cli(cliHome, apps, "scale", "hello", "--instances", "3").exit());
+        Set<String> seen = new HashSet<>();
+        String killPid = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (seen.size() < 3 && System.nanoTime() < deadline) {
+            Matcher m = INSTANCE.matcher(StratoNode.routerGet(routerPort, "hello.localhost"));
+            if (m.find()) {
+                seen.add(m.group(1));
+                if (m.group(1).equals("2")) {
+                    killPid = m.group(2);
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(Set.of("0", "1", "2"), seen);
+
+        // kill -9 one instance: reported CRASHED, and its route is gone
+        new ProcessBuilder("kill", "-9", killPid).start().waitFor();
+        long killedAt = System.nanoTime();
+        String crashed = awaitCli(cliHome, apps, "2\\s+CRASHED", Duration.ofSeconds(20), "app", "hello");
+        System.out.printf("[PushIT] kill -9 to CRASHED: %.1f s%n", (System.nanoTime() - killedAt) / 1e9);
+        assertTrue(crashed, crashed.contains("CRASHED"));
+        for (int i = 0; i < 20; i++) {
+            String r = StratoNode.routerGet(routerPort, "hello.localhost");
+            assertTrue(r, r.startsWith("HTTP/1.1 200"));
+            assertFalse("no request reaches the killed instance: " + r, r.contains("pid " + killPid + "\n"));
+        }
+
+        // a static site
+        StratoNode.CliResult pushSite = node.cli(cliHome, site, "push", "site");
+        assertEquals(pushSite.output(), 0, pushSite.exit());
+        assertTrue(awaitRouter(routerPort, "site.localhost", "200", Duration.ofSeconds(30)).contains("<h1>a static site on strato</h1>"));
+
+        // stop: the route answers 404 as gorouter does
+        assertEquals(0, node.cli(cliHome, apps, "stop", "hello").exit());
+        String stopped = awaitRouter(routerPort, "hello.localhost", "404", Duration.ofSeconds(20));
+        assertTrue(stopped, stopped.contains("404 Not Found: Requested route ('hello.localhost') does not exist."));
+
+        // delete: gone from the API and from disk
+        Path packages = node.home.resolve("data/strato/blobs/packages");
+        assertEquals(2, listing(packages).size());
+        assertEquals(0, node.cli(cliHome, apps, "delete", "hello", "--force").exit());
+        String list = node.cli(cliHome, apps, "apps").output();
+        assertFalse(list, list.contains("hello"));
+        assertTrue(list, list.contains("site"));
+        assertEquals(1, listing(packages).size());
+        assertEquals(1, listing(node.home.resolve("data/strato/blobs/droplets")).size());
+        assertEquals(1, node.cli(cliHome, apps, "app", "hello").exit());
+    }
+
+    private static Set<String> listing(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return new HashSet<>(files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    private static String awaitRouter(int port, String host, String status, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = StratoNode.routerGet(port, host);
+            if (last.startsWith("HTTP/1.1 " + status)) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(host + " never answered " + status + "; last: " + last);
+    }
+
+    private String awaitCli(Path cliHome, Path dir, String regex, Duration timeout, String... args) throws Exception {
+        Pattern p = Pattern.compile(regex);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = node.cli(cliHome, dir, args).output();
+            if (p.matcher(last).find()) {
+                return last;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("strato " + String.join(" ", args) + " never matched " + regex + "; last:\n" + last);
+    }
+}
