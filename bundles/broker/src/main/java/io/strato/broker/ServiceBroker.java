@@ -1,0 +1,211 @@
+package io.strato.broker;
+
+import io.strato.api.app.Channels;
+import io.strato.api.cluster.SharedMap;
+import io.strato.api.cluster.SharedState;
+import io.strato.api.json.Json;
+import io.strato.api.service.ServiceCatalogEntry;
+import io.strato.api.service.ServiceCredentials;
+import io.strato.api.service.ServiceException;
+import io.strato.api.service.ServiceInstance;
+import io.strato.api.service.ServicePlugin;
+import io.strato.api.store.Database;
+import io.strato.api.store.StoreException;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the node's broker does, without HTTP: keeps the plugins installed on this node by label, advertises
+ * them to the cluster, and runs provision / bind / unbind / deprovision against them, recording only what
+ * succeeded. Statuses in {@link BrokerException} are those of the Open Service Broker API.
+ */
+final class ServiceBroker {
+
+    /** The outcome of a provision or bind: 201 when it was done now, 200 when it had been done before. */
+    record Outcome(int status, Map<String, Object> body) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceBroker.class);
+
+    private final BrokerStore store;
+    private final SharedMap catalog;
+    private final String nodeId;
+    private final String brokerUrl;
+    private final Map<String, ServicePlugin> plugins = new ConcurrentHashMap<>();
+
+    ServiceBroker(Database database, SharedState shared, String nodeId, String brokerUrl) throws StoreException {
+        this.store = new BrokerStore(database);
+        this.catalog = shared.map(Channels.BROKER_CATALOG);
+        this.nodeId = nodeId;
+        this.brokerUrl = brokerUrl;
+    }
+
+    void addPlugin(ServicePlugin plugin) {
+        ServiceCatalogEntry entry = plugin.catalog();
+        ServicePlugin before = plugins.put(entry.label(), plugin);
+        if (before != null && before != plugin) {
+            LOG.warn("two service plugins offer '{}' on this node; the last one installed serves it", entry.label());
+        }
+        advertise(entry);
+    }
+
+    void removePlugin(ServicePlugin plugin) {
+        String label = plugin.catalog().label();
+        if (plugins.remove(label, plugin)) {
+            catalog.remove(nodeId + "|" + label);
+        }
+    }
+
+    /** Writes every plugin's entry again, so the entries outlive their TTL while this node lives. */
+    void advertiseAll() {
+        plugins.values().forEach(p -> advertise(p.catalog()));
+    }
+
+    private void advertise(ServiceCatalogEntry entry) {
+        CatalogAdvert advert = CatalogAdvert.of(nodeId, brokerUrl, entry);
+        catalog.put(advert.key(), Json.write(advert), Channels.OWNED_TTL);
+    }
+
+    /** Takes this node's entries out of the catalog at once rather than when they expire. */
+    void withdrawAll() {
+        plugins.keySet().forEach(label -> catalog.remove(nodeId + "|" + label));
+    }
+
+    List<ServiceCatalogEntry> catalog() {
+        return plugins.values().stream().map(ServicePlugin::catalog)
+                .sorted(Comparator.comparing(ServiceCatalogEntry::label)).toList();
+    }
+
+    Outcome provision(String instanceId, String label, String plan, Map<String, String> parameters)
+            throws BrokerException {
+        ServicePlugin plugin = plugin(label);
+        if (plugin.catalog().plans().stream().noneMatch(p -> p.name().equals(plan))) {
+            throw new BrokerException(400, "service " + label + " has no plan " + plan);
+        }
+        Optional<BrokerStore.Stored> existing = stored(instanceId);
+        if (existing.isPresent()) {
+            BrokerStore.Stored s = existing.get();
+            if (s.label().equals(label) && s.instance().plan().equals(plan)) {
+                return new Outcome(200, Map.of());
+            }
+            throw new BrokerException(409, "service instance " + instanceId + " exists with another service or plan");
+        }
+        ServiceInstance instance;
+        try {
+            instance = plugin.provision(instanceId, plan, parameters);
+        } catch (ServiceException | RuntimeException e) {
+            throw new BrokerException(500, label + ": provision failed: " + e.getMessage());
+        }
+        try {
+            store.addInstance(label, instance);
+        } catch (SQLException e) {
+            undo(() -> plugin.deprovision(instance), "deprovision " + instanceId);
+            throw new BrokerException(500, "the broker could not record service instance " + instanceId + ": "
+                    + e.getMessage());
+        }
+        LOG.info("provisioned {} instance {} (plan {})", label, instanceId, plan);
+        return new Outcome(201, Map.of());
+    }
+
+    /** Removes an instance and its data, revoking any binding the platform did not remove first. */
+    void deprovision(String instanceId) throws BrokerException {
+        BrokerStore.Stored s = stored(instanceId).orElseThrow(() ->
+                new BrokerException(410, "no service instance " + instanceId));
+        ServicePlugin plugin = plugin(s.label());
+        try {
+            for (String binding : store.bindingsOf(instanceId)) {
+                unbind(plugin, s.instance(), binding);
+            }
+            plugin.deprovision(s.instance());
+            store.removeInstance(instanceId);
+        } catch (ServiceException | RuntimeException e) {
+            throw new BrokerException(500, s.label() + ": deprovision failed: " + e.getMessage());
+        } catch (SQLException e) {
+            throw new BrokerException(500, "the broker could not update its records: " + e.getMessage());
+        }
+        LOG.info("deprovisioned {} instance {}", s.label(), instanceId);
+    }
+
+    Outcome bind(String instanceId, String bindingId) throws BrokerException {
+        BrokerStore.Stored s = stored(instanceId).orElseThrow(() ->
+                new BrokerException(404, "no service instance " + instanceId));
+        ServicePlugin plugin = plugin(s.label());
+        try {
+            if (store.bindingInstance(bindingId).isPresent()) {
+                // credentials are handed out once and not kept here
+                throw new BrokerException(409, "binding " + bindingId + " exists");
+            }
+        } catch (SQLException e) {
+            throw new BrokerException(500, "the broker could not read its records: " + e.getMessage());
+        }
+        ServiceCredentials credentials;
+        try {
+            credentials = plugin.bind(s.instance(), bindingId);
+        } catch (ServiceException | RuntimeException e) {
+            throw new BrokerException(500, s.label() + ": bind failed: " + e.getMessage());
+        }
+        try {
+            store.addBinding(bindingId, instanceId);
+        } catch (SQLException e) {
+            undo(() -> plugin.unbind(s.instance(), bindingId), "unbind " + bindingId);
+            throw new BrokerException(500, "the broker could not record binding " + bindingId + ": " + e.getMessage());
+        }
+        return new Outcome(201, Map.of("credentials", credentials.toMap()));
+    }
+
+    void unbind(String instanceId, String bindingId) throws BrokerException {
+        BrokerStore.Stored s = stored(instanceId).orElseThrow(() ->
+                new BrokerException(410, "no service instance " + instanceId));
+        try {
+            if (!store.bindingInstance(bindingId).map(instanceId::equals).orElse(false)) {
+                throw new BrokerException(410, "no binding " + bindingId + " of service instance " + instanceId);
+            }
+            unbind(plugin(s.label()), s.instance(), bindingId);
+        } catch (ServiceException | RuntimeException e) {
+            throw new BrokerException(500, s.label() + ": unbind failed: " + e.getMessage());
+        } catch (SQLException e) {
+            throw new BrokerException(500, "the broker could not update its records: " + e.getMessage());
+        }
+    }
+
+    private void unbind(ServicePlugin plugin, ServiceInstance instance, String bindingId)
+            throws ServiceException, SQLException {
+        plugin.unbind(instance, bindingId);
+        store.removeBinding(bindingId);
+    }
+
+    private ServicePlugin plugin(String label) throws BrokerException {
+        ServicePlugin plugin = label == null ? null : plugins.get(label);
+        if (plugin == null) {
+            throw new BrokerException(400, "service " + label + " is not installed on node " + nodeId);
+        }
+        return plugin;
+    }
+
+    private Optional<BrokerStore.Stored> stored(String instanceId) throws BrokerException {
+        try {
+            return store.instance(instanceId);
+        } catch (SQLException e) {
+            throw new BrokerException(500, "the broker could not read its records: " + e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Undo {
+        void run() throws ServiceException;
+    }
+
+    private static void undo(Undo undo, String what) {
+        try {
+            undo.run();
+        } catch (ServiceException | RuntimeException e) {
+            LOG.error("could not {} after a failure; it is left behind: {}", what, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.strato.broker;
+
+import io.strato.api.service.ServiceCatalogEntry;
+import io.strato.api.service.ServiceCredentials;
+import io.strato.api.service.ServiceException;
+import io.strato.api.service.ServiceHealth;
+import io.strato.api.service.ServiceInstance;
+import io.strato.api.service.ServicePlan;
+import io.strato.api.service.ServicePlugin;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A plugin that keeps its "databases" and "users" in sets, and fails a provision on request. */
+final class FakePlugin implements ServicePlugin {
+
+    final Set<String> databases = ConcurrentHashMap.newKeySet();
+    final Set<String> users = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public ServiceCatalogEntry catalog() {
+        return new ServiceCatalogEntry("fakedb", "1.0", "a database in a set", List.of("relational"),
+                List.of(new ServicePlan("free", "small", true), new ServicePlan("big", "large", false)));
+    }
+
+    @Override
+    public ServiceInstance provision(String instanceId, String plan, Map<String, String> parameters)
+            throws ServiceException {
+        if ("true".equals(parameters.get("fail"))) {
+            throw new ServiceException("the server refused");
+        }
+        databases.add(instanceId);
+        return new ServiceInstance(instanceId, plan, Map.of("db", "d_" + instanceId));
+    }
+
+    @Override
+    public ServiceCredentials bind(ServiceInstance instance, String bindingId) {
+        users.add(bindingId);
+        return new ServiceCredentials("fake://u_" + bindingId + "@host/" + instance.details().get("db"),
+                instance.details().get("db"), "host", 4000, "u_" + bindingId, "secret", Map.of());
+    }
+
+    @Override
+    public void unbind(ServiceInstance instance, String bindingId) {
+        users.remove(bindingId);
+    }
+
+    @Override
+    public void deprovision(ServiceInstance instance) {
+        databases.remove(instance.id());
+    }
+
+    @Override
+    public ServiceHealth health() {
+        return ServiceHealth.up("ok");
+    }
+}
