@@ -1,5 +1,6 @@
 package io.strato.dea;
 
+import org.apache.commons.io.FileUtils;
 import io.strato.api.app.InstanceOrder;
 import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
@@ -370,7 +371,7 @@ final class InstanceRunner {
     private void deleteHome() {
         try {
             Files.deleteIfExists(pidFile);
-            Directories.deleteRecursively(home);
+            FileUtils.deleteDirectory(home.toFile());
         } catch (IOException e) {
             listener.log(this, "DEA", "stderr", "Could not remove the instance directory " + home + ": " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.strato.stager;
 
+import org.apache.commons.io.FileUtils;
 import io.strato.api.app.Channels;
 import io.strato.api.app.StagerAdvertisement;
 import io.strato.api.app.StagingEvent;
@@ -210,7 +211,7 @@ public final class StagerRole implements Role {
         }
         try (Stream<Path> dirs = Files.list(workDir)) {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("task-")).toList()) {
-                Directories.deleteRecursively(dir);
+                FileUtils.deleteDirectory(dir.toFile());
             }
         } catch (IOException e) {
             LOG.warn("Could not clean the stager work dir {}: {}", workDir, e.getMessage());

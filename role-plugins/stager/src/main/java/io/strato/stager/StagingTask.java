@@ -1,5 +1,6 @@
 package io.strato.stager;
 
+import org.apache.commons.io.FileUtils;
 import io.strato.api.app.StagingRequest;
 import io.strato.api.manifest.AppManifest;
 import io.strato.api.manifest.ManifestException;
@@ -83,7 +84,7 @@ final class StagingTask {
             log.step("Staged: start command '" + runtime.startCommand() + "'");
             return new Outcome(droplet.sha256(), runtime.startCommand(), runtime.buildpack());
         } finally {
-            Directories.deleteRecursively(taskDir);
+            FileUtils.deleteDirectory(taskDir.toFile());
         }
     }
 
