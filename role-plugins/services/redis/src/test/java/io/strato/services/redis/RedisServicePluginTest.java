@@ -1,0 +1,119 @@
+package io.strato.services.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strato.api.service.ServiceCredentials;
+import io.strato.api.service.ServiceException;
+import io.strato.api.service.ServiceInstance;
+import java.lang.annotation.Annotation;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+class RedisServicePluginTest {
+
+    @TempDir
+    Path dataDir;
+
+    private RedisServicePlugin plugin;
+
+    @AfterEach
+    void stopServers() {
+        if (plugin != null) {
+            plugin.deactivate();
+        }
+    }
+
+    private RedisServicePlugin.Config config() {
+        return new RedisServicePlugin.Config() {
+            public String dataDir() { return dataDir.toString(); }
+            public String host() { return "127.0.0.1"; }
+            public int portFirst() { return 27100; }
+            public int portLast() { return 27199; }
+            public String serverBinary() { return ""; }
+            public int maxMemoryMb() { return 16; }
+            public int startTimeoutSeconds() { return 20; }
+            public Class<? extends Annotation> annotationType() { return RedisServicePlugin.Config.class; }
+        };
+    }
+
+    private static Jedis connect(ServiceCredentials credentials) {
+        return new Jedis(URI.create(credentials.uri()));
+    }
+
+    @Test
+    void eachInstanceIsItsOwnServerThatOnlyItsPasswordOpens() throws Exception {
+        plugin = new RedisServicePlugin(config());
+        ServiceInstance first = plugin.provision("first", "free", Map.of());
+        ServiceInstance second = plugin.provision("second", "free", Map.of());
+        ServiceCredentials a = plugin.bind(first, "binding-a");
+        ServiceCredentials b = plugin.bind(second, "binding-b");
+
+        try (Jedis jedis = connect(a)) {
+            jedis.set("greeting", "hello");
+            assertEquals("hello", jedis.get("greeting"));
+        }
+        assertEquals(Map.of("uri", a.uri(), "name", "first", "hostname", "127.0.0.1", "host", "127.0.0.1", "port", a.port(),
+                "username", "", "user", "", "password", a.password()), a.toMap());
+
+        try (Jedis wrongPassword = new Jedis("127.0.0.1", b.port())) {
+            assertThrows(JedisDataException.class, () -> wrongPassword.auth(a.password()));
+            assertThrows(JedisDataException.class, () -> wrongPassword.get("greeting"));
+        }
+        try (Jedis other = connect(b)) {
+            assertEquals(null, other.get("greeting"));
+        }
+        assertTrue(plugin.health().up());
+    }
+
+    @Test
+    void dataAndServersSurviveANodeRestart() throws Exception {
+        plugin = new RedisServicePlugin(config());
+        ServiceInstance instance = plugin.provision("kept", "free", Map.of());
+        ServiceCredentials credentials = plugin.bind(instance, "b");
+        try (Jedis jedis = connect(credentials)) {
+            jedis.set("k", "v");
+        }
+        plugin.deactivate();
+        assertThrows(JedisConnectionException.class, () -> connect(credentials).ping());
+
+        plugin = new RedisServicePlugin(config());
+
+        try (Jedis jedis = connect(plugin.bind(instance, "b"))) {
+            assertEquals("v", jedis.get("k"));
+        }
+    }
+
+    @Test
+    void deprovisionStopsTheServerAndDeletesItsData() throws Exception {
+        plugin = new RedisServicePlugin(config());
+        ServiceInstance instance = plugin.provision("gone", "free", Map.of());
+        ServiceCredentials credentials = plugin.bind(instance, "b");
+        try (Jedis jedis = connect(credentials)) {
+            jedis.set("k", "v");
+        }
+
+        plugin.unbind(instance, "b");
+        plugin.deprovision(instance);
+
+        assertThrows(JedisConnectionException.class, () -> connect(credentials).ping());
+        assertFalse(Files.exists(dataDir.resolve("instances/gone")));
+        assertThrows(ServiceException.class, () -> plugin.bind(instance, "b"));
+    }
+
+    @Test
+    void idsThatCouldLeaveTheDataDirectoryAreRefused() {
+        plugin = new RedisServicePlugin(config());
+        assertThrows(ServiceException.class, () -> plugin.provision("../escape", "free", Map.of()));
+    }
+}
