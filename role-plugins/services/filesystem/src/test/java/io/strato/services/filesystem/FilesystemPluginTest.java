@@ -1,0 +1,86 @@
+package io.strato.services.filesystem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strato.api.service.ServiceCredentials;
+import io.strato.api.service.ServiceException;
+import io.strato.api.service.ServiceInstance;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class FilesystemPluginTest {
+
+    private final Path root = Path.of("target", "fixtures", UUID.randomUUID().toString(), "filesystem");
+    private final FilesystemPlugin plugin = new FilesystemPlugin(root, () -> "10.0.0.5");
+
+    @Test
+    void provisionCreatesADirectorySharedByEveryBinding() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ServiceInstance instance = plugin.provision(id, "free", Map.of());
+        Path dir = root.toAbsolutePath().resolve(id);
+        assertTrue(Files.isDirectory(dir));
+        assertEquals(dir.toString(), instance.details().get("dir"));
+
+        ServiceCredentials first = plugin.bind(instance, "b1");
+        ServiceCredentials second = plugin.bind(instance, "b2");
+        assertEquals(dir.toUri().toString(), first.uri());
+        assertTrue(first.uri().startsWith("file:///"), first.uri());
+        assertEquals(dir.toString(), first.toMap().get("dir"));
+        assertEquals("10.0.0.5", first.hostname());
+        assertEquals(0, first.port());
+        assertEquals(id, first.name());
+        assertEquals(first.toMap(), second.toMap(), "every app instance and app sees the same directory");
+
+        Files.writeString(Path.of(first.extra().get("dir"), "data.txt"), "kept");
+        plugin.unbind(instance, "b1");
+        assertEquals("kept", Files.readString(Path.of(second.extra().get("dir"), "data.txt")),
+                "unbinding keeps the data");
+
+        // a new plugin object, as after a node restart, binds to the same data
+        FilesystemPlugin restarted = new FilesystemPlugin(root, () -> "10.0.0.5");
+        assertEquals("kept", Files.readString(Path.of(restarted.bind(instance, "b3").extra().get("dir"), "data.txt")));
+
+        Files.createDirectories(dir.resolve("sub"));
+        Files.writeString(dir.resolve("sub/more.txt"), "x");
+        plugin.deprovision(instance);
+        assertFalse(Files.exists(dir));
+        assertThrows(ServiceException.class, () -> plugin.bind(instance, "b4"));
+    }
+
+    @Test
+    void instancesAreSeparate() throws Exception {
+        ServiceInstance a = plugin.provision("a-" + UUID.randomUUID(), "free", Map.of());
+        ServiceInstance b = plugin.provision("b-" + UUID.randomUUID(), "free", Map.of());
+        assertFalse(plugin.bind(a, "x").uri().equals(plugin.bind(b, "y").uri()));
+        plugin.deprovision(a);
+        assertTrue(Files.isDirectory(Path.of(b.details().get("dir"))));
+    }
+
+    @Test
+    void anIdThatIsNotADirectoryNameIsRefusedAndCreatesNothing() {
+        assertThrows(ServiceException.class, () -> plugin.provision("../escape", "free", Map.of()));
+        assertFalse(Files.exists(root.getParent().resolve("escape")));
+    }
+
+    @Test
+    void aSecondProvisionOfTheSameIdFailsAndKeepsTheData() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ServiceInstance instance = plugin.provision(id, "free", Map.of());
+        Files.writeString(Path.of(instance.details().get("dir"), "data.txt"), "kept");
+        assertThrows(ServiceException.class, () -> plugin.provision(id, "free", Map.of()));
+        assertTrue(Files.exists(Path.of(instance.details().get("dir"), "data.txt")));
+    }
+
+    @Test
+    void itIsTheFilesystemRoleAndService() {
+        assertEquals("filesystem", plugin.name());
+        assertEquals("filesystem", plugin.catalog().label());
+        assertTrue(plugin.health().up());
+    }
+}
