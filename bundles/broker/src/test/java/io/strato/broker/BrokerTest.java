@@ -9,6 +9,7 @@ import io.strato.api.app.Channels;
 import io.strato.api.app.InternalAuth;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.json.Json;
+import io.strato.services.filesystem.FilesystemPlugin;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -182,6 +183,24 @@ class BrokerTest {
         assertEquals(200, call("DELETE", "/v2/service_instances/i4", null).statusCode());
         assertFalse(plugin.users.contains("b4"));
         assertFalse(plugin.databases.contains("i4"));
+    }
+
+    @Test
+    void theFilesystemPluginThroughTheBroker() throws Exception {
+        Path root = dbDir.getParent().resolve("filesystem");
+        broker.addPlugin(new FilesystemPlugin(root, () -> "10.0.0.5"));
+        assertEquals(201, call("PUT", "/v2/service_instances/fs1",
+                "{\"service_id\":\"filesystem\",\"plan_id\":\"free\"}").statusCode());
+        Path dir = root.toAbsolutePath().resolve("fs1");
+        assertTrue(Files.isDirectory(dir));
+        JsonNode credentials = json(call("PUT", "/v2/service_instances/fs1/service_bindings/fb1", "{}"))
+                .path("credentials");
+        assertEquals(dir.toString(), credentials.path("dir").asText());
+        assertEquals(dir.toUri().toString(), credentials.path("uri").asText());
+        assertEquals("10.0.0.5", credentials.path("hostname").asText());
+        assertEquals(200, call("DELETE", "/v2/service_instances/fs1/service_bindings/fb1", null).statusCode());
+        assertEquals(200, call("DELETE", "/v2/service_instances/fs1", null).statusCode());
+        assertFalse(Files.exists(dir));
     }
 
     private HttpResponse<String> call(String method, String path, String body) throws Exception {
