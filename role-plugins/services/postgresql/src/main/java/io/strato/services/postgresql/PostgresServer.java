@@ -1,0 +1,185 @@
+package io.strato.services.postgresql;
+
+import io.strato.api.service.process.ProcessSpec;
+import io.strato.api.service.process.SupervisedProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The node's own PostgreSQL server: binaries unpacked from this bundle, a cluster created once with a
+ * random superuser password, password (scram-sha-256) authentication for every connection, and a
+ * supervised postgres process.
+ */
+final class PostgresServer implements AutoCloseable {
+
+    static final String BINARIES = "postgres-linux-x86_64.txz";
+    static final String VERSION = "14.22.0";
+
+    private final Path dataDir;
+    private final String host;
+    private final int port;
+    private final String allowedNetwork;
+    private final LocalUser user;
+    private final Duration startTimeout;
+    private SupervisedProcess process;
+    private AdminLogin admin;
+
+    /** The superuser the plugin connects as. */
+    record AdminLogin(String user, String password) {
+    }
+
+    PostgresServer(Path dataDir, String host, int port, String allowedNetwork, LocalUser user, Duration startTimeout) {
+        this.dataDir = dataDir;
+        this.host = host;
+        this.port = port;
+        this.allowedNetwork = allowedNetwork;
+        this.user = user;
+        this.startTimeout = startTimeout;
+    }
+
+    /** Creates the cluster on first start, then runs the server and waits until it listens. */
+    synchronized AdminLogin start() throws IOException {
+        Files.createDirectories(dataDir);
+        user.checkCanReach(dataDir);
+        Path bin = unpackBinaries().resolve("bin");
+        Path pgdata = dataDir.resolve("pgdata");
+        Path adminFile = dataDir.resolve("admin.properties");
+        if (!Files.exists(pgdata.resolve("PG_VERSION"))) {
+            initdb(bin, pgdata, adminFile);
+        }
+        admin = readAdmin(adminFile);
+        writeHba(pgdata);
+        process = new SupervisedProcess(new ProcessSpec("postgresql server", user.wrap(List.of(bin.resolve("postgres").toString(),
+                "-D", pgdata.toString(), "-p", Integer.toString(port), "-h", host, "-c", "unix_socket_directories=")),
+                dataDir, dataDir.resolve("postgresql.log"), Map.of("LC_ALL", "C"), host, port, startTimeout));
+        process.start();
+        return admin;
+    }
+
+    synchronized boolean listening() {
+        return process != null && process.listening();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (process != null) {
+            process.stop();
+            process = null;
+        }
+    }
+
+    private Path unpackBinaries() throws IOException {
+        Path target = dataDir.resolve("bin").resolve(VERSION);
+        if (Files.exists(target.resolve(".complete"))) {
+            return target;
+        }
+        Files.createDirectories(target);
+        Path archive = Files.createTempFile(dataDir, "postgres", ".txz");
+        try (InputStream in = PostgresServer.class.getResourceAsStream("/postgres-bin/" + BINARIES)) {
+            if (in == null) {
+                throw new IOException("this bundle has no " + BINARIES);
+            }
+            Files.copy(in, archive, StandardCopyOption.REPLACE_EXISTING);
+            run(List.of("tar", "-xJf", archive.toString(), "-C", target.toString()), "unpacking the PostgreSQL binaries (needs tar and xz)");
+        } finally {
+            Files.deleteIfExists(archive);
+        }
+        Files.createFile(target.resolve(".complete"));
+        return target;
+    }
+
+    private void initdb(Path bin, Path pgdata, Path adminFile) throws IOException {
+        AdminLogin login = new AdminLogin("postgres", newPassword());
+        Properties p = new Properties();
+        p.setProperty("user", login.user());
+        p.setProperty("password", login.password());
+        Files.deleteIfExists(adminFile);
+        Files.createFile(adminFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (Writer out = Files.newBufferedWriter(adminFile)) {
+            p.store(out, "superuser of the node's postgresql server");
+        }
+        Files.createDirectories(pgdata);
+        Files.setPosixFilePermissions(pgdata, PosixFilePermissions.fromString("rwx------"));
+        user.own(pgdata);
+        Path pwfile = dataDir.resolve("initdb.pw");
+        Files.writeString(pwfile, login.password() + "\n");
+        Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
+        user.own(pwfile);
+        try {
+            run(user.wrap(List.of(bin.resolve("initdb").toString(), "-D", pgdata.toString(), "-U", login.user(),
+                    "--auth=scram-sha-256", "--pwfile=" + pwfile, "-E", "UTF8", "--locale=C")), "initdb");
+        } catch (IOException e) {
+            // initdb refuses a non-empty directory: leave none behind, so the next start tries again
+            deleteTree(pgdata);
+            throw e;
+        } finally {
+            Files.deleteIfExists(pwfile);
+        }
+    }
+
+    /** Password authentication for everyone: the cluster's default would trust local connections. */
+    private void writeHba(Path pgdata) throws IOException {
+        StringBuilder hba = new StringBuilder("# written by the strato postgresql service at every start\n")
+                .append("host all all 127.0.0.1/32 scram-sha-256\n")
+                .append("host all all ::1/128 scram-sha-256\n");
+        if (!allowedNetwork.isBlank()) {
+            hba.append("host all all ").append(allowedNetwork).append(" scram-sha-256\n");
+        }
+        Path file = pgdata.resolve("pg_hba.conf");
+        Files.writeString(file, hba);
+        user.own(file);
+    }
+
+    private static AdminLogin readAdmin(Path adminFile) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(adminFile)) {
+            p.load(in);
+        }
+        return new AdminLogin(p.getProperty("user"), p.getProperty("password"));
+    }
+
+    private void run(List<String> command, String what) throws IOException {
+        Path log = dataDir.resolve("postgresql.log");
+        Process p = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        try {
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException(what + " failed; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException(what + " interrupted", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    static String newPassword() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,224 @@
+package io.strato.services.postgresql;
+
+import io.strato.api.role.Role;
+import io.strato.api.service.ServiceCatalogEntry;
+import io.strato.api.service.ServiceCredentials;
+import io.strato.api.service.ServiceException;
+import io.strato.api.service.ServiceHealth;
+import io.strato.api.service.ServiceInstance;
+import io.strato.api.service.ServicePlan;
+import io.strato.api.service.ServicePlugin;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The postgresql service: one PostgreSQL server per node (run and supervised by this plugin, or an
+ * external one set in the configuration); every service instance is its own database owned by its own
+ * login role with a random password, and only that role may connect to it.
+ */
+@Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.postgresql", immediate = true)
+public final class PostgresServicePlugin implements ServicePlugin, Role {
+
+    /** Configuration of {@code etc/io.strato.service.postgresql.cfg}. */
+    public @interface Config {
+        /** Blank means ${karaf.data}/strato/services/postgresql. */
+        String dataDir() default "";
+
+        /** Address the node's server listens on and apps connect to. */
+        String host() default "127.0.0.1";
+
+        int port() default 15432;
+
+        /** A CIDR allowed to connect besides loopback, e.g. the cluster's network when host is the node address. */
+        String allowedNetwork() default "";
+
+        /** PostgreSQL refuses to run as root: the user it runs as when the node is root. */
+        String runAs() default "nobody";
+
+        int startTimeoutSeconds() default 60;
+
+        /** Set to use an existing server instead of running one; then adminUser and adminPassword are its superuser. */
+        String externalHost() default "";
+
+        int externalPort() default 5432;
+
+        String adminUser() default "postgres";
+
+        String adminPassword() default "";
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresServicePlugin.class);
+    private static final String PLAN = "free";
+
+    private final String host;
+    private final int port;
+    private final PostgresServer server;
+    private final PostgresAdmin admin;
+    private final String startFailure;
+
+    @Activate
+    public PostgresServicePlugin(Config config) {
+        PostgresServer ownServer = null;
+        PostgresAdmin adminLogin = null;
+        String failure = null;
+        if (!config.externalHost().isBlank()) {
+            this.host = config.externalHost();
+            this.port = config.externalPort();
+            adminLogin = new PostgresAdmin(host, port, config.adminUser(), config.adminPassword());
+        } else {
+            this.host = config.host();
+            this.port = config.port();
+            Path dataDir = config.dataDir().isBlank()
+                    ? Path.of(System.getProperty("karaf.data", "data"), "strato", "services", "postgresql")
+                    : Path.of(config.dataDir());
+            try {
+                ownServer = new PostgresServer(dataDir, host, port, config.allowedNetwork(), LocalUser.forServer(config.runAs()),
+                        Duration.ofSeconds(config.startTimeoutSeconds()));
+                PostgresServer.AdminLogin login = ownServer.start();
+                adminLogin = new PostgresAdmin(host, port, login.user(), login.password());
+            } catch (IOException e) {
+                failure = e.getMessage();
+                LOG.error("postgresql server could not be started: {}", failure);
+            }
+        }
+        this.server = ownServer;
+        this.admin = adminLogin;
+        if (failure == null) {
+            failure = lockDown(Duration.ofSeconds(config.startTimeoutSeconds()));
+        }
+        this.startFailure = failure;
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public String description() {
+        return "PostgreSQL data service: a database and a login role per service instance";
+    }
+
+    @Override
+    public ServiceCatalogEntry catalog() {
+        return new ServiceCatalogEntry("postgresql", "14", "PostgreSQL relational database", List.of("relational", "postgresql"),
+                List.of(new ServicePlan(PLAN, "Own database and user on the node's PostgreSQL server", true)));
+    }
+
+    @Override
+    public synchronized ServiceInstance provision(String instanceId, String plan, Map<String, String> parameters)
+            throws ServiceException {
+        PostgresAdmin ready = ready();
+        String database = "d" + nameOf(instanceId);
+        String role = "u" + nameOf(instanceId);
+        String password = PostgresServer.newPassword();
+        try {
+            if (ready.databaseExists(database)) {
+                throw new ServiceException("postgresql instance " + instanceId + " already exists");
+            }
+            ready.createDatabase(database, role, password);
+        } catch (SQLException e) {
+            throw new ServiceException("could not create database for postgresql instance " + instanceId + ": " + e.getMessage(), e);
+        }
+        return new ServiceInstance(instanceId, plan, Map.of("database", database, "user", role, "password", password));
+    }
+
+    @Override
+    public ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+        String database = detail(instance, "database");
+        String user = detail(instance, "user");
+        String password = detail(instance, "password");
+        String uri = "postgres://" + user + ":" + password + "@" + host + ":" + port + "/" + database;
+        return new ServiceCredentials(uri, database, host, port, user, password, Map.of());
+    }
+
+    /** Bindings share the instance's role, so there is nothing to revoke per binding. */
+    @Override
+    public void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
+        detail(instance, "database");
+    }
+
+    @Override
+    public synchronized void deprovision(ServiceInstance instance) throws ServiceException {
+        PostgresAdmin ready = ready();
+        try {
+            ready.dropDatabase(detail(instance, "database"), detail(instance, "user"));
+        } catch (SQLException e) {
+            throw new ServiceException("could not drop postgresql instance " + instance.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ServiceHealth health() {
+        if (startFailure != null) {
+            return ServiceHealth.down(startFailure);
+        }
+        try (Connection c = admin.connect()) {
+            return ServiceHealth.up("postgresql server at " + host + ":" + port + " answers");
+        } catch (SQLException e) {
+            return ServiceHealth.down("postgresql server at " + host + ":" + port + " does not answer: " + e.getMessage());
+        }
+    }
+
+    /** The server may listen a moment before it accepts logins (recovery after a crash): retry until the timeout. */
+    private String lockDown(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                admin.lockDownMaintenanceDatabases();
+                return null;
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    String failure = "cannot log in to postgresql at " + host + ":" + port + " as superuser: " + e.getMessage();
+                    LOG.error(failure);
+                    return failure;
+                }
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted while waiting for postgresql";
+            }
+        }
+    }
+
+    private PostgresAdmin ready() throws ServiceException {
+        if (startFailure != null) {
+            throw new ServiceException("postgresql is not available on this node: " + startFailure);
+        }
+        return admin;
+    }
+
+    /** Identifiers from an instance id: lower case letters, digits and underscores, within PostgreSQL's 63 bytes. */
+    private static String nameOf(String instanceId) {
+        String name = instanceId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+        return name.length() > 62 ? name.substring(0, 62) : name;
+    }
+
+    private static String detail(ServiceInstance instance, String key) throws ServiceException {
+        String value = instance.details().get(key);
+        if (value == null) {
+            throw new ServiceException("postgresql instance " + instance.id() + " has no " + key + "; was it provisioned by this plugin?");
+        }
+        return value;
+    }
+}

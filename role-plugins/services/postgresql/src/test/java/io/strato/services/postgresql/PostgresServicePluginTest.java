@@ -1,0 +1,137 @@
+package io.strato.services.postgresql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strato.api.service.ServiceCredentials;
+import io.strato.api.service.ServiceInstance;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.postgresql.Driver;
+
+/** One server for the class: initdb takes a few seconds. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresServicePluginTest {
+
+    /** Under target/ rather than a @TempDir: /tmp/junit* is private to root, and the server runs as nobody. */
+    private final Path dataDir = Path.of("target", "postgresql-test-" + System.nanoTime()).toAbsolutePath();
+
+    private PostgresServicePlugin plugin;
+
+    @BeforeAll
+    void startServer() {
+        plugin = new PostgresServicePlugin(config());
+        assertTrue(plugin.health().up(), plugin.health().detail());
+    }
+
+    @AfterAll
+    void stopServer() throws IOException {
+        plugin.deactivate();
+        try (Stream<Path> paths = Files.walk(dataDir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private PostgresServicePlugin.Config config() {
+        return new PostgresServicePlugin.Config() {
+            public String dataDir() { return dataDir.toString(); }
+            public String host() { return "127.0.0.1"; }
+            public int port() { return 25433; }
+            public String allowedNetwork() { return ""; }
+            public String runAs() { return "nobody"; }
+            public int startTimeoutSeconds() { return 60; }
+            public String externalHost() { return ""; }
+            public int externalPort() { return 5432; }
+            public String adminUser() { return "postgres"; }
+            public String adminPassword() { return ""; }
+            public Class<? extends Annotation> annotationType() { return PostgresServicePlugin.Config.class; }
+        };
+    }
+
+    private static Connection connect(ServiceCredentials c, String database, String user, String password) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        return new Driver().connect("jdbc:postgresql://" + c.hostname() + ":" + c.port() + "/" + database, props);
+    }
+
+    private static Connection connect(ServiceCredentials c) throws SQLException {
+        return connect(c, c.name(), c.username(), c.password());
+    }
+
+    @Test
+    void eachInstanceIsADatabaseOnlyItsOwnRoleCanOpen() throws Exception {
+        ServiceInstance first = plugin.provision("4c1f-first", "free", Map.of());
+        ServiceInstance second = plugin.provision("4c1f-second", "free", Map.of());
+        ServiceCredentials a = plugin.bind(first, "binding-a");
+        ServiceCredentials b = plugin.bind(second, "binding-b");
+        assertEquals("postgres://" + a.username() + ":" + a.password() + "@127.0.0.1:25433/" + a.name(), a.uri());
+
+        try (Connection c = connect(a); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE greeting (text varchar(20))");
+            s.execute("INSERT INTO greeting VALUES ('hello')");
+            try (ResultSet r = s.executeQuery("SELECT text FROM greeting")) {
+                assertTrue(r.next());
+                assertEquals("hello", r.getString(1));
+            }
+        }
+
+        assertThrows(SQLException.class, () -> connect(a, b.name(), a.username(), a.password()).close(),
+                "the first instance's role must not connect to the second instance's database");
+        assertThrows(SQLException.class, () -> connect(b, b.name(), b.username(), a.password()).close(),
+                "a wrong password must be refused");
+        assertThrows(SQLException.class, () -> connect(a, "postgres", a.username(), a.password()).close(),
+                "instance roles must not open the maintenance database");
+        connect(b).close();
+
+        plugin.unbind(first, "binding-a");
+        plugin.deprovision(first);
+        plugin.deprovision(second);
+
+        assertThrows(SQLException.class, () -> connect(a).close(), "deprovisioned credentials must stop working");
+        assertThrows(SQLException.class, () -> connect(b).close(), "deprovisioned credentials must stop working");
+    }
+
+    @Test
+    void theSuperuserNeedsItsPassword() {
+        ServiceCredentials server = new ServiceCredentials("postgres://", "postgres", "127.0.0.1", 25433, "postgres", "", Map.of());
+        assertThrows(SQLException.class, () -> connect(server, "postgres", "postgres", "wrong").close());
+    }
+
+    @Test
+    void dataSurvivesANodeRestart() throws Exception {
+        ServiceInstance instance = plugin.provision("kept", "free", Map.of());
+        ServiceCredentials credentials = plugin.bind(instance, "b");
+        try (Connection c = connect(credentials); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE kept (v int)");
+            s.execute("INSERT INTO kept VALUES (42)");
+        }
+
+        plugin.deactivate();
+        plugin = new PostgresServicePlugin(config());
+
+        try (Connection c = connect(plugin.bind(instance, "b")); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT v FROM kept")) {
+            assertTrue(r.next());
+            assertEquals(42, r.getInt(1));
+        }
+        plugin.deprovision(instance);
+    }
+}
