@@ -69,6 +69,17 @@ final class PostgresAdmin {
         }
     }
 
+    /**
+     * Ends every client session. SIGTERM is PostgreSQL's "smart" shutdown, which waits for clients to leave:
+     * an app's connection pool would hold it until the supervisor's SIGKILL.
+     */
+    void endClientSessions() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
+        }
+    }
+
     Connection connect() throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);

@@ -102,9 +102,17 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
 
     @Deactivate
     void deactivate() {
-        if (server != null) {
-            server.close();
+        if (server == null) {
+            return;
         }
+        if (startFailure == null) {
+            try {
+                admin.endClientSessions();
+            } catch (SQLException e) {
+                LOG.warn("could not end client sessions before stopping postgresql: {}", e.getMessage());
+            }
+        }
+        server.close();
     }
 
     @Override

@@ -119,12 +119,16 @@ class PostgresServicePluginTest {
     void dataSurvivesANodeRestart() throws Exception {
         ServiceInstance instance = plugin.provision("kept", "free", Map.of());
         ServiceCredentials credentials = plugin.bind(instance, "b");
+        long stopSeconds;
         try (Connection c = connect(credentials); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE kept (v int)");
             s.execute("INSERT INTO kept VALUES (42)");
+            long before = System.nanoTime();
+            plugin.deactivate();
+            stopSeconds = (System.nanoTime() - before) / 1_000_000_000L;
         }
+        assertTrue(stopSeconds < 5, "an open client connection must not hold the shutdown, took " + stopSeconds + " s");
 
-        plugin.deactivate();
         plugin = new PostgresServicePlugin(config());
 
         try (Connection c = connect(plugin.bind(instance, "b")); Statement s = c.createStatement();
