@@ -20,6 +20,7 @@ import io.strato.controller.rest.AppBitsResource;
 import io.strato.controller.rest.AppLogResource;
 import io.strato.controller.rest.AppResource;
 import io.strato.controller.rest.AppRouteResource;
+import io.strato.controller.rest.AppServiceBindingResource;
 import io.strato.controller.rest.AuthFilter;
 import io.strato.controller.rest.BlobResource;
 import io.strato.controller.rest.Errors;
@@ -27,11 +28,20 @@ import io.strato.controller.rest.InfoResource;
 import io.strato.controller.rest.OrganizationResource;
 import io.strato.controller.rest.RequestIdFilter;
 import io.strato.controller.rest.RouteResource;
+import io.strato.controller.rest.ServiceBindingResource;
+import io.strato.controller.rest.ServiceInstanceResource;
+import io.strato.controller.rest.ServicePlanResource;
+import io.strato.controller.rest.ServiceResource;
 import io.strato.controller.rest.SharedDomainResource;
 import io.strato.controller.rest.SpaceResource;
 import io.strato.controller.rest.StagingLogResource;
 import io.strato.controller.rest.TokenResource;
 import io.strato.controller.rest.UserResource;
+import io.strato.controller.services.BrokerClient;
+import io.strato.controller.services.ServiceCatalog;
+import io.strato.controller.services.ServiceEnvironment;
+import io.strato.controller.services.ServiceProvisioner;
+import io.strato.controller.services.ServiceStore;
 import io.strato.controller.users.TokenService;
 import io.strato.controller.users.UserAccounts;
 import java.net.URI;
@@ -83,6 +93,10 @@ public final class CloudController implements AutoCloseable {
         RouteStore routes = new RouteStore(sql);
         SpaceStore spaces = new SpaceStore(sql);
         BlobStore blobs = new BlobStore(settings.blobDir());
+        ServiceStore services = new ServiceStore(sql);
+        ServiceCatalog catalog = new ServiceCatalog(shared);
+        ServiceEnvironment serviceEnvironment = new ServiceEnvironment(services);
+        ServiceProvisioner provisioner = new ServiceProvisioner(services, catalog, new BrokerClient(secret.value()));
         this.scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "strato-controller");
             t.setDaemon(true);
@@ -90,7 +104,7 @@ public final class CloudController implements AutoCloseable {
         });
         this.logs = new LogBuffer(shared);
         this.placer = new InstancePlacer(shared, apps, routes, logs, settings.externalUrl(), cluster.localNode().id(),
-                scheduler);
+                serviceEnvironment, scheduler);
         this.staging = new StagingDispatcher(shared, apps, blobs, logs, settings.externalUrl(),
                 guid -> placer.placeSoon());
         TokenService tokens = new TokenService(secret.value(), settings.tokenTtl(), Clock.systemUTC(),
@@ -103,13 +117,19 @@ public final class CloudController implements AutoCloseable {
                 new SpaceResource(spaces),
                 new SharedDomainResource(cluster),
                 new UserResource(users),
-                new AppResource(apps, spaces, routes, blobs, logs, staging, placer, settings),
+                new AppResource(apps, spaces, routes, blobs, logs, staging, placer, settings, serviceEnvironment,
+                        provisioner),
                 new AppBitsResource(apps, blobs, staging, placer, settings),
                 new AppLogResource(apps, logs),
                 new StagingLogResource(apps, staging),
                 new AppRouteResource(apps, routes, placer, remapper),
                 new RouteResource(routes, spaces, cluster, remapper),
-                new BlobResource(apps, blobs, secret));
+                new BlobResource(apps, blobs, secret),
+                new ServiceResource(catalog),
+                new ServicePlanResource(catalog),
+                new ServiceInstanceResource(services, catalog, provisioner, spaces, remapper),
+                new ServiceBindingResource(services, provisioner, apps, remapper),
+                new AppServiceBindingResource(apps, services));
         this.providers = List.of(
                 new JacksonJsonProvider(Json.mapper()),
                 new RequestIdFilter(),

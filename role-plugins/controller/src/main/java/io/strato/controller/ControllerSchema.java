@@ -47,7 +47,15 @@ public final class ControllerSchema {
                     + " UNIQUE (host, domain_guid))",
             "CREATE TABLE ctl_app_routes (app_guid VARCHAR(36) NOT NULL REFERENCES ctl_apps(guid) ON DELETE CASCADE,"
                     + " route_guid VARCHAR(36) NOT NULL REFERENCES ctl_routes(guid) ON DELETE CASCADE,"
-                    + " PRIMARY KEY (app_guid, route_guid))");
+                    + " PRIMARY KEY (app_guid, route_guid))",
+            "CREATE TABLE ctl_service_instances (guid VARCHAR(36) NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL,"
+                    + " space_guid VARCHAR(36) NOT NULL REFERENCES ctl_spaces(guid), label VARCHAR(64) NOT NULL,"
+                    + " plan VARCHAR(255) NOT NULL, tags VARCHAR(4096) NOT NULL, node_id VARCHAR(255) NOT NULL,"
+                    + " broker_url VARCHAR(1024) NOT NULL, created_at BIGINT NOT NULL, UNIQUE (space_guid, name))",
+            "CREATE TABLE ctl_service_bindings (guid VARCHAR(36) NOT NULL PRIMARY KEY,"
+                    + " instance_guid VARCHAR(36) NOT NULL REFERENCES ctl_service_instances(guid),"
+                    + " app_guid VARCHAR(36) NOT NULL REFERENCES ctl_apps(guid) ON DELETE CASCADE,"
+                    + " credentials VARCHAR(32672) NOT NULL, created_at BIGINT NOT NULL, UNIQUE (instance_guid, app_guid))");
 
     private ControllerSchema() {
     }

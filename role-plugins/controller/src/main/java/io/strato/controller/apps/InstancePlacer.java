@@ -54,18 +54,20 @@ public final class InstancePlacer {
     private final LogBuffer logs;
     private final String blobBaseUrl;
     private final String nodeId;
+    private final BoundServices services;
     private final Executor executor;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, String> problems = new ConcurrentHashMap<>();
 
     public InstancePlacer(SharedState shared, AppStore apps, RouteStore routes, LogBuffer logs, String blobBaseUrl,
-                          String nodeId, Executor executor) {
+                          String nodeId, BoundServices services, Executor executor) {
         this.shared = shared;
         this.apps = apps;
         this.routes = routes;
         this.logs = logs;
         this.blobBaseUrl = blobBaseUrl;
         this.nodeId = nodeId;
+        this.services = services;
         this.executor = executor;
     }
 
@@ -155,6 +157,9 @@ public final class InstancePlacer {
         Map<String, Long> perDea = live.stream().collect(Collectors.groupingBy(InstanceStatus::deaId, Collectors.counting()));
         String problem = null;
         long now = System.currentTimeMillis();
+        // read once per app, and only when something starts
+        Map<String, String> environment = null;
+        String vcapServices = null;
         for (int index = 0; index < app.instances(); index++) {
             String key = app.guid() + "/" + index;
             if (current.containsKey(index)) {
@@ -175,9 +180,15 @@ public final class InstancePlacer {
                 continue;
             }
             String deaId = dea.get().deaId();
+            if (environment == null) {
+                environment = new HashMap<>(services.environment(app.guid()));
+                environment.putAll(app.environment());
+                vcapServices = services.vcapServices(app.guid());
+            }
             send(new InstanceOrder(deaId, Action.START, app.guid(), app.name(), version, index, null,
                     blobBaseUrl + "/internal/v2/droplets/" + app.guid() + "/" + version, app.memory(), app.diskQuota(),
-                    app.command(), routes.routesOf(app.guid()).stream().map(Route::uri).toList(), app.environment(), "{}"));
+                    app.command(), routes.routesOf(app.guid()).stream().map(Route::uri).toList(), environment,
+                    vcapServices));
             pending.put(key, new Pending(deaId, version, now + START_GRACE.toMillis()));
             free.merge(deaId, -(long) app.memory(), Long::sum);
             perDea.merge(deaId, 1L, Long::sum);

@@ -16,6 +16,8 @@ import io.strato.controller.apps.RouteStore;
 import io.strato.controller.apps.SpaceStore;
 import io.strato.controller.apps.StagingDispatcher;
 import io.strato.controller.blob.BlobStore;
+import io.strato.controller.services.ServiceEnvironment;
+import io.strato.controller.services.ServiceProvisioner;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
@@ -56,10 +58,13 @@ public class AppResource {
     private final StagingDispatcher staging;
     private final InstancePlacer placer;
     private final ControllerSettings settings;
+    private final ServiceEnvironment services;
+    private final ServiceProvisioner provisioner;
     private final AppShapes shapes;
 
     public AppResource(AppStore apps, SpaceStore spaces, RouteStore routes, BlobStore blobs, LogBuffer logs,
-                       StagingDispatcher staging, InstancePlacer placer, ControllerSettings settings) {
+                       StagingDispatcher staging, InstancePlacer placer, ControllerSettings settings,
+                       ServiceEnvironment services, ServiceProvisioner provisioner) {
         this.apps = apps;
         this.spaces = spaces;
         this.routes = routes;
@@ -68,6 +73,8 @@ public class AppResource {
         this.staging = staging;
         this.placer = placer;
         this.settings = settings;
+        this.services = services;
+        this.provisioner = provisioner;
         this.shapes = new AppShapes(placer);
     }
 
@@ -135,6 +142,7 @@ public class AppResource {
     @Path("{guid}")
     public Response delete(@PathParam("guid") String guid) {
         find(guid);
+        provisioner.unbindApp(guid);
         apps.delete(guid);
         placer.stopApp(guid);
         logs.forget(guid);
@@ -227,7 +235,7 @@ public class AppResource {
         out.put("staging_env_json", Map.of());
         out.put("running_env_json", Map.of());
         out.put("environment_json", Json.mapper().valueToTree(app.environment()));
-        out.put("system_env_json", Map.of("VCAP_SERVICES", Map.of()));
+        out.put("system_env_json", Map.of("VCAP_SERVICES", services.vcapServicesJson(guid)));
         out.put("application_env_json", Map.of("VCAP_APPLICATION", vcap));
         return out;
     }

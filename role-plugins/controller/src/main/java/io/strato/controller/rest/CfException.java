@@ -117,6 +117,45 @@ public class CfException extends RuntimeException {
         return new CfException(400, 170001, "CF-StagingError", "Staging error: " + reason);
     }
 
+    public static CfException serviceNotFound(String guid) {
+        return new CfException(404, 120003, "CF-ServiceNotFound", "The service could not be found: " + guid);
+    }
+
+    public static CfException servicePlanNotFound(String guid) {
+        return new CfException(404, 110003, "CF-ServicePlanNotFound", "The service plan could not be found: " + guid);
+    }
+
+    public static CfException serviceInstanceNotFound(String guid) {
+        return new CfException(404, 60004, "CF-ServiceInstanceNotFound", "The service instance could not be found: " + guid);
+    }
+
+    public static CfException serviceInstanceNameTaken(String name) {
+        return new CfException(400, 60002, "CF-ServiceInstanceNameTaken", "The service instance name is taken: " + name);
+    }
+
+    public static CfException serviceInstanceInvalid(String detail) {
+        return new CfException(400, 60003, "CF-ServiceInstanceInvalid", "The service instance is invalid: " + detail);
+    }
+
+    public static CfException serviceBindingNotFound(String guid) {
+        return new CfException(404, 90004, "CF-ServiceBindingNotFound", "The service binding could not be found: " + guid);
+    }
+
+    public static CfException serviceBindingTaken() {
+        return new CfException(400, 90003, "CF-ServiceBindingAppServiceTaken",
+                "The app is already bound to the service instance");
+    }
+
+    public static CfException associationNotEmpty() {
+        return new CfException(400, 10006, "CF-AssociationNotEmpty",
+                "Please delete the service_bindings associations for your service_instances first,"
+                        + " or delete with recursive=true");
+    }
+
+    public static CfException serviceBrokerFailed(String detail) {
+        return new CfException(502, 10001, "CF-ServiceBrokerBadResponse", "The service broker failed: " + detail);
+    }
+
     public static CfException serverError() {
         return new CfException(500, 10001, "CF-ServerError", "An unknown error occurred.");
     }

@@ -17,6 +17,7 @@ import io.strato.controller.Sql;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,18 @@ import org.junit.jupiter.api.Test;
 
 /** Where instances go and which ones are stopped, given what DEAs offer and report. */
 class PlacementTest {
+
+    private static final BoundServices NO_SERVICES = new BoundServices() {
+        @Override
+        public Map<String, String> environment(String appGuid) {
+            return Map.of();
+        }
+
+        @Override
+        public String vcapServices(String appGuid) {
+            return "{}";
+        }
+    };
 
     private DerbyDatabase database;
     private LocalSharedState shared;
@@ -42,7 +55,8 @@ class PlacementTest {
         routes = new RouteStore(sql);
         shared = new LocalSharedState();
         shared.topic(Channels.DEA_ORDERS).subscribe(m -> orders.add(Json.read(m, InstanceOrder.class)));
-        placer = new InstancePlacer(shared, apps, routes, new LogBuffer(shared), "http://controller:8181", "node-1", Runnable::run);
+        placer = new InstancePlacer(shared, apps, routes, new LogBuffer(shared), "http://controller:8181", "node-1",
+                NO_SERVICES, Runnable::run);
     }
 
     @AfterEach

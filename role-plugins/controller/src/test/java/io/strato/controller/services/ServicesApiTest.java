@@ -1,0 +1,197 @@
+package io.strato.controller.services;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strato.api.app.Channels;
+import io.strato.api.app.DeaAdvertisement;
+import io.strato.api.app.InstanceOrder;
+import io.strato.api.app.InstanceOrder.Action;
+import io.strato.api.app.InstanceState;
+import io.strato.api.app.InstanceStatus;
+import io.strato.api.json.Json;
+import io.strato.controller.ControllerFixture;
+import io.strato.controller.ControllerFixture.Reply;
+import io.strato.controller.Sql;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The marketplace, service instances and bindings, and what a bound app's instances get. */
+class ServicesApiTest {
+
+    private ControllerFixture c;
+    private FakeBroker broker;
+    private final List<InstanceOrder> orders = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        c = new ControllerFixture();
+        broker = new FakeBroker(ControllerFixture.SECRET);
+        broker.advertise(c.shared);
+        c.shared.topic(Channels.DEA_ORDERS).subscribe(m -> orders.add(Json.read(m, InstanceOrder.class)));
+    }
+
+    @AfterEach
+    void stop() {
+        broker.close();
+        c.close();
+    }
+
+    @Test
+    void theMarketplaceListsEveryAdvertisedServiceWithStableGuids() throws Exception {
+        JsonNode services = c.get("/v2/services").json();
+        assertEquals(2, services.get("total_results").asInt());
+        JsonNode fs = services.at("/resources/0");
+        assertEquals("filesystem", fs.at("/entity/label").asText());
+        assertEquals(ServiceCatalog.serviceGuid("filesystem"), fs.at("/metadata/guid").asText());
+        assertEquals("1.0", fs.at("/entity/version").asText());
+
+        JsonNode plans = c.get("/v2/service_plans?q=service_guid:" + ServiceCatalog.serviceGuid("postgresql")).json();
+        assertEquals(1, plans.get("total_results").asInt());
+        assertEquals("free", plans.at("/resources/0/entity/name").asText());
+        assertEquals(ServiceCatalog.serviceGuid("postgresql"), plans.at("/resources/0/entity/service_guid").asText());
+        assertEquals(3, c.get("/v2/service_plans").json().get("total_results").asInt());
+    }
+
+    @Test
+    void aBoundAppsInstancesGetVcapServicesAndTheStackatoVariables() throws Exception {
+        String app = startedApp("web");
+        String files = createInstance("files", "filesystem", "free");
+        String db = createInstance("mydb", "postgresql", "free");
+        assertTrue(broker.instances.containsKey(files));
+
+        Reply bound = c.post("/v2/service_bindings", "{\"service_instance_guid\":\"" + files + "\",\"app_guid\":\"" + app + "\"}");
+        assertEquals(201, bound.status(), bound.body());
+        assertEquals("/data/fs/" + files, bound.json().at("/entity/credentials/dir").asText());
+        assertEquals(201, c.post("/v2/service_bindings",
+                "{\"service_instance_guid\":\"" + db + "\",\"app_guid\":\"" + app + "\"}").status());
+        Reply again = c.post("/v2/service_bindings", "{\"service_instance_guid\":\"" + db + "\",\"app_guid\":\"" + app + "\"}");
+        assertEquals(400, again.status());
+        assertEquals("CF-ServiceBindingAppServiceTaken", again.json().get("error_code").asText());
+        assertEquals(2, c.get("/v2/apps/" + app + "/service_bindings").json().get("total_results").asInt());
+
+        dea();
+        c.controller.placer().placeAll();
+        InstanceOrder start = orders.stream().filter(o -> o.action() == Action.START).findFirst().orElseThrow();
+        JsonNode vcap = Json.mapper().readTree(start.services());
+        assertEquals("files", vcap.at("/filesystem/0/name").asText());
+        assertEquals("filesystem", vcap.at("/filesystem/0/label").asText());
+        assertEquals("free", vcap.at("/filesystem/0/plan").asText());
+        assertEquals("/data/fs/" + files, vcap.at("/filesystem/0/credentials/dir").asText());
+        assertEquals("postgres://u:p@127.0.0.1:5432/db_" + db, vcap.at("/postgresql/0/credentials/uri").asText());
+        assertEquals("relational", vcap.at("/postgresql/0/tags/0").asText());
+
+        assertEquals("/data/fs/" + files, start.environment().get("STACKATO_FILESYSTEM"));
+        assertEquals("/data/fs/" + files, start.environment().get("STACKATO_FILESYSTEM_FILES"));
+        assertEquals("postgres://u:p@127.0.0.1:5432/db_" + db, start.environment().get("DATABASE_URL"));
+        assertEquals("postgres://u:p@127.0.0.1:5432/db_" + db, start.environment().get("POSTGRESQL_URL"));
+        assertEquals("/data/fs/" + files, Json.mapper().readTree(start.environment().get("STACKATO_SERVICES"))
+                .at("/files/dir").asText());
+        assertEquals("prod", start.environment().get("MODE"), "the app's own variables stay");
+
+        JsonNode env = c.get("/v2/apps/" + app + "/env").json();
+        assertEquals("/data/fs/" + files, env.at("/system_env_json/VCAP_SERVICES/filesystem/0/credentials/dir").asText());
+    }
+
+    @Test
+    void unbindingRestartsTheRunningInstancesWithoutTheService() throws Exception {
+        String app = startedApp("worker");
+        String files = createInstance("files", "filesystem", "free");
+        String binding = c.post("/v2/service_bindings", "{\"service_instance_guid\":\"" + files + "\",\"app_guid\":\""
+                + app + "\"}").json().at("/metadata/guid").asText();
+        dea();
+        c.controller.placer().placeAll();
+        running(orders.stream().filter(o -> o.action() == Action.START).findFirst().orElseThrow());
+        orders.clear();
+
+        assertEquals(204, c.delete("/v2/service_bindings/" + binding).status());
+        assertTrue(broker.bindings.isEmpty());
+        assertTrue(orders.stream().anyMatch(o -> o.action() == Action.STOP && o.appGuid().equals(app)),
+                "the running instance is stopped, to start again without the service");
+        assertEquals("{}", Json.mapper().readTree(c.get("/v2/apps/" + app + "/env").body())
+                .at("/system_env_json/VCAP_SERVICES").toString());
+        assertEquals(404, c.get("/v2/service_bindings/" + binding).status());
+    }
+
+    @Test
+    void aBoundInstanceIsDeletedOnlyRecursively() throws Exception {
+        String app = startedApp("api");
+        String db = createInstance("mydb", "postgresql", "free");
+        assertEquals(201, c.post("/v2/service_bindings",
+                "{\"service_instance_guid\":\"" + db + "\",\"app_guid\":\"" + app + "\"}").status());
+
+        Reply refused = c.delete("/v2/service_instances/" + db);
+        assertEquals(400, refused.status());
+        assertEquals("CF-AssociationNotEmpty", refused.json().get("error_code").asText());
+        assertTrue(refused.json().get("description").asText().contains("Please delete the service_bindings"));
+        assertTrue(broker.instances.containsKey(db), "nothing was deleted");
+
+        assertEquals(204, c.delete("/v2/service_instances/" + db + "?recursive=true").status());
+        assertFalse(broker.instances.containsKey(db));
+        assertTrue(broker.bindings.isEmpty());
+        assertEquals(404, c.get("/v2/service_instances/" + db).status());
+        assertEquals(0, c.get("/v2/apps/" + app + "/service_bindings").json().get("total_results").asInt());
+    }
+
+    @Test
+    void namesAreUniqueAndABrokerFailureLeavesNoInstance() throws Exception {
+        createInstance("files", "filesystem", "free");
+        Reply taken = c.post("/v2/service_instances", body("files", "filesystem", "free"));
+        assertEquals(400, taken.status());
+        assertEquals("CF-ServiceInstanceNameTaken", taken.json().get("error_code").asText());
+
+        Reply failed = c.post("/v2/service_instances", body("broken", "filesystem", "failing"));
+        assertEquals(502, failed.status());
+        assertTrue(failed.json().get("description").asText().contains("the disk is full"), failed.body());
+        assertEquals(0, c.get("/v2/service_instances?q=name:broken").json().get("total_results").asInt());
+        assertEquals(1, c.get("/v2/service_instances").json().get("total_results").asInt());
+    }
+
+    @Test
+    void deletingAnAppRevokesItsBindings() throws Exception {
+        String app = startedApp("gone");
+        String files = createInstance("files", "filesystem", "free");
+        c.post("/v2/service_bindings", "{\"service_instance_guid\":\"" + files + "\",\"app_guid\":\"" + app + "\"}");
+        assertEquals(204, c.delete("/v2/apps/" + app).status());
+        assertTrue(broker.bindings.isEmpty());
+        assertEquals(204, c.delete("/v2/service_instances/" + files).status(), "nothing is bound any more");
+    }
+
+    private String createInstance(String name, String label, String plan) throws Exception {
+        Reply r = c.post("/v2/service_instances", body(name, label, plan));
+        assertEquals(201, r.status(), r.body());
+        assertEquals(ServiceCatalog.planGuid(label, plan), r.json().at("/entity/service_plan_guid").asText());
+        return r.json().at("/metadata/guid").asText();
+    }
+
+    private static String body(String name, String label, String plan) {
+        return "{\"name\":\"" + name + "\",\"service_plan_guid\":\"" + ServiceCatalog.planGuid(label, plan)
+                + "\",\"space_guid\":\"" + io.strato.controller.ControllerSchema.DEFAULT_SPACE_GUID + "\"}";
+    }
+
+    /** An app started with a droplet, as if staged already. */
+    private String startedApp(String name) throws Exception {
+        String guid = c.createApp("{\"name\":\"" + name + "\",\"environment_json\":{\"MODE\":\"prod\"}}");
+        new Sql(c.database.dataSource()).update("UPDATE ctl_apps SET state = 'STARTED', droplet_hash = 'd1',"
+                + " package_state = 'STAGED' WHERE guid = ?", guid);
+        return guid;
+    }
+
+    private void dea() {
+        c.shared.map(Channels.DEA_ADVERTISEMENTS).put("dea-1", Json.write(new DeaAdvertisement("dea-1", "dea-1",
+                "127.0.0.1", 8192, 8192, 0)), Duration.ofMinutes(1));
+    }
+
+    private void running(InstanceOrder start) {
+        InstanceStatus s = new InstanceStatus("i-" + start.index(), start.appGuid(), start.appVersion(), start.index(),
+                InstanceState.RUNNING, start.deaId(), "127.0.0.1", 61000, start.memoryMb(), System.currentTimeMillis(),
+                null, null);
+        c.shared.map(Channels.INSTANCES).put(s.instanceId(), Json.write(s), Duration.ofMinutes(1));
+    }
+}
