@@ -71,7 +71,7 @@ public final class InstanceServers implements AutoCloseable {
             try {
                 start(dir, read(dir));
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.ERROR, "{0} for instance {1} could not be started again: {2}", serverName, id, e.getMessage());
+                LOG.log(Level.ERROR, serverName + " for instance " + id + " could not be started again: " + e.getMessage());
             }
         }
     }

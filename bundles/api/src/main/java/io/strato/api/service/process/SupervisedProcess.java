@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * One server run as a child process: started, watched, restarted with back-off when it dies, stopped with
- * its whole process tree. Logs through {@link System.Logger}, which Karaf routes to its log, so the api
- * needs no logging library.
+ * its whole process tree. Logs through {@link System.Logger} (java.util.logging, which Karaf routes to its
+ * log), so the api needs no logging library; messages are built here rather than left to a formatter.
  */
 public final class SupervisedProcess implements AutoCloseable {
 
@@ -112,7 +112,7 @@ public final class SupervisedProcess implements AutoCloseable {
             try {
                 handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (Exception timedOutOrInterrupted) {
-                LOG.log(Level.WARNING, "{0} did not stop within {1} s; killing it", spec.description(), STOP_GRACE.toSeconds());
+                LOG.log(Level.WARNING, spec.description() + " did not stop within " + STOP_GRACE.toSeconds() + " s; killing it");
                 handle.destroyForcibly();
             }
         }
@@ -177,8 +177,8 @@ public final class SupervisedProcess implements AutoCloseable {
         }
         Duration delay = backoff;
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-        LOG.log(Level.WARNING, "{0} died (exit {1}); restarting in {2} s (log: {3})",
-                spec.description(), dead.exitValue(), delay.toSeconds(), spec.logFile());
+        LOG.log(Level.WARNING, spec.description() + " died (exit " + dead.exitValue() + "); restarting in "
+                + delay.toSeconds() + " s (log: " + spec.logFile() + ")");
         CompletableFuture.runAsync(this::restart, CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
     }
 
@@ -189,10 +189,10 @@ public final class SupervisedProcess implements AutoCloseable {
         try {
             launch();
             restarts++;
-            LOG.log(Level.INFO, "{0} restarted (pid {1})", spec.description(), String.valueOf(process.pid()));
+            LOG.log(Level.INFO, spec.description() + " restarted (pid " + process.pid() + ")");
         } catch (IOException e) {
             // cannot even run the program: it will not get better by itself, an admin has to look
-            LOG.log(Level.ERROR, "{0} could not be restarted: {1}; see {2}", spec.description(), e.getMessage(), spec.logFile());
+            LOG.log(Level.ERROR, spec.description() + " could not be restarted: " + e.getMessage() + "; see " + spec.logFile());
         }
     }
 }
