@@ -59,7 +59,8 @@ public class ClusterIT {
         // a second primary is refused, through kato and through feature:install alike
         String refused = node2.shell("kato:role-add primary");
         assertTrue(refused, refused.contains("node node-1 is already the primary of cluster strato"));
-        node2.shell("feature:install strato-role-primary");
+        String featureInstall = node2.shell("feature:install strato-role-primary");
+        assertTrue(featureInstall, featureInstall.contains("node node-1 is already the primary of cluster strato"));
         node2.awaitShell("feature:list -i", s -> !s.contains("strato-role-primary"), Duration.ofSeconds(30));
         assertTrue(node2.log().contains("Role primary refused: node node-1 is already the primary of cluster strato"));
         assertTrue(node2.shell("kato:status").contains("WARNING: role primary was refused: node node-1 is already the primary"));

@@ -57,7 +57,7 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
     private final Map<String, Role> active = new ConcurrentHashMap<>();
     private final Map<String, String> refused = new ConcurrentHashMap<>();
     private final ExecutorService repairs = Executors.newSingleThreadExecutor(r -> new Thread(r, "strato-role-repairs"));
-    private final FeaturesListener baseKeeper = new BaseKeeper();
+    private final FeaturesListener guard = new RoleGuard();
     private volatile Map<String, String> configuredGroups = Map.of();
     private volatile PrimaryGuard primaryGuard;
 
@@ -65,7 +65,7 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
     public RoleServiceImpl(@Reference FeaturesService features, Map<String, Object> config) {
         this.features = features;
         this.configuredGroups = groupsFrom(config);
-        features.registerListener(baseKeeper);
+        features.registerListener(guard);
     }
 
     @Modified
@@ -76,7 +76,7 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
 
     @Deactivate
     void deactivate() {
-        features.unregisterListener(baseKeeper);
+        features.unregisterListener(guard);
         repairs.shutdownNow();
     }
 
@@ -212,7 +212,9 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
         try {
             features.installFeatures(featureNames, EnumSet.noneOf(FeaturesService.Option.class));
         } catch (Exception e) {
-            throw new RoleException("installing " + String.join(", ", missing) + " failed: " + e.getMessage(), e);
+            String refusal = refused.get(RoleNames.PRIMARY);
+            throw refusal != null ? new RoleException(refusal)
+                    : new RoleException("installing " + String.join(", ", missing) + " failed: " + e.getMessage(), e);
         }
         if (missing.contains(RoleNames.PRIMARY)) {
             awaitPrimaryOutcome();
@@ -286,14 +288,26 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
         }
     }
 
-    /** Base is mandatory: when its feature is uninstalled by any means, install it again. */
-    private final class BaseKeeper implements FeaturesListener {
+    /**
+     * Watches role features whichever way they are installed or removed: base is mandatory (its feature
+     * uninstalled by any means is installed again), and a role the cluster refused while its feature was
+     * being installed fails that installation, so {@code feature:install} itself reports the refusal (the
+     * feature is rolled back by {@link #refuse}).
+     */
+    private final class RoleGuard implements FeaturesListener {
         private final String baseFeature = RoleNames.ROLE_FEATURE_PREFIX + RoleNames.BASE;
 
         @Override
         public void featureEvent(FeatureEvent event) {
-            if (!event.isReplay() && event.getType() == FeatureEvent.EventType.FeatureUninstalled
-                    && baseFeature.equals(event.getFeature().getName())) {
+            if (event.isReplay()) {
+                return;
+            }
+            String name = event.getFeature().getName();
+            if (event.getType() == FeatureEvent.EventType.FeatureInstalled) {
+                RoleCatalog.roleName(name).map(refused::get).ifPresent(reason -> {
+                    throw new IllegalStateException(reason);
+                });
+            } else if (event.getType() == FeatureEvent.EventType.FeatureUninstalled && baseFeature.equals(name)) {
                 LOG.warn("Feature {} was uninstalled, but the base role is mandatory on every node: reinstalling it", baseFeature);
                 repairs.submit(() -> {
                     try {
