@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
+import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,43 @@ class RedisServicePluginTest {
 
         try (Jedis jedis = connect(plugin.bind(instance, "b"))) {
             assertEquals("v", jedis.get("k"));
+        }
+    }
+
+    @Test
+    void aKilledServerIsRestartedWithItsData() throws Exception {
+        plugin = new RedisServicePlugin(config());
+        ServiceInstance instance = plugin.provision("crashy", "free", Map.of());
+        ServiceCredentials credentials = plugin.bind(instance, "b");
+        try (Jedis jedis = connect(credentials)) {
+            jedis.set("k", "v");
+        }
+        // redis rewrites its command line, but it runs in its instance directory
+        Path instanceDir = dataDir.resolve("instances/crashy").toRealPath();
+        ProcessHandle server = ProcessHandle.current().children()
+                .filter(p -> instanceDir.equals(workingDirectory(p)))
+                .findFirst().orElseThrow();
+
+        server.destroyForcibly();
+        server.onExit().get();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String value = null;
+        while (value == null && System.nanoTime() < deadline) {
+            try (Jedis jedis = connect(credentials)) {
+                value = jedis.get("k");
+            } catch (JedisConnectionException | JedisDataException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        assertEquals("v", value);
+    }
+
+    private static Path workingDirectory(ProcessHandle process) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd"));
+        } catch (IOException gone) {
+            return null;
         }
     }
 
