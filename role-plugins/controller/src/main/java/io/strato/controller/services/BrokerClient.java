@@ -39,19 +39,20 @@ public final class BrokerClient {
     public void provision(String brokerUrl, String instanceId, String label, String plan) {
         String body = Json.write(Map.of("service_id", label, "plan_id", plan, "organization_guid", "",
                 "space_guid", "", "parameters", Map.of()));
-        call("PUT", brokerUrl + "/v2/service_instances/" + instanceId, body, "provision " + label);
+        send("PUT", brokerUrl + "/v2/service_instances/" + instanceId, body, "provision " + label, false);
     }
 
     /** @return false when the broker no longer knows the instance */
     public boolean deprovision(String brokerUrl, String instanceId) {
-        return call("DELETE", brokerUrl + "/v2/service_instances/" + instanceId, null, "deprovision") != 410;
+        return send("DELETE", brokerUrl + "/v2/service_instances/" + instanceId, null, "deprovision", true)
+                .statusCode() != 410;
     }
 
     /** @return the credentials, as the JSON object the broker sent */
     public JsonNode bind(String brokerUrl, String instanceId, String bindingId, String appGuid) {
         String body = Json.write(Map.of("app_guid", appGuid, "bind_resource", Map.of("app_guid", appGuid)));
         HttpResponse<String> r = send("PUT", brokerUrl + "/v2/service_instances/" + instanceId + "/service_bindings/"
-                + bindingId, body, "bind");
+                + bindingId, body, "bind", false);
         JsonNode credentials;
         try {
             credentials = Json.mapper().readTree(r.body()).path("credentials");
@@ -66,15 +67,12 @@ public final class BrokerClient {
 
     /** @return false when the broker no longer knows the binding */
     public boolean unbind(String brokerUrl, String instanceId, String bindingId) {
-        return call("DELETE", brokerUrl + "/v2/service_instances/" + instanceId + "/service_bindings/" + bindingId,
-                null, "unbind") != 410;
+        return send("DELETE", brokerUrl + "/v2/service_instances/" + instanceId + "/service_bindings/" + bindingId,
+                null, "unbind", true).statusCode() != 410;
     }
 
-    private int call(String method, String url, String body, String what) {
-        return send(method, url, body, what).statusCode();
-    }
-
-    private HttpResponse<String> send(String method, String url, String body, String what) {
+    /** @param goneIsFine whether 410 (the broker does not know it) is an answer rather than a failure */
+    private HttpResponse<String> send(String method, String url, String body, String what, boolean goneIsFine) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(CALL_TIMEOUT)
                 .header(InternalAuth.HEADER, "Bearer " + token)
                 .header("X-Broker-API-Version", API_VERSION)
@@ -92,7 +90,7 @@ public final class BrokerClient {
             throw new BrokerCallException(what + " was interrupted");
         }
         int status = r.statusCode();
-        if (status == 200 || status == 201 || status == 410) {
+        if (status == 200 || status == 201 || (goneIsFine && status == 410)) {
             return r;
         }
         throw new BrokerCallException(what + " failed: " + describe(r));
