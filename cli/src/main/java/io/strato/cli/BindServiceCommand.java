@@ -28,7 +28,7 @@ public final class BindServiceCommand implements Runnable {
             return;
         }
         controller.bind(instance.guid(), app.guid());
-        strato.terminal().out().println("Bound '" + service + "' to '" + appName + "': run `strato restart "
-                + appName + "` so it sees the credentials");
+        // the controller restarts the app's running instances with the new credentials itself
+        strato.terminal().out().println("Bound '" + service + "' to '" + appName + "'");
     }
 }
