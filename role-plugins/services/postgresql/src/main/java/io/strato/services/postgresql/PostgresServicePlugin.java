@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The postgresql service: one PostgreSQL server per node (run and supervised by this plugin, or an
  * external one set in the configuration); every service instance is its own database owned by its own
- * login role with a random password, and only that role may connect to it.
+ * role, every binding its own login role with a random password, and only those roles may connect to it.
  */
 @Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.postgresql", immediate = true)
 public final class PostgresServicePlugin implements ServicePlugin, Role {
@@ -60,6 +60,8 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresServicePlugin.class);
     private static final String PLAN = "free";
+    private static final String DATABASE = "database";
+    private static final String OWNER = "owner";
 
     private final String host;
     private final int port;
@@ -122,7 +124,7 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
 
     @Override
     public String description() {
-        return "PostgreSQL data service: a database and a login role per service instance";
+        return "PostgreSQL data service: a database per service instance, a login role per binding";
     }
 
     @Override
@@ -136,39 +138,52 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
             throws ServiceException {
         PostgresAdmin ready = ready();
         String database = "d" + nameOf(instanceId);
-        String role = "u" + nameOf(instanceId);
-        String password = PostgresServer.newPassword();
+        String owner = "u" + nameOf(instanceId);
         try {
             if (ready.databaseExists(database)) {
                 throw new ServiceException("postgresql instance " + instanceId + " already exists");
             }
-            ready.createDatabase(database, role, password);
+            ready.createDatabase(database, owner);
         } catch (SQLException e) {
             throw new ServiceException("could not create database for postgresql instance " + instanceId + ": " + e.getMessage(), e);
         }
-        return new ServiceInstance(instanceId, plan, Map.of("database", database, "user", role, "password", password));
+        return new ServiceInstance(instanceId, plan, Map.of(DATABASE, database, OWNER, owner));
     }
 
+    /** Every binding is its own login role, a member of the instance's owner role. */
     @Override
-    public ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
-        String database = detail(instance, "database");
-        String user = detail(instance, "user");
-        String password = detail(instance, "password");
-        String uri = "postgres://" + user + ":" + password + "@" + host + ":" + port + "/" + database;
-        return new ServiceCredentials(uri, database, host, port, user, password, Map.of());
+    public synchronized ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+        PostgresAdmin ready = ready();
+        String database = detail(instance, DATABASE);
+        String login = "b" + nameOf(bindingId);
+        String password = PostgresServer.newPassword();
+        try {
+            ready.createLogin(detail(instance, OWNER), login, password);
+        } catch (SQLException e) {
+            throw new ServiceException("could not create a user for binding " + bindingId + " of postgresql instance "
+                    + instance.id() + ": " + e.getMessage(), e);
+        }
+        String uri = "postgres://" + login + ":" + password + "@" + host + ":" + port + "/" + database;
+        return new ServiceCredentials(uri, database, host, port, login, password, Map.of());
     }
 
-    /** Bindings share the instance's role, so there is nothing to revoke per binding. */
+    /** Drops the binding's role and ends its sessions: its credentials stop working at once. */
     @Override
-    public void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
-        detail(instance, "database");
+    public synchronized void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
+        PostgresAdmin ready = ready();
+        try {
+            ready.dropLogin(detail(instance, DATABASE), detail(instance, OWNER), "b" + nameOf(bindingId));
+        } catch (SQLException e) {
+            throw new ServiceException("could not drop the user of binding " + bindingId + " of postgresql instance "
+                    + instance.id() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
     public synchronized void deprovision(ServiceInstance instance) throws ServiceException {
         PostgresAdmin ready = ready();
         try {
-            ready.dropDatabase(detail(instance, "database"), detail(instance, "user"));
+            ready.dropDatabase(detail(instance, DATABASE), detail(instance, OWNER));
         } catch (SQLException e) {
             throw new ServiceException("could not drop postgresql instance " + instance.id() + ": " + e.getMessage(), e);
         }
@@ -179,7 +194,7 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
         if (startFailure != null) {
             return ServiceHealth.down(startFailure);
         }
-        try (Connection c = admin.connect()) {
+        try (Connection c = admin.connect("postgres")) {
             return ServiceHealth.up("postgresql server at " + host + ":" + port + " answers");
         } catch (SQLException e) {
             return ServiceHealth.down("postgresql server at " + host + ":" + port + " does not answer: " + e.getMessage());

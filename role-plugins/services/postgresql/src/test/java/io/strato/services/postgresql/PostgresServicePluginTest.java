@@ -1,6 +1,7 @@
 package io.strato.services.postgresql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,7 @@ class PostgresServicePluginTest {
     }
 
     @Test
-    void eachInstanceIsADatabaseOnlyItsOwnRoleCanOpen() throws Exception {
+    void eachInstanceIsADatabaseOnlyItsBindingsCanOpen() throws Exception {
         ServiceInstance first = plugin.provision("4c1f-first", "free", Map.of());
         ServiceInstance second = plugin.provision("4c1f-second", "free", Map.of());
         ServiceCredentials a = plugin.bind(first, "binding-a");
@@ -94,11 +95,11 @@ class PostgresServicePluginTest {
         }
 
         assertThrows(SQLException.class, () -> connect(a, b.name(), a.username(), a.password()).close(),
-                "the first instance's role must not connect to the second instance's database");
+                "the first instance's binding must not connect to the second instance's database");
         assertThrows(SQLException.class, () -> connect(b, b.name(), b.username(), a.password()).close(),
                 "a wrong password must be refused");
         assertThrows(SQLException.class, () -> connect(a, "postgres", a.username(), a.password()).close(),
-                "instance roles must not open the maintenance database");
+                "bindings must not open the maintenance database");
         connect(b).close();
 
         plugin.unbind(first, "binding-a");
@@ -107,6 +108,38 @@ class PostgresServicePluginTest {
 
         assertThrows(SQLException.class, () -> connect(a).close(), "deprovisioned credentials must stop working");
         assertThrows(SQLException.class, () -> connect(b).close(), "deprovisioned credentials must stop working");
+    }
+
+    @Test
+    void bindingsShareTheInstanceAndUnbindRevokesOnlyItsOwnCredentials() throws Exception {
+        ServiceInstance instance = plugin.provision("shared", "free", Map.of());
+        ServiceCredentials web = plugin.bind(instance, "web");
+        ServiceCredentials worker = plugin.bind(instance, "worker");
+        assertNotEquals(web.username(), worker.username());
+
+        Connection open = connect(web);
+        try (Statement s = open.createStatement()) {
+            s.execute("CREATE TABLE jobs (id int)");
+            s.execute("INSERT INTO jobs VALUES (1)");
+        }
+        try (Connection c = connect(worker); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM jobs")) {
+            assertTrue(r.next(), "the other binding sees the table");
+            s.execute("DROP TABLE jobs");
+        }
+
+        plugin.unbind(instance, "web");
+
+        assertThrows(SQLException.class, () -> connect(web).close(), "unbound credentials must stop working");
+        assertThrows(SQLException.class, () -> open.createStatement().execute("SELECT 1"), "its open session is ended");
+        connect(worker).close();
+
+        ServiceCredentials retried = plugin.bind(instance, "worker");
+        assertEquals(worker.username(), retried.username());
+        assertThrows(SQLException.class, () -> connect(worker).close(), "a repeated bind replaces the binding's password");
+        connect(retried).close();
+
+        plugin.deprovision(instance);
+        assertThrows(SQLException.class, () -> connect(retried).close());
     }
 
     @Test
@@ -131,7 +164,7 @@ class PostgresServicePluginTest {
 
         plugin = new PostgresServicePlugin(config());
 
-        try (Connection c = connect(plugin.bind(instance, "b")); Statement s = c.createStatement();
+        try (Connection c = connect(credentials); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT v FROM kept")) {
             assertTrue(r.next());
             assertEquals(42, r.getInt(1));
