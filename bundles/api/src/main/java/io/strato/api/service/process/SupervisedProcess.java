@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -111,8 +113,11 @@ public final class SupervisedProcess implements AutoCloseable {
         for (ProcessHandle handle : tree) {
             try {
                 handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (Exception timedOutOrInterrupted) {
+            } catch (TimeoutException | ExecutionException e) {
                 LOG.log(Level.WARNING, spec.description() + " did not stop within " + STOP_GRACE.toSeconds() + " s; killing it");
+                handle.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 handle.destroyForcibly();
             }
         }
