@@ -33,18 +33,18 @@ class InstanceServersTest {
         }
     }
 
-    private InstanceServers httpServers(InstanceServers.ServerCommand command) {
+    private InstanceServers testServers(InstanceServers.ServerCommand command) {
         return new InstanceServers("test server", dir.resolve("instances"), new PortAllocator("127.0.0.1", 29100, 29199),
                 Duration.ofSeconds(20), command);
     }
 
-    private static List<String> python(Path instanceDir, InstanceServer instance) {
-        return List.of("python3", "-m", "http.server", "--bind", "127.0.0.1", Integer.toString(instance.port()));
+    private static List<String> tinyServer(Path instanceDir, InstanceServer instance) {
+        return TinyServer.command(instance.port());
     }
 
     @Test
     void eachInstanceGetsItsOwnPortDirectoryAndServerThatComeBackAfterARestart() throws Exception {
-        servers = httpServers(InstanceServersTest::python);
+        servers = testServers(InstanceServersTest::tinyServer);
         InstanceServer a = servers.create("a", Map.of("password", "secret"));
         InstanceServer b = servers.create("b", Map.of());
         assertNotEquals(a.port(), b.port());
@@ -53,7 +53,7 @@ class InstanceServersTest {
 
         servers.close();
         assertFalse(accepts(a.port()));
-        servers = httpServers(InstanceServersTest::python);
+        servers = testServers(InstanceServersTest::tinyServer);
         servers.startAll();
 
         assertTrue(accepts(a.port()));
@@ -63,7 +63,7 @@ class InstanceServersTest {
 
     @Test
     void deleteStopsTheServerAndRemovesTheDirectory() throws Exception {
-        servers = httpServers(InstanceServersTest::python);
+        servers = testServers(InstanceServersTest::tinyServer);
         InstanceServer a = servers.create("a", Map.of());
 
         servers.delete("a");
@@ -75,7 +75,7 @@ class InstanceServersTest {
 
     @Test
     void aServerThatDoesNotStartLeavesNothingBehind() {
-        servers = httpServers((d, instance) -> List.of("sh", "-c", "echo no such option >&2; exit 2"));
+        servers = testServers((d, instance) -> List.of("sh", "-c", "echo no such option >&2; exit 2"));
 
         ServiceException e = assertThrows(ServiceException.class, () -> servers.create("broken", Map.of()));
 
@@ -85,7 +85,7 @@ class InstanceServersTest {
 
     @Test
     void idsThatCouldLeaveTheInstancesDirectoryAreRefused() {
-        servers = httpServers(InstanceServersTest::python);
+        servers = testServers(InstanceServersTest::tinyServer);
         assertThrows(ServiceException.class, () -> servers.create("../escape", Map.of()));
         assertThrows(ServiceException.class, () -> servers.find("a/../../b"));
     }

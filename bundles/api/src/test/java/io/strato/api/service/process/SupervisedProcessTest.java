@@ -30,9 +30,9 @@ class SupervisedProcessTest {
         }
     }
 
-    /** A shell that runs a tiny HTTP server as its child, so stopping has a process tree to take down. */
+    /** A shell that runs a tiny server as its child, so stopping has a process tree to take down. */
     private ProcessSpec httpServer(int port) {
-        return new ProcessSpec("test server", List.of("sh", "-c", "python3 -m http.server --bind 127.0.0.1 " + port + " & wait"),
+        return new ProcessSpec("test server", TinyServer.underShell(port),
                 dir, dir.resolve("logs/server.log"), Map.of(), "127.0.0.1", port, Duration.ofSeconds(20));
     }
 
