@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceInstance;
+import io.strato.api.service.process.PortAllocator;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +35,17 @@ class PostgresServicePluginTest {
     /** Under target/ rather than a @TempDir: /tmp/junit* is private to root, and the server runs as nobody. */
     private final Path dataDir = Path.of("target", "postgresql-test-" + System.nanoTime()).toAbsolutePath();
 
+    private final int port = freePort();
+
     private PostgresServicePlugin plugin;
+
+    private static int freePort() {
+        try {
+            return new PortAllocator("127.0.0.1", 25433, 25533).allocate(Set.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @BeforeAll
     void startServer() {
@@ -54,7 +67,7 @@ class PostgresServicePluginTest {
         return new PostgresServicePlugin.Config() {
             public String dataDir() { return dataDir.toString(); }
             public String host() { return "127.0.0.1"; }
-            public int port() { return 25433; }
+            public int port() { return port; }
             public String allowedNetwork() { return ""; }
             public String runAs() { return "nobody"; }
             public int startTimeoutSeconds() { return 60; }
@@ -83,7 +96,7 @@ class PostgresServicePluginTest {
         ServiceInstance second = plugin.provision("4c1f-second", "free", Map.of());
         ServiceCredentials a = plugin.bind(first, "binding-a");
         ServiceCredentials b = plugin.bind(second, "binding-b");
-        assertEquals("postgres://" + a.username() + ":" + a.password() + "@127.0.0.1:25433/" + a.name(), a.uri());
+        assertEquals("postgres://" + a.username() + ":" + a.password() + "@127.0.0.1:" + port + "/" + a.name(), a.uri());
 
         try (Connection c = connect(a); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE greeting (text varchar(20))");
@@ -144,7 +157,7 @@ class PostgresServicePluginTest {
 
     @Test
     void theSuperuserNeedsItsPassword() {
-        ServiceCredentials server = new ServiceCredentials("postgres://", "postgres", "127.0.0.1", 25433, "postgres", "", Map.of());
+        ServiceCredentials server = new ServiceCredentials("postgres://", "postgres", "127.0.0.1", port, "postgres", "", Map.of());
         assertThrows(SQLException.class, () -> connect(server, "postgres", "postgres", "wrong").close());
     }
 
