@@ -61,6 +61,7 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
     private final int maxMemoryMb;
     private final SecureRandom random = new SecureRandom();
     private final InstanceServers servers;
+    private Path binary;
 
     @Activate
     public RedisServicePlugin(Config config) {
@@ -149,7 +150,15 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
                 "maxmemory " + maxMemoryMb + "mb",
                 "maxmemory-policy noeviction",
                 ""));
-        return List.of(RedisServerBinary.locate(serverBinary, binDir).toString(), conf.toAbsolutePath().toString());
+        return List.of(binary().toString(), conf.toAbsolutePath().toString());
+    }
+
+    /** Unpacked once per activation rather than read from the bundle for every server start. */
+    private synchronized Path binary() throws IOException {
+        if (binary == null) {
+            binary = RedisServerBinary.locate(serverBinary, binDir);
+        }
+        return binary;
     }
 
     private InstanceServer existing(ServiceInstance instance) throws ServiceException {
