@@ -9,6 +9,10 @@ import java.util.Objects;
  * @param appDomain apps answer at {@code http://<app>.<appDomain>}
  */
 public record ClusterConfig(String name, String appDomain) {
+
+    /** Until a primary publishes its own: cluster "strato", apps under "localhost" (no DNS needed). */
+    public static final ClusterConfig DEFAULTS = new ClusterConfig("strato", "localhost");
+
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(appDomain, "appDomain");

@@ -45,7 +45,6 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     static final Duration RECORD_TTL = Duration.ofSeconds(15);
-    static final ClusterConfig DEFAULTS = new ClusterConfig("strato", "localhost");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     /** Value of the primary claim. */
@@ -66,9 +65,12 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
 
     @Activate
     public ClusterNode(@Reference SharedState state, @Reference LocalRoles roles, BundleContext context) {
-        this(state, roles, NodeIdentity.loadOrCreate(Path.of(System.getProperty("karaf.etc", "etc"))),
-                System.getProperty("strato.cluster.address", "127.0.0.1"),
+        this(state, roles, NodeIdentity.loadOrCreate(etc()), new HazelcastXml(etc().resolve("hazelcast.xml")).address(),
                 context.getBundle().getVersion().toString(), Clock.systemUTC());
+    }
+
+    private static Path etc() {
+        return Path.of(System.getProperty("karaf.etc", "etc"));
     }
 
     ClusterNode(SharedState state, LocalRoles roles, NodeIdentity identity, String address, String version, Clock clock) {
@@ -157,7 +159,7 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
 
     @Override
     public ClusterConfig config() {
-        return clusterMap.get(ClusterKeys.CONFIG_KEY).map(json -> Json.read(json, ClusterConfig.class)).orElse(DEFAULTS);
+        return clusterMap.get(ClusterKeys.CONFIG_KEY).map(json -> Json.read(json, ClusterConfig.class)).orElse(ClusterConfig.DEFAULTS);
     }
 
     @Override

@@ -39,6 +39,35 @@ final class HazelcastXml {
         return name == null ? "" : name.getTextContent().trim();
     }
 
+    /**
+     * The address this node is reached at: the first literal {@code <interface>} when interfaces are
+     * enabled, else the {@code <public-address>}, else the host's address. Routes, blob store and broker
+     * URLs that other nodes use are built on it.
+     */
+    String address() {
+        try {
+            Element network = child(load().getDocumentElement(), "network");
+            if (network != null) {
+                Element interfaces = child(network, "interfaces");
+                if (interfaces != null && "true".equals(interfaces.getAttribute("enabled"))) {
+                    for (Element i : children(interfaces, "interface")) {
+                        String value = i.getTextContent().trim();
+                        if (!value.contains("*") && !value.contains("-")) {
+                            return value;
+                        }
+                    }
+                }
+                Element publicAddress = child(network, "public-address");
+                if (publicAddress != null && !publicAddress.getTextContent().isBlank()) {
+                    return publicAddress.getTextContent().trim().replaceFirst(":\\d+$", "");
+                }
+            }
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     List<String> members() throws IOException {
         Element tcpIp = tcpIp(load());
         return tcpIp == null ? List.of() : children(tcpIp, "member").stream().map(e -> e.getTextContent().trim()).toList();

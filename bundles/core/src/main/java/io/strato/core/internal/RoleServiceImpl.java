@@ -36,7 +36,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
@@ -56,7 +57,9 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
     private final FeaturesService features;
     private final Map<String, Role> active = new ConcurrentHashMap<>();
     private final Map<String, String> refused = new ConcurrentHashMap<>();
-    private final ExecutorService repairs = Executors.newSingleThreadExecutor(r -> new Thread(r, "strato-role-repairs"));
+    private final ScheduledExecutorService repairs = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "strato-role-repairs"));
+    /** Features change rarely and heartbeats read roles often: rebuilt on feature and repository events. */
+    private volatile RoleCatalog catalog;
     private final FeaturesListener guard = new RoleGuard();
     private volatile Map<String, String> configuredGroups = Map.of();
     private volatile PrimaryGuard primaryGuard;
@@ -71,6 +74,7 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
     @Modified
     void modified(Map<String, Object> config) {
         configuredGroups = groupsFrom(config);
+        catalog = null;
         LOG.info("Role groups from etc/io.strato.rolegroups.cfg: {}", configuredGroups.keySet());
     }
 
@@ -115,6 +119,15 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
     }
 
     RoleCatalog catalog() {
+        RoleCatalog cached = catalog;
+        if (cached == null) {
+            cached = readCatalog();
+            catalog = cached;
+        }
+        return cached;
+    }
+
+    private RoleCatalog readCatalog() {
         List<RoleCatalog.FeatureInfo> infos = new ArrayList<>();
         try {
             for (Feature f : features.listFeatures()) {
@@ -275,8 +288,7 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
                 LOG.error("Rolling back feature {}{} failed: {}", RoleNames.ROLE_FEATURE_PREFIX, role, e.getMessage());
             }
             // the refusal stays visible a little after the rollback so that status and the shell can show it
-            sleep(30_000);
-            refused.remove(role, reason);
+            repairs.schedule(() -> refused.remove(role, reason), 30, TimeUnit.SECONDS);
         });
     }
 
@@ -299,6 +311,7 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
 
         @Override
         public void featureEvent(FeatureEvent event) {
+            catalog = null;
             if (event.isReplay()) {
                 return;
             }
@@ -323,7 +336,7 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
 
         @Override
         public void repositoryEvent(RepositoryEvent event) {
-            // repositories do not change roles
+            catalog = null;
         }
     }
 

@@ -52,6 +52,9 @@ class ClusterSettingsTest {
         assertEquals(List.of("127.0.0.1:5701"), hz.members());
         assertTrue(hz.apply("strato-def", List.of()));
         assertEquals(List.of(), hz.members());
+        assertEquals("127.0.0.1", hz.address(), "the node is reached at its cluster interface");
+        Files.writeString(xml, Files.readString(xml).replace("<interface>127.0.0.1</interface>", "<interface>10.1.2.3</interface>"));
+        assertEquals("10.1.2.3", hz.address());
         String text = Files.readString(xml);
         assertTrue(text.contains("<port auto-increment=\"false\">5799</port>"), text);
         assertTrue(text.contains("hazelcast.phone.home.enabled"), text);

@@ -18,7 +18,6 @@ final class ClusterConfigStore {
     static final List<String> SCHEMA = List.of(
             "CREATE TABLE cluster_config (id INT NOT NULL PRIMARY KEY, name VARCHAR(128) NOT NULL, "
                     + "app_domain VARCHAR(253) NOT NULL, secret VARCHAR(256) NOT NULL, updated_at TIMESTAMP NOT NULL)");
-    static final ClusterConfig DEFAULTS = new ClusterConfig("strato", "localhost");
 
     /** The stored configuration and the secret nodes attach with. */
     record Stored(ClusterConfig config, String secret) {

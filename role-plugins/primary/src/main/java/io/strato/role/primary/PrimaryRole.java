@@ -40,7 +40,7 @@ public class PrimaryRole implements Role, ClusterConfigKeeper {
         election.claim();
         try {
             this.store = new ClusterConfigStore(database);
-            publish(store.loadOrCreate(published().orElse(ClusterConfigStore.DEFAULTS), secret.value()));
+            publish(store.loadOrCreate(published().orElse(ClusterConfig.DEFAULTS), secret.value()));
         } catch (StoreException | RuntimeException e) {
             election.release();
             throw e;
