@@ -172,10 +172,12 @@ public final class StagingDispatcher implements AutoCloseable {
         long now = System.currentTimeMillis();
         Map<String, String> stagers = shared.map(Channels.STAGER_ADVERTISEMENTS).entries();
         for (Task t : active.values()) {
-            if (!stagers.containsKey(t.stagerId())) {
-                fail(t, "the stager left the cluster during staging");
-            } else if (now - t.startedAt() > TIMEOUT.toMillis()) {
-                fail(t, "staging took longer than " + TIMEOUT.toMinutes() + " minutes");
+            String reason = !stagers.containsKey(t.stagerId()) ? "the stager left the cluster during staging"
+                    : now - t.startedAt() > TIMEOUT.toMillis() ? "staging took longer than " + TIMEOUT.toMinutes() + " minutes"
+                    : null;
+            // received() may have completed the task since the loop read it: only whoever removes it decides
+            if (reason != null && active.remove(t.taskId(), t)) {
+                fail(t, reason);
             }
         }
         synchronized (taskLogs) {
