@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +23,8 @@ public final class Sql {
             super(cause.getMessage(), cause);
         }
     }
+
+    private static final int MYSQL_DUPLICATE_ENTRY = 1062;
 
     private final DataSource dataSource;
 
@@ -70,9 +71,10 @@ public final class Sql {
         return ps;
     }
 
-    private static RuntimeException failure(String sql, SQLException e) {
-        // 23505: unique constraint violation in Derby, PostgreSQL and the SQL standard
-        if (e instanceof SQLIntegrityConstraintViolationException || "23505".equals(e.getSQLState())) {
+    static RuntimeException failure(String sql, SQLException e) {
+        // 23505: unique constraint violation in Derby, PostgreSQL and the SQL standard; 1062: MySQL's duplicate
+        // entry. Other integrity violations (a foreign key, 23503) are errors, not a taken name.
+        if ("23505".equals(e.getSQLState()) || e.getErrorCode() == MYSQL_DUPLICATE_ENTRY) {
             return new DuplicateKeyException(e);
         }
         return new IllegalStateException("database error in [" + sql + "]: " + e.getMessage(), e);
