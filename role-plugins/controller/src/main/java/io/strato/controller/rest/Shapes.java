@@ -80,8 +80,8 @@ final class Shapes {
 
     private static String pageUrl(UriInfo uri, int page, int perPage) {
         StringBuilder url = new StringBuilder("/").append(uri.getPath()).append("?");
-        String q = uri.getQueryParameters().getFirst("q");
-        if (q != null) {
+        // every filter, so the next page lists what this one does
+        for (String q : uri.getQueryParameters().getOrDefault("q", List.of())) {
             url.append("q=").append(java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)).append("&");
         }
         return url.append("page=").append(page).append("&results-per-page=").append(perPage).toString();
