@@ -19,6 +19,9 @@ public @interface ControllerConfig {
     @AttributeDefinition(description = "Life of an access token, in minutes")
     int tokenTtlMinutes() default 720;
 
+    @AttributeDefinition(description = "Most instances one app may ask for")
+    int maxInstances() default 100;
+
     @AttributeDefinition(description = "Where packages and droplets are kept; empty means ${karaf.data}/strato/blobs")
     String blobDir() default "";
 

@@ -56,7 +56,8 @@ public class ControllerRole implements Role {
         String externalUrl = config.externalUrl().isBlank()
                 ? CloudController.defaultExternalUrl(cluster, httpPort) : config.externalUrl().trim();
         return new ControllerSettings(new UploadLimits(maxBytes, config.uploadMaxEntries(), maxUncompressed),
-                Duration.ofMinutes(config.tokenTtlMinutes()), blobDir, externalUrl, httpPort, version);
+                Duration.ofMinutes(config.tokenTtlMinutes()), blobDir, externalUrl, httpPort, version,
+                config.maxInstances());
     }
 
     /**

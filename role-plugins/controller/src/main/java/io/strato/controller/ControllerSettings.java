@@ -11,10 +11,16 @@ import java.util.Objects;
  * @param externalUrl base URL clients and other nodes reach this controller at, without a trailing slash
  * @param httpPort    the port this node's HTTP service listens on (for the {@code api.<domain>} route)
  * @param version     the controller's version, shown by /v2/info
+ * @param maxInstances the most instances one app may ask for
  */
 public record ControllerSettings(UploadLimits uploadLimits, Duration tokenTtl, Path blobDir, String externalUrl,
-                                 int httpPort, String version) {
+                                 int httpPort, String version, int maxInstances) {
+    public static final int DEFAULT_MAX_INSTANCES = 100;
+
     public ControllerSettings {
+        if (maxInstances < 1) {
+            throw new IllegalArgumentException("maxInstances must be at least 1");
+        }
         Objects.requireNonNull(uploadLimits, "uploadLimits");
         Objects.requireNonNull(tokenTtl, "tokenTtl");
         Objects.requireNonNull(blobDir, "blobDir");

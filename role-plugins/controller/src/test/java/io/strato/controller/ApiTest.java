@@ -170,6 +170,16 @@ class ApiTest {
     }
 
     @Test
+    void absurdInstanceCountsAndMemoryAreRefused() throws Exception {
+        String guid = c.createApp("{\"name\":\"bounded\"}");
+        assertCfError(c.put("/v2/apps/" + guid, "{\"instances\":2000000000}"), 400, 100001, "CF-AppInvalid");
+        assertCfError(c.put("/v2/apps/" + guid, "{\"instances\":101}"), 400, 100001, "CF-AppInvalid");
+        assertCfError(c.put("/v2/apps/" + guid, "{\"memory\":2000000000}"), 400, 100001, "CF-AppInvalid");
+        assertCfError(c.post("/v2/apps", "{\"name\":\"too-many\",\"instances\":5000}"), 400, 100001, "CF-AppInvalid");
+        assertEquals(201, c.put("/v2/apps/" + guid, "{\"instances\":100}").status());
+    }
+
+    @Test
     void appListsArePagedAndFilterByName() throws Exception {
         for (int i = 0; i < 5; i++) {
             c.createApp("{\"name\":\"paged-" + i + "\"}");

@@ -58,7 +58,7 @@ public final class ControllerFixture implements AutoCloseable {
         }
         url = "http://127.0.0.1:" + port;
         ControllerSettings settings = new ControllerSettings(limits, Duration.ofMinutes(10), dir.resolve("blobs"), url,
-                port, "test");
+                port, "test", ControllerSettings.DEFAULT_MAX_INSTANCES);
         controller = new CloudController(database, shared, new TestCluster(), CLUSTER_SECRET, users, settings);
         bus = BusFactory.newInstance().createBus();
         controller.start(bus, url + "/");

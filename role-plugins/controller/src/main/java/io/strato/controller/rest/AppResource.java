@@ -48,6 +48,8 @@ public class AppResource {
 
     public static final String STAGING_LOG_HEADER = "X-App-Staging-Log";
     private static final int MAX_ENVIRONMENT_CHARS = 32_000;
+    /** 1 TB: more than any DEA offers, and far from overflowing the sums placement makes in MB. */
+    static final int MAX_MEMORY_MB = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(AppResource.class);
 
     private final AppStore apps;
@@ -288,8 +290,12 @@ public class AppResource {
         if (memory < 1 || disk < 1) {
             throw CfException.appInvalid("memory and disk_quota must be positive (MB)");
         }
-        if (instances < 0) {
-            throw CfException.appInvalid("instances must not be negative");
+        if (memory > MAX_MEMORY_MB || disk > MAX_MEMORY_MB) {
+            throw CfException.appInvalid("memory and disk_quota must be at most " + MAX_MEMORY_MB + " MB");
+        }
+        // placement loops over the instances wanted, under its lock: an absurd count would stall it
+        if (instances < 0 || instances > settings.maxInstances()) {
+            throw CfException.appInvalid("instances must be between 0 and " + settings.maxInstances());
         }
         String state = Optional.ofNullable(Bodies.text(json, "state")).orElse(app.state());
         if (!state.equals(App.STARTED) && !state.equals(App.STOPPED)) {
