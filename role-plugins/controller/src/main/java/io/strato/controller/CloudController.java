@@ -118,7 +118,7 @@ public final class CloudController implements AutoCloseable {
                 new SharedDomainResource(cluster),
                 new UserResource(users),
                 new AppResource(apps, spaces, routes, blobs, logs, staging, placer, settings, serviceEnvironment,
-                        provisioner),
+                        provisioner, remapper),
                 new AppBitsResource(apps, blobs, staging, placer, settings),
                 new AppLogResource(apps, logs),
                 new StagingLogResource(apps, staging),

@@ -253,6 +253,26 @@ class StagingTest {
     }
 
     @Test
+    void stoppingOrResizingAnAppStopsItsInstancesAtOnceEvenWhenAnotherControllerPlaces() throws Exception {
+        String guid = push("resized", 1)[0];
+        InstanceOrder start = eventually(() -> orders(InstanceOrder.Action.START), l -> l.size() == 1, "START").get(0);
+        report(start, "i0", InstanceState.RUNNING);
+        c.shared.map("controller.placer").put("leader", "another-controller", Duration.ofMinutes(5));
+
+        orders.clear();
+        assertEquals(201, c.put("/v2/apps/" + guid, "{\"memory\":512}").status());
+        assertEquals(1, orders(InstanceOrder.Action.STOP).size(), "new memory restarts the instances");
+        assertEquals(201, c.put("/v2/apps/" + guid, "{\"instances\":2}").status());
+        assertEquals(1, orders(InstanceOrder.Action.STOP).size(), "a new count needs no restart");
+
+        orders.clear();
+        assertEquals(201, c.put("/v2/apps/" + guid, "{\"state\":\"STOPPED\"}").status());
+        List<InstanceOrder> stops = orders(InstanceOrder.Action.STOP);
+        assertEquals(1, stops.size());
+        assertEquals(guid, stops.get(0).appGuid());
+    }
+
+    @Test
     void deletingAnAppStopsItsInstancesAndRemovesItsBits() throws Exception {
         String guid = push("doomed", 1)[0];
         InstanceOrder start = eventually(() -> orders(InstanceOrder.Action.START), l -> l.size() == 1, "START").get(0);

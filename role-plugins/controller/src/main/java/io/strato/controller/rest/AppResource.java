@@ -62,11 +62,12 @@ public class AppResource {
     private final ControllerSettings settings;
     private final ServiceEnvironment services;
     private final ServiceProvisioner provisioner;
+    private final AppRouteResource.Remapper restarter;
     private final AppShapes shapes;
 
     public AppResource(AppStore apps, SpaceStore spaces, RouteStore routes, BlobStore blobs, LogBuffer logs,
                        StagingDispatcher staging, InstancePlacer placer, ControllerSettings settings,
-                       ServiceEnvironment services, ServiceProvisioner provisioner) {
+                       ServiceEnvironment services, ServiceProvisioner provisioner, AppRouteResource.Remapper restarter) {
         this.apps = apps;
         this.spaces = spaces;
         this.routes = routes;
@@ -77,6 +78,7 @@ public class AppResource {
         this.settings = settings;
         this.services = services;
         this.provisioner = provisioner;
+        this.restarter = restarter;
         this.shapes = new AppShapes(placer);
     }
 
@@ -135,6 +137,14 @@ public class AppResource {
                 response.header(STAGING_LOG_HEADER, stagingLogUrl(settings, guid, task.get()));
                 app = find(guid);
             }
+        }
+        if (before.started() && !app.started()) {
+            // now, from this thread: placement runs later and only on the leading controller, so a quick
+            // restart (STOPPED, then STARTED) could otherwise leave the old instances running
+            placer.stopApp(guid);
+        } else if (before.started() && app.started() && needsRestart(before, app)) {
+            // instances get memory, disk and command from their start order, as they get their routes
+            restarter.routesChanged(guid);
         }
         placer.placeSoon();
         return response.entity(shapes.app(app)).build();
@@ -314,6 +324,11 @@ public class AppResource {
         // a start is a new version, as in Cloud Foundry: clients use it to tell old instances from new
         String version = state.equals(App.STARTED) && !app.started() ? UUID.randomUUID().toString() : app.version();
         return app.withSettings(name, space, memory, instances, disk, state, command, buildpack, env, version);
+    }
+
+    private static boolean needsRestart(App before, App after) {
+        return before.memory() != after.memory() || before.diskQuota() != after.diskQuota()
+                || !java.util.Objects.equals(before.command(), after.command());
     }
 
     private static String blankToNull(String s) {

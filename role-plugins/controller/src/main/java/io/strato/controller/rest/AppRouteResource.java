@@ -27,7 +27,7 @@ import javax.ws.rs.core.UriInfo;
 @Produces(MediaType.APPLICATION_JSON)
 public class AppRouteResource {
 
-    /** Applies a changed route set to an app's running instances. */
+    /** Applies a changed route set (or other start order settings) to an app's running instances. */
     public static final class Remapper {
         private final AppStore apps;
         private final InstancePlacer placer;
