@@ -31,6 +31,10 @@ record DropletDescriptor(String startCommand, String buildpack, List<String> pre
     /** The descriptor of an unpacked droplet; a droplet without one starts only with an explicit command. */
     static DropletDescriptor read(Path app) throws IOException {
         Path file = app.resolve(FILE);
+        // the DEA may run as root: a link here could make it read any file and echo it in an error
+        if (Files.isSymbolicLink(file)) {
+            throw new IOException("the droplet is unsafe: " + FILE + " is a symbolic link");
+        }
         if (!Files.isRegularFile(file)) {
             return new DropletDescriptor(null, null, List.of(), Map.of());
         }

@@ -14,7 +14,10 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
-/** Unpacks a droplet (tar.gz) into an instance's app directory, refusing entries that would land outside it. */
+/**
+ * Unpacks a droplet (tar.gz) into an instance's app directory, refusing entries that would land outside it
+ * and links that could reach out of it.
+ */
 final class DropletUnpacker {
 
     private DropletUnpacker() {
@@ -39,15 +42,15 @@ final class DropletUnpacker {
                     continue;
                 }
                 Files.createDirectories(path.getParent());
-                if (!path.getParent().toRealPath().startsWith(root)) {
+                Path realParent = path.getParent().toRealPath();
+                if (!realParent.startsWith(root)) {
                     throw new IOException("the droplet is unsafe: " + entry.getName() + " goes through a link");
                 }
                 if (entry.isSymbolicLink()) {
-                    Path link = Path.of(entry.getLinkName());
-                    if (link.isAbsolute() || !path.getParent().resolve(link).normalize().startsWith(root)) {
+                    if (!linkStaysInside(root, realParent, entry.getLinkName())) {
                         throw new IOException("the droplet is unsafe: link " + entry.getName() + " points outside the app");
                     }
-                    Files.createSymbolicLink(path, link);
+                    Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
                 } else if (entry.isFile()) {
                     if (Files.isSymbolicLink(path)) {
                         throw new IOException("the droplet is unsafe: " + entry.getName() + " overwrites a link");
@@ -63,5 +66,30 @@ final class DropletUnpacker {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a link in {@code realParent} to {@code target} can only reach files inside {@code root}.
+     * Checking the normalized target is not enough: the kernel resolves {@code ..} after following the
+     * names before it, so with {@code y -> .} the target {@code y/y/../..} climbs two levels above the
+     * link. So {@code ..} is allowed only before every name (as in npm's {@code ../pkg/cli.js}, which
+     * droplets carry), and is counted from the link's real directory, which may be shallower than its
+     * path in the droplet. The names that follow descend, and any link among them was held to this rule.
+     */
+    static boolean linkStaysInside(Path root, Path realParent, String target) {
+        if (target.isEmpty() || target.startsWith("/") || target.indexOf('\0') >= 0) {
+            return false;
+        }
+        boolean named = false;
+        for (String segment : target.split("/")) {
+            if (segment.equals("..")) {
+                if (named) {
+                    return false;
+                }
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                named = true;
+            }
+        }
+        return realParent.resolve(target).normalize().startsWith(root);
     }
 }

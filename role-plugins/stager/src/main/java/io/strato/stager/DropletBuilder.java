@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -45,7 +46,11 @@ final class DropletBuilder {
         json.put("buildpack", buildpack);
         json.putPOJO("pre_running_hooks", preRunningHooks);
         json.putPOJO("env", new java.util.TreeMap<>(env));
-        Files.writeString(app.resolve(DESCRIPTOR), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        // hooks may have planted a link by this name: remove it rather than write through it
+        Path file = app.resolve(DESCRIPTOR);
+        Files.deleteIfExists(file);
+        Files.writeString(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json),
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
     static Droplet build(Path app, Path target) throws IOException {

@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * Unpacks an app package (zip) into an empty directory. The package comes from a developer, so every
- * entry is checked: no absolute paths, no {@code ..} out of the app, no symbolic link pointing out of
- * it, nothing written through a link, and bounded size and entry count.
+ * entry is checked: no absolute paths, no {@code ..} out of the app, no symbolic link that can reach out
+ * of it, nothing written through a link, and bounded size and entry count.
  */
 final class PackageUnpacker {
 
@@ -50,11 +50,11 @@ final class PackageUnpacker {
                 }
                 Path parent = path.getParent();
                 Files.createDirectories(parent);
-                requireInside(root, parent.toRealPath(), entry.getName());
+                Path realParent = parent.toRealPath();
+                requireInside(root, realParent, entry.getName());
                 if (entry.isUnixSymlink()) {
                     String linkTarget = file.getUnixSymlink(entry);
-                    Path resolved = parent.resolve(linkTarget).normalize();
-                    if (Path.of(linkTarget).isAbsolute() || !resolved.startsWith(root)) {
+                    if (!linkStaysInside(root, realParent, linkTarget)) {
                         throw new StagingFailure("the app package is unsafe: link " + entry.getName()
                                 + " points outside the app (" + linkTarget + ")");
                     }
@@ -98,6 +98,31 @@ final class PackageUnpacker {
             throw new StagingFailure("the app package is unsafe: " + name + " points outside the app");
         }
         return path;
+    }
+
+    /**
+     * Whether a link in {@code realParent} to {@code target} can only reach files inside {@code root}.
+     * Checking the normalized target is not enough: the kernel resolves {@code ..} after following the
+     * names before it, so with {@code y -> .} the target {@code y/y/../..} climbs two levels above the
+     * link. So {@code ..} is allowed only before every name (as in npm's {@code ../pkg/cli.js}), and is
+     * counted from the link's real directory, which may be shallower than its path in the package. The
+     * names that follow descend, and any link among them was held to this same rule.
+     */
+    static boolean linkStaysInside(Path root, Path realParent, String target) {
+        if (target.isEmpty() || target.startsWith("/") || target.indexOf('\0') >= 0) {
+            return false;
+        }
+        boolean named = false;
+        for (String segment : target.split("/")) {
+            if (segment.equals("..")) {
+                if (named) {
+                    return false;
+                }
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                named = true;
+            }
+        }
+        return realParent.resolve(target).normalize().startsWith(root);
     }
 
     /** Catches writes through a link unpacked earlier. */

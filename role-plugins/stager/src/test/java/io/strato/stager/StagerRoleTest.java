@@ -263,6 +263,47 @@ class StagerRoleTest {
     }
 
     @Test
+    void linksThatClimbThroughOtherLinksAreRejected() throws Exception {
+        // y -> . makes y/y/y/../../.. three levels above the app, though it normalizes to the app itself
+        StagingEvent outcome = stageBytes(zipWithLinks(Map.of("y", ".", "x", "y/y/y/../../../escaped"))).outcome;
+        assertFalse(outcome.success());
+        assertTrue(outcome.error().contains("link x points outside the app"), outcome.error());
+
+        // p -> . puts p/q/ one level higher than its name says, so ../../ from there leaves the app
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
+            putLink(zip, "p", ".");
+            zip.putArchiveEntry(new ZipArchiveEntry("p/q/"));
+            zip.closeArchiveEntry();
+            putLink(zip, "p/q/x", "../../escaped");
+        }
+        outcome = stageBytes(bytes.toByteArray()).outcome;
+        assertFalse(outcome.success());
+        assertTrue(outcome.error().contains("link p/q/x points outside the app"), outcome.error());
+    }
+
+    @Test
+    void linksUpToASiblingAreKept() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("index.html", "<h1>hi</h1>");
+        files.put("node_modules/tool/cli.js", "x");
+        Staged staged = stageBytes(zipWithLinks(Map.of("node_modules/.bin/tool", "../tool/cli.js"), files));
+        assertTrue(staged.outcome.success(), staged.outcome.error());
+        assertTrue(staged.links.contains("node_modules/.bin/tool"), staged.links.toString());
+    }
+
+    @Test
+    void aDescriptorLinkPlantedByAHookIsReplacedNotWrittenThrough() throws Exception {
+        Path victim = outside.resolve("victim.txt");
+        Staged staged = stage(Map.of(
+                "stackato.yml", "command: ./run.sh\nhooks:\n  post-staging: ln -s " + victim + " strato-droplet.json\n",
+                "run.sh", "#!/bin/sh\n"));
+        assertTrue(staged.outcome.success(), staged.outcome.error());
+        assertFalse(Files.exists(victim), "the descriptor was written through the link");
+        assertEquals("./run.sh", staged.descriptor().get("start_command"));
+    }
+
+    @Test
     void pythonWithoutAReachableIndexFailsClearly() throws Exception {
         assumeTrue(onPath("pip3"), "pip3 is not installed");
         Staged staged = stage(Map.of("app.py", "print('hi')\n", "requirements.txt", "flask==3.0.0\n"),
@@ -376,6 +417,34 @@ class StagerRoleTest {
             }
         }
         return bytes.toByteArray();
+    }
+
+    private static byte[] zipWithLinks(Map<String, String> links) throws IOException {
+        return zipWithLinks(links, Map.of());
+    }
+
+    /** A package of the given links (name to target) after the given files. */
+    private static byte[] zipWithLinks(Map<String, String> links, Map<String, String> files) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                zip.putArchiveEntry(new ZipArchiveEntry(f.getKey()));
+                zip.write(f.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeArchiveEntry();
+            }
+            for (Map.Entry<String, String> link : new java.util.TreeMap<>(links).entrySet()) {
+                putLink(zip, link.getKey(), link.getValue());
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void putLink(ZipArchiveOutputStream zip, String name, String target) throws IOException {
+        ZipArchiveEntry link = new ZipArchiveEntry(name);
+        link.setUnixMode(0120777);
+        zip.putArchiveEntry(link);
+        zip.write(target.getBytes(StandardCharsets.UTF_8));
+        zip.closeArchiveEntry();
     }
 
     static byte[] zip(Map<String, String> files) throws IOException {
