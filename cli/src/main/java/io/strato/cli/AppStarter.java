@@ -46,7 +46,12 @@ public final class AppStarter {
         response.header(CloudController.STAGING_LOG_HEADER).ifPresent(url -> {
             out.println("Staging...");
             try {
-                controller.streamLines(url, out::println);
+                // the controller sends empty lines while staging is quiet, to notice a client that left
+                controller.streamLines(url, line -> {
+                    if (!line.isBlank()) {
+                        out.println(line);
+                    }
+                });
             } catch (ApiError e) {
                 // A log that is already gone is no reason to fail: the instance poll tells the outcome.
                 if (e.status() != 404 && e.status() != 410) {

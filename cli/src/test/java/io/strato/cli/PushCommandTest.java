@@ -53,7 +53,8 @@ class PushCommandTest {
                     exchange.getResponseHeaders().set("Content-Type", "text/plain");
                     exchange.sendResponseHeaders(200, 0);
                     try (OutputStream out = exchange.getResponseBody()) {
-                        for (String line : List.of("-----> Detected Node.js app", "-----> Installing dependencies", "Staging complete")) {
+                        // the empty line is the controller's keep-alive, not part of the log
+                        for (String line : List.of("-----> Detected Node.js app", "", "-----> Installing dependencies", "Staging complete")) {
                             out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
                             out.flush();
                         }

@@ -29,6 +29,7 @@ public final class StagingDispatcher implements AutoCloseable {
 
     public static final String NO_STAGER = "no stager is available in the cluster";
     static final Duration TIMEOUT = Duration.ofMinutes(15);
+    static final String INTERRUPTED = "Staging interrupted: the controller stopped";
     private static final Duration LOG_RETENTION = Duration.ofMinutes(10);
     private static final int MAX_LOGS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(StagingDispatcher.class);
@@ -197,8 +198,12 @@ public final class StagingDispatcher implements AutoCloseable {
         }
     }
 
+    /** Ends every log still open, so their readers stop waiting for events that no longer come. */
     @Override
     public void close() {
         subscription.close();
+        synchronized (taskLogs) {
+            taskLogs.values().forEach(l -> l.finish(INTERRUPTED));
+        }
     }
 }
