@@ -82,10 +82,18 @@ public final class AppCommand implements Runnable {
             JsonNode usage = stats.path(index).path("stats").path("usage");
             table.row(index, instance.state(),
                     instance.since() > 0 ? Instant.ofEpochSecond(instance.since()).toString() : "",
-                    usage.has("cpu") ? String.format(Locale.ROOT, "%.1f%%", usage.path("cpu").asDouble() * 100) : "",
-                    usage.has("mem") ? ProgressBar.human(usage.path("mem").asLong()) : "");
+                    reading(usage.path("cpu"), v -> String.format(Locale.ROOT, "%.1f%%", v.asDouble() * 100)),
+                    reading(usage.path("mem"), v -> ProgressBar.human(v.asLong())));
         });
         table.print(out);
+    }
+
+    /** The controller does not measure usage yet and reports zeros: those are shown as unknown, not as idle. */
+    private static String reading(JsonNode value, java.util.function.Function<JsonNode, String> format) {
+        if (value.isMissingNode() || value.isNull()) {
+            return "";
+        }
+        return value.asDouble() == 0 ? "-" : format.apply(value);
     }
 
     /** Usage figures are a nicety: an app whose stats are unavailable still shows its instances. */

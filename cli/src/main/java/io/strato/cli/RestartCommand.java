@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "restart", description = "Stop then start an app, e.g. to pick up a new service binding.")
+@Command(name = "restart", description = "Stop then start an app.")
 public final class RestartCommand implements Runnable {
 
     @ParentCommand
