@@ -174,12 +174,14 @@ final class InstanceRunner {
             launch(command, app, env);
             awaitPort();
         } catch (StartFailure e) {
-            crash(null, e.getMessage());
+            failStart(e.getMessage());
         } catch (IOException e) {
-            crash(null, "could not start: " + e.getMessage());
+            failStart("could not start: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            crash(null, "the DEA stopped while the instance was starting");
+            failStart("the DEA stopped while the instance was starting");
+        } catch (RuntimeException e) {
+            failStart("could not start: " + e);
         } finally {
             settled.countDown();
         }
@@ -214,26 +216,30 @@ final class InstanceRunner {
         }
     }
 
+    /** Whatever fails once the process runs is reported by {@link #failStart}, which ends the process. */
     private void launch(String command, Path app, Map<String, String> env) throws IOException, StartFailure {
         ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(command, cgroup)).directory(app.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
+        Process started;
         synchronized (this) {
             if (stopRequested) {
                 throw new StartFailure("stopped while starting");
             }
-            process = builder.start();
+            started = builder.start();
+            process = started;
         }
+        // drained and watched before anything else can fail: an app blocked on a full pipe, or an exit
+        // nobody hears, would leave the instance STARTING forever
+        pump(started.getInputStream(), "stdout");
+        pump(started.getErrorStream(), "stderr");
+        started.onExit().thenRun(() -> exited(started));
+        started.getOutputStream().close();
         Files.createDirectories(pidFile.getParent());
-        Files.writeString(pidFile, process.pid() + " "
-                + process.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+        Files.writeString(pidFile, started.pid() + " "
+                + started.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
         listener.log(this, "DEA", "stdout", "Starting instance " + order.index() + " of " + order.appName()
                 + " on port " + port + ": " + command);
-        process.getOutputStream().close();
-        pump(process.getInputStream(), "stdout");
-        pump(process.getErrorStream(), "stderr");
-        Process started = process;
-        started.onExit().thenRun(() -> exited(started));
     }
 
     private void awaitPort() throws InterruptedException {
@@ -258,8 +264,16 @@ final class InstanceRunner {
             }
             Thread.sleep(200);
         }
-        String why = "did not listen on port " + port + " within " + settings.startTimeout().toSeconds()
-                + " s (the app must listen on $PORT)";
+        failStart("did not listen on port " + port + " within " + settings.startTimeout().toSeconds()
+                + " s (the app must listen on $PORT)");
+    }
+
+    /**
+     * Reports a start that went wrong as a crash. A process already launched is ended first: its port is
+     * released with the crash, and nothing may still run on it.
+     */
+    private void failStart(String why) {
+        Process launched;
         synchronized (this) {
             if (state != InstanceState.STARTING || stopRequested) {
                 return;
@@ -268,8 +282,11 @@ final class InstanceRunner {
             state = InstanceState.CRASHED;
             since = System.currentTimeMillis();
             reason = why;
+            launched = process;
         }
-        ProcessTree.terminate(process, sandbox.ownProcessGroup(), cgroup, settings.stopGrace());
+        if (launched != null) {
+            ProcessTree.terminate(launched, sandbox.ownProcessGroup(), cgroup, settings.stopGrace());
+        }
         releaseResources();
         listener.log(this, "DEA", "stderr", "Instance " + order.index() + " crashed: " + why);
         listener.changed(this);

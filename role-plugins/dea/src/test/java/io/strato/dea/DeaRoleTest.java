@@ -269,6 +269,37 @@ class DeaRoleTest {
     }
 
     @Test
+    void aFailureAfterTheLaunchEndsTheProcessItCrashesWith() throws Exception {
+        // the pid file cannot be written once the process runs
+        Files.writeString(baseDir.resolve("pids"), "in the way");
+        blobs.blobs.put("/droplets/sleeper", droplet(Map.of(), "exec sleep 3017", List.of(), Map.of()));
+        order(new InstanceOrder(deaId, InstanceOrder.Action.START, "sleeper", "sleeper", "v1", 0, "i-15",
+                blobs.url("/droplets/sleeper"), 64, 64, null, List.of(), Map.of(), null));
+        InstanceStatus crashed = awaitStatus("i-15", InstanceState.CRASHED);
+        assertTrue(crashed.reason().startsWith("could not start: "), crashed.reason());
+        Thread.sleep(1000);
+        assertEquals(1, new ProcessBuilder("pgrep", "-f", "^sleep 3017$").start().waitFor(),
+                "the process of the crashed instance was ended");
+    }
+
+    @Test
+    void anUnexpectedErrorAfterTheLaunchIsACrashThatEndsTheProcess() throws Exception {
+        state.topic(Channels.APP_LOGS).subscribe(m -> {
+            if (m.contains("Starting instance 0 of sleeper")) {
+                throw new IllegalStateException("the log is down");
+            }
+        });
+        blobs.blobs.put("/droplets/sleeper", droplet(Map.of(), "exec sleep 3018", List.of(), Map.of()));
+        order(new InstanceOrder(deaId, InstanceOrder.Action.START, "sleeper", "sleeper", "v1", 0, "i-16",
+                blobs.url("/droplets/sleeper"), 64, 64, null, List.of(), Map.of(), null));
+        InstanceStatus crashed = awaitStatus("i-16", InstanceState.CRASHED);
+        assertTrue(crashed.reason().contains("the log is down"), crashed.reason());
+        Thread.sleep(1000);
+        assertEquals(1, new ProcessBuilder("pgrep", "-f", "^sleep 3018$").start().waitFor(),
+                "the process of the crashed instance was ended");
+    }
+
+    @Test
     void anInstanceOverItsMemoryLimitIsKilledAndSaysWhy() throws Exception {
         assumeTrue(Files.isWritable(Path.of("/sys/fs/cgroup/memory")) || Files.isWritable(Path.of("/sys/fs/cgroup/strato-dea")),
                 "no writable cgroup memory controller");
