@@ -61,9 +61,9 @@ public class BrokerResource {
     @PUT
     @Path("service_instances/{id}/service_bindings/{bid}")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-    public Response bind(@PathParam("id") String id, @PathParam("bid") String bindingId) {
+    public Response bind(@PathParam("id") String id, @PathParam("bid") String bindingId, String body) {
         return answer(() -> {
-            ServiceBroker.Outcome o = broker.bind(id, bindingId);
+            ServiceBroker.Outcome o = broker.bind(id, bindingId, appGuid(body));
             return Response.status(o.status()).entity(o.body()).build();
         });
     }
@@ -75,6 +75,20 @@ public class BrokerResource {
             broker.unbind(id, bindingId);
             return Response.ok(Map.of()).build();
         });
+    }
+
+    /** The app of a bind request: {@code bind_resource.app_guid}, else the older top-level {@code app_guid}. */
+    private static String appGuid(String body) {
+        try {
+            JsonNode json = body == null || body.isBlank() ? null : Json.mapper().readTree(body);
+            if (json == null) {
+                return null;
+            }
+            String guid = json.path("bind_resource").path("app_guid").asText(json.path("app_guid").asText(""));
+            return guid.isBlank() ? null : guid;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static Map<String, Object> service(ServiceCatalogEntry e) {

@@ -13,6 +13,7 @@ import io.strato.api.store.Database;
 import io.strato.api.store.StoreException;
 import java.sql.SQLException;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,7 +133,14 @@ final class ServiceBroker {
         LOG.info("deprovisioned {} instance {}", s.label(), instanceId);
     }
 
-    Outcome bind(String instanceId, String bindingId) throws BrokerException {
+    /**
+     * Key under which a plugin's {@code bind} finds the guid of the app being bound in the instance's details
+     * (when the platform sent one): a service that acts for the app, like harbor's port forwarding, needs it.
+     */
+    static final String BIND_APP_GUID = "app_guid";
+
+    /** @param appGuid the app being bound, or null when the platform did not say */
+    Outcome bind(String instanceId, String bindingId, String appGuid) throws BrokerException {
         BrokerStore.Stored s = stored(instanceId).orElseThrow(() ->
                 new BrokerException(404, "no service instance " + instanceId));
         ServicePlugin plugin = plugin(s.label());
@@ -146,7 +154,7 @@ final class ServiceBroker {
         }
         ServiceCredentials credentials;
         try {
-            credentials = plugin.bind(s.instance(), bindingId);
+            credentials = plugin.bind(withApp(s.instance(), appGuid), bindingId);
         } catch (ServiceException | RuntimeException e) {
             throw new BrokerException(500, s.label() + ": bind failed: " + e.getMessage());
         }
@@ -157,6 +165,15 @@ final class ServiceBroker {
             throw new BrokerException(500, "the broker could not record binding " + bindingId + ": " + e.getMessage());
         }
         return new Outcome(201, Map.of("credentials", credentials.toMap()));
+    }
+
+    private static ServiceInstance withApp(ServiceInstance instance, String appGuid) {
+        if (appGuid == null) {
+            return instance;
+        }
+        Map<String, String> details = new HashMap<>(instance.details());
+        details.put(BIND_APP_GUID, appGuid);
+        return new ServiceInstance(instance.id(), instance.plan(), details);
     }
 
     void unbind(String instanceId, String bindingId) throws BrokerException {

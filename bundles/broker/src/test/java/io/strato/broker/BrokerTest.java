@@ -104,6 +104,7 @@ class BrokerTest {
         assertEquals("u_b1", credentials.path("user").asText());
         assertEquals(4000, credentials.path("port").asInt());
         assertTrue(plugin.users.contains("b1"));
+        assertEquals("", plugin.boundApps.get("b1"), "no app guid in the request, none in the details");
 
         assertEquals(200, call("DELETE", "/v2/service_instances/i1/service_bindings/b1", null).statusCode());
         assertFalse(plugin.users.contains("b1"));
@@ -161,7 +162,9 @@ class BrokerTest {
     void aRestartedBrokerStillKnowsItsInstancesAndBindings() throws Exception {
         assertEquals(201, call("PUT", "/v2/service_instances/i3",
                 "{\"service_id\":\"fakedb\",\"plan_id\":\"big\"}").statusCode());
-        assertEquals(201, call("PUT", "/v2/service_instances/i3/service_bindings/b3", "{}").statusCode());
+        assertEquals(201, call("PUT", "/v2/service_instances/i3/service_bindings/b3",
+                "{\"app_guid\":\"app-1\",\"bind_resource\":{\"app_guid\":\"app-1\"}}").statusCode());
+        assertEquals("app-1", plugin.boundApps.get("b3"), "the plugin sees the bound app in the details");
 
         server.close();
         database.close();

@@ -17,6 +17,8 @@ final class FakePlugin implements ServicePlugin {
 
     final Set<String> databases = ConcurrentHashMap.newKeySet();
     final Set<String> users = ConcurrentHashMap.newKeySet();
+    /** binding id → the app guid bind found in the instance's details, "" when none */
+    final Map<String, String> boundApps = new ConcurrentHashMap<>();
 
     @Override
     public ServiceCatalogEntry catalog() {
@@ -37,6 +39,7 @@ final class FakePlugin implements ServicePlugin {
     @Override
     public ServiceCredentials bind(ServiceInstance instance, String bindingId) {
         users.add(bindingId);
+        boundApps.put(bindingId, instance.details().getOrDefault(ServiceBroker.BIND_APP_GUID, ""));
         return new ServiceCredentials("fake://u_" + bindingId + "@host/" + instance.details().get("db"),
                 instance.details().get("db"), "host", 4000, "u_" + bindingId, "secret", Map.of());
     }
