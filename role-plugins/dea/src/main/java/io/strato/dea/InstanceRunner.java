@@ -6,13 +6,10 @@ import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
 import io.strato.api.app.RouteEntry;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -396,7 +393,7 @@ final class InstanceRunner {
 
     private Thread pump(InputStream stream, String name) {
         Thread t = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+            try (BoundedLineReader in = new BoundedLineReader(stream)) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     listener.log(this, "App", name, line);

@@ -300,6 +300,18 @@ class DeaRoleTest {
     }
 
     @Test
+    void outputWithoutNewlinesIsLoggedInBoundedPieces() throws Exception {
+        blobs.blobs.put("/droplets/chatty", droplet(Map.of(), "head -c 40000 /dev/zero | tr '\\0' x; echo; exec sleep 300",
+                List.of(), Map.of()));
+        order(new InstanceOrder(deaId, InstanceOrder.Action.START, "chatty", "chatty", "v1", 0, "i-17",
+                blobs.url("/droplets/chatty"), 64, 64, null, List.of(), Map.of(), null));
+        await(() -> logs.stream().anyMatch(l -> l.appGuid().equals("chatty") && l.line().equals("x".repeat(40000 - 2 * 16384))),
+                "the last piece of the long line is logged");
+        assertEquals(List.of(16384, 16384, 40000 - 2 * 16384), logs.stream()
+                .filter(l -> l.appGuid().equals("chatty") && l.source().equals("App")).map(l -> l.line().length()).toList());
+    }
+
+    @Test
     void anInstanceOverItsMemoryLimitIsKilledAndSaysWhy() throws Exception {
         assumeTrue(Files.isWritable(Path.of("/sys/fs/cgroup/memory")) || Files.isWritable(Path.of("/sys/fs/cgroup/strato-dea")),
                 "no writable cgroup memory controller");

@@ -1,9 +1,6 @@
 package io.strato.stager;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -57,8 +54,7 @@ final class CommandRunner {
         }
         Deque<String> tail = new ArrayDeque<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BoundedLineReader in = new BoundedLineReader(process.getInputStream())) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     log.line(INDENT + line);

@@ -214,6 +214,17 @@ class StagerRoleTest {
     }
 
     @Test
+    void outputWithoutNewlinesIsLoggedInBoundedPieces() throws Exception {
+        Staged staged = stage(Map.of("stackato.yml",
+                "command: ./run.sh\nhooks:\n  pre-staging: head -c 40000 /dev/zero | tr '\\0' x; echo\n",
+                "run.sh", "#!/bin/sh\n"));
+        assertTrue(staged.outcome.success(), staged.outcome.error());
+        List<String> pieces = staged.lines.stream().filter(l -> l.startsWith(CommandRunner.INDENT + "x"))
+                .map(l -> l.substring(CommandRunner.INDENT.length())).toList();
+        assertEquals(List.of(16384, 16384, 40000 - 2 * 16384), pieces.stream().map(String::length).toList());
+    }
+
+    @Test
     void procfileGivesTheStartCommand() throws Exception {
         Staged staged = stage(Map.of("Procfile", "worker: x\nweb: ./serve --port $PORT\n", "serve", "#!/bin/sh\n"));
         assertTrue(staged.outcome.success(), staged.outcome.error());
