@@ -188,11 +188,14 @@ public final class DeaRole implements Role {
     public void deactivate() {
         subscription.close();
         refresher.shutdownNow();
-        List<InstanceRunner> all = new ArrayList<>(runners.values());
-        runners.clear();
+        List<InstanceRunner> all;
+        synchronized (publishing) {
+            all = new ArrayList<>(runners.values());
+            runners.clear();
+            all.forEach(runner -> runner.routeKeys().forEach(routes::remove));
+        }
         List<Future<?>> stops = new ArrayList<>();
         for (InstanceRunner runner : all) {
-            runner.routeKeys().forEach(routes::remove);
             stops.add(workers.submit(runner::stop));
         }
         for (Future<?> stop : stops) {
@@ -273,10 +276,17 @@ public final class DeaRole implements Role {
             if (!matches(order, runner)) {
                 continue;
             }
-            if (runners.remove(runner.instanceId(), runner)) {
+            // with the publishing lock, so that a refresh under way cannot write the routes back after this
+            boolean removed;
+            synchronized (publishing) {
+                removed = runners.remove(runner.instanceId(), runner);
+                if (removed) {
+                    runner.routeKeys().forEach(routes::remove);
+                }
+            }
+            if (removed) {
                 LOG.info("Stopping instance {} of app {} ({})", runner.order().index(), runner.order().appName(),
                         runner.order().appGuid());
-                runner.routeKeys().forEach(routes::remove);
                 workers.execute(() -> {
                     runner.stop();
                     instances.remove(runner.instanceId());

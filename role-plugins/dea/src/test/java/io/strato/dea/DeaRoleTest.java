@@ -12,6 +12,9 @@ import io.strato.api.cluster.ClusterConfig;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.cluster.NodeRecord;
+import io.strato.api.cluster.SharedMap;
+import io.strato.api.cluster.SharedState;
+import io.strato.api.cluster.Topic;
 import io.strato.api.json.Json;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -23,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +42,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPOutputStream;
 
@@ -309,6 +317,58 @@ class DeaRoleTest {
                 "the last piece of the long line is logged");
         assertEquals(List.of(16384, 16384, 40000 - 2 * 16384), logs.stream()
                 .filter(l -> l.appGuid().equals("chatty") && l.source().equals("App")).map(l -> l.line().length()).toList());
+    }
+
+    @Test
+    void aRefreshUnderWayDoesNotWriteBackTheRoutesOfAStoppedInstance() throws Exception {
+        // the periodic refresh pauses as it writes back the route of i-18
+        CountDownLatch refreshing = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean();
+        SharedState gated = new SharedState() {
+            @Override
+            public SharedMap map(String name) {
+                SharedMap map = state.map(name);
+                if (!name.equals(Channels.ROUTES)) {
+                    return map;
+                }
+                return (SharedMap) Proxy.newProxyInstance(SharedMap.class.getClassLoader(), new Class<?>[] {SharedMap.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("put") && "gone.example.com|i-18".equals(args[0]) && armed.get()
+                                    && Thread.currentThread().getName().equals("strato-dea-refresh")) {
+                                refreshing.countDown();
+                                resume.await();
+                            }
+                            try {
+                                return method.invoke(map, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+
+            @Override
+            public Topic topic(String name) {
+                return state.topic(name);
+            }
+        };
+        dea.deactivate();
+        int from = 40000 + (int) (Math.random() * 20000);
+        dea = new DeaRole(gated, new OneNode(deaId), () -> SECRET, new DeaSettings(1024, from, from + 200, baseDir, "",
+                4096, 64, Duration.ofSeconds(20), Duration.ofSeconds(3)));
+        order(start("i-18", 0, 64, List.of("gone.example.com")));
+        awaitStatus("i-18", InstanceState.RUNNING);
+        armed.set(true);
+        assertTrue(refreshing.await(Channels.OWNED_TTL.toMillis(), TimeUnit.MILLISECONDS), "a refresh came");
+
+        Thread stopper = new Thread(() -> order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "app-guid", null,
+                null, -1, "i-18", null, 0, 0, null, null, null, null)));
+        stopper.start();
+        Thread.sleep(300);
+        resume.countDown();
+        stopper.join(10_000);
+        await(() -> status("i-18").isEmpty(), "the instance is stopped");
+        assertTrue(state.map(Channels.ROUTES).get("gone.example.com|i-18").isEmpty(), "the route stays removed");
     }
 
     @Test
