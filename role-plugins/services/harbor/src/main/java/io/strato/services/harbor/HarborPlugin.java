@@ -1,0 +1,339 @@
+package io.strato.services.harbor;
+
+import io.strato.api.app.Channels;
+import io.strato.api.app.InstanceState;
+import io.strato.api.app.InstanceStatus;
+import io.strato.api.cluster.ClusterView;
+import io.strato.api.cluster.SharedMap;
+import io.strato.api.cluster.SharedState;
+import io.strato.api.json.Json;
+import io.strato.api.role.Role;
+import io.strato.api.role.RoleNames;
+import io.strato.api.service.ServiceCatalogEntry;
+import io.strato.api.service.ServiceCredentials;
+import io.strato.api.service.ServiceException;
+import io.strato.api.service.ServiceHealth;
+import io.strato.api.service.ServiceInstance;
+import io.strato.api.service.ServicePlan;
+import io.strato.api.service.ServicePlugin;
+import io.strato.api.service.process.PortAllocator;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The harbor service (Stackato's port service): each instance owns a public TCP port of this node, taken from
+ * a configured range; binding an app forwards that port to the app's running instances, connection by
+ * connection in turn. An app gets the port in its credentials, and clients outside the cluster connect to
+ * it, for protocols the HTTP router cannot carry.
+ *
+ * <p>Which instance has which port, and which app it forwards to, is kept in one small file per instance
+ * (the broker hands instances back only on calls), so a restarted node listens on the same ports again.
+ */
+@Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.harbor", immediate = true)
+public final class HarborPlugin implements ServicePlugin, Role {
+
+    /** Configuration of {@code etc/io.strato.service.harbor.cfg}. */
+    public @interface Config {
+        /** Ports handed out to instances, {@code first-last}; open exactly this range in the firewall. */
+        String portRange() default "41000-41999";
+
+        /**
+         * Address the ports listen on, and apps are told unless it is a wildcard (0.0.0.0, ::); blank means the
+         * node's cluster address.
+         */
+        String bindAddress() default "";
+
+        /** Blank means ${karaf.data}/strato/services/harbor. */
+        String dataDir() default "";
+    }
+
+    static final String LABEL = "harbor";
+    /** Where the broker puts the bound app's guid in the instance handed to {@code bind}. */
+    static final String APP_GUID = "app_guid";
+    private static final Logger LOG = LoggerFactory.getLogger(HarborPlugin.class);
+    private static final Pattern RANGE = Pattern.compile("\\s*(\\d+)\\s*-\\s*(\\d+)\\s*");
+    /** Instance ids become file names, so nothing but what a guid is made of. */
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+    private static final String PORT = "port";
+    private static final String BINDING = "binding";
+    private static final String APP = "app";
+
+    private final Path dir;
+    private final String bindAddress;
+    private final String hostname;
+    private final PortAllocator ports;
+    private final SharedMap instances;
+    /** instance id → the forwarder of its binding */
+    private final Map<String, Forwarder> forwarders = new ConcurrentHashMap<>();
+
+    @Activate
+    public HarborPlugin(Config config, @Reference(name = "clusterView") ClusterView cluster,
+                        @Reference(name = "sharedState") SharedState shared) {
+        this(config.dataDir().isBlank()
+                        ? Path.of(System.getProperty("karaf.data", "data"), "strato", "services", LABEL)
+                        : Path.of(config.dataDir()),
+                config.bindAddress().isBlank() ? cluster.localNode().address() : config.bindAddress().trim(),
+                cluster.localNode().address(), config.portRange(), shared);
+    }
+
+    /**
+     * A plugin keeping its files in {@code dir}, listening on {@code bindAddress} with ports from {@code portRange},
+     * telling apps {@code nodeAddress} when {@code bindAddress} is a wildcard.
+     */
+    HarborPlugin(Path dir, String bindAddress, String nodeAddress, String portRange, SharedState shared) {
+        Matcher m = RANGE.matcher(portRange);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("portRange must be first-last, e.g. 41000-41999, not " + portRange);
+        }
+        this.dir = dir.toAbsolutePath();
+        this.bindAddress = bindAddress;
+        this.hostname = bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? nodeAddress : bindAddress;
+        this.ports = new PortAllocator(bindAddress, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        this.instances = shared.map(Channels.INSTANCES);
+        resumeBindings();
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        forwarders.values().forEach(Forwarder::close);
+        forwarders.clear();
+    }
+
+    @Override
+    public String name() {
+        return LABEL;
+    }
+
+    @Override
+    public String description() {
+        return "Harbor service: a public TCP port per service instance, forwarded to the bound app";
+    }
+
+    @Override
+    public Set<String> requires() {
+        return Set.of(RoleNames.BASE);
+    }
+
+    @Override
+    public ServiceCatalogEntry catalog() {
+        return new ServiceCatalogEntry(LABEL, "1.0", "A public TCP port forwarded to the instances of an app",
+                List.of("port", "tcp"), List.of(new ServicePlan("free", "One TCP port on the harbor node", true)));
+    }
+
+    @Override
+    public synchronized ServiceInstance provision(String instanceId, String plan, Map<String, String> parameters)
+            throws ServiceException {
+        if ("true".equalsIgnoreCase(parameters.getOrDefault("udp", "false").trim())) {
+            throw new ServiceException("UDP ports are not supported; harbor forwards TCP only");
+        }
+        Path file = file(instanceId);
+        if (Files.exists(file)) {
+            throw new ServiceException("harbor instance " + instanceId + " exists already");
+        }
+        int port;
+        try {
+            port = ports.allocate(takenPorts());
+        } catch (IOException e) {
+            throw new ServiceException("no free harbor port: every port of " + ports.first() + "-" + ports.last()
+                    + " on " + bindAddress + " is taken; widen portRange in io.strato.service.harbor.cfg", e);
+        }
+        Properties p = new Properties();
+        p.setProperty(PORT, Integer.toString(port));
+        write(file, p);
+        LOG.info("harbor instance {} has port {}", instanceId, port);
+        return new ServiceInstance(instanceId, plan, Map.of(PORT, Integer.toString(port)));
+    }
+
+    @Override
+    public synchronized ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+        Path file = file(instance.id());
+        Properties p = read(file).orElseThrow(() -> new ServiceException("harbor instance " + instance.id()
+                + " is unknown on this node: delete the service and create it again"));
+        String appGuid = instance.details().get(APP_GUID);
+        if (appGuid == null || appGuid.isBlank()) {
+            throw new ServiceException("the bind request did not say which app to forward to (app_guid)");
+        }
+        String boundTo = p.getProperty(APP);
+        if (boundTo != null) {
+            throw new ServiceException("harbor instance " + instance.id() + " already forwards to app " + boundTo
+                    + "; a port goes to one app, create another harbor service");
+        }
+        int port = Integer.parseInt(p.getProperty(PORT));
+        Forwarder forwarder;
+        try {
+            forwarder = forward(instance.id(), port, appGuid);
+        } catch (IOException e) {
+            throw new ServiceException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+        }
+        p.setProperty(BINDING, bindingId);
+        p.setProperty(APP, appGuid);
+        try {
+            write(file, p);
+        } catch (ServiceException e) {
+            forwarder.close();
+            throw e;
+        }
+        forwarders.put(instance.id(), forwarder);
+        LOG.info("harbor port {} forwards to app {}", port, appGuid);
+        return new ServiceCredentials("tcp://" + hostname + ":" + port, instance.id(), hostname, port, "", "",
+                Map.of("harbor_port", Integer.toString(port)));
+    }
+
+    @Override
+    public synchronized void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
+        Path file = file(instance.id());
+        Properties p = read(file).orElse(null);
+        if (p == null || !bindingId.equals(p.getProperty(BINDING))) {
+            // not this instance's binding: nothing forwards for it
+            return;
+        }
+        Forwarder forwarder = forwarders.remove(instance.id());
+        if (forwarder != null) {
+            forwarder.close();
+        }
+        p.remove(BINDING);
+        p.remove(APP);
+        write(file, p);
+        LOG.info("harbor port {} forwards no more", p.getProperty(PORT));
+    }
+
+    @Override
+    public synchronized void deprovision(ServiceInstance instance) throws ServiceException {
+        Forwarder forwarder = forwarders.remove(instance.id());
+        if (forwarder != null) {
+            forwarder.close();
+        }
+        Path file = file(instance.id());
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new ServiceException("cannot delete " + file + ": " + e.getMessage(), e);
+        }
+        LOG.info("harbor instance {} gave back port {}", instance.id(), instance.details().get(PORT));
+    }
+
+    @Override
+    public ServiceHealth health() {
+        return ServiceHealth.up(forwarders.size() + " port(s) forwarded, range " + ports.first() + "-" + ports.last()
+                + " on " + bindAddress);
+    }
+
+    /** Listens again on the ports of the bindings this node had before it stopped. */
+    private void resumeBindings() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.properties")) {
+            for (Path file : files) {
+                String id = file.getFileName().toString().replace(".properties", "");
+                read(file).filter(p -> p.getProperty(APP) != null).ifPresent(p -> {
+                    int port = Integer.parseInt(p.getProperty(PORT));
+                    try {
+                        forwarders.put(id, forward(id, port, p.getProperty(APP)));
+                    } catch (IOException e) {
+                        LOG.error("harbor instance {}: cannot listen on {}:{} again: {}", id, bindAddress, port,
+                                e.getMessage());
+                    }
+                });
+            }
+        } catch (IOException | ServiceException e) {
+            LOG.error("harbor: cannot read the instances in {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private Forwarder forward(String instanceId, int port, String appGuid) throws IOException {
+        return new Forwarder(instanceId + " (port " + port + ")", bindAddress, port, () -> running(appGuid));
+    }
+
+    /** The app's running instances, in a stable order so that taking them in turn spreads connections evenly. */
+    private List<Forwarder.Backend> running(String appGuid) {
+        return instances.entries().values().stream()
+                .map(HarborPlugin::status)
+                .filter(Objects::nonNull)
+                .filter(s -> s.appGuid().equals(appGuid) && s.state() == InstanceState.RUNNING
+                        && s.address() != null && s.port() > 0)
+                .sorted(Comparator.comparing(InstanceStatus::instanceId))
+                .map(s -> new Forwarder.Backend(s.address(), s.port()))
+                .toList();
+    }
+
+    private static InstanceStatus status(String json) {
+        try {
+            return Json.read(json, InstanceStatus.class);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private Set<Integer> takenPorts() throws ServiceException {
+        Set<Integer> taken = new HashSet<>();
+        if (!Files.isDirectory(dir)) {
+            return taken;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.properties")) {
+            for (Path file : files) {
+                read(file).ifPresent(p -> taken.add(Integer.parseInt(p.getProperty(PORT))));
+            }
+        } catch (IOException e) {
+            throw new ServiceException("cannot read the instances in " + dir + ": " + e.getMessage(), e);
+        }
+        return taken;
+    }
+
+    private Path file(String instanceId) throws ServiceException {
+        if (instanceId == null || !INSTANCE_ID.matcher(instanceId).matches()) {
+            throw new ServiceException("not a valid service instance id: " + instanceId);
+        }
+        return dir.resolve(instanceId + ".properties");
+    }
+
+    private static Optional<Properties> read(Path file) throws ServiceException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ServiceException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return Optional.of(p);
+    }
+
+    /** Writes a whole file next to the old one and moves it in place, so a crash leaves one or the other. */
+    private void write(Path file, Properties p) throws ServiceException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(dir);
+            try (Writer w = Files.newBufferedWriter(tmp)) {
+                p.store(w, "harbor service instance");
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ServiceException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
