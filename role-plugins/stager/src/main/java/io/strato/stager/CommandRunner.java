@@ -45,6 +45,8 @@ final class CommandRunner {
         List<String> argv = SETSID ? List.of("setsid", "bash", "-c", command) : List.of("bash", "-c", command);
         ProcessBuilder builder = new ProcessBuilder(argv).directory(dir.toFile())
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // only what the task gives: the node's own environment may hold secrets
+        builder.environment().clear();
         builder.environment().putAll(environment);
         Process process;
         try {

@@ -105,13 +105,20 @@ final class StagingTask {
     }
 
     /**
-     * Hooks and installers see the app's own environment, as Stackato's do. HOME is the task directory,
-     * above the app as on a DEA, so that npm's and pip's caches stay out of the droplet.
+     * Hooks and installers see the app's own environment, as Stackato's do, and nothing of the node's
+     * but PATH and LANG: they run code from the package and its dependencies, which must not read the
+     * node's secrets from its environment. HOME is the task directory, above the app as on a DEA, so
+     * that npm's and pip's caches stay out of the droplet and go with the task.
      */
     private Map<String, String> stagingEnvironment(Path app, AppManifest manifest) {
-        Map<String, String> env = new LinkedHashMap<>(manifest.env());
+        Path home = app.getParent();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LANG", System.getenv().getOrDefault("LANG", "C.UTF-8"));
+        env.put("npm_config_cache", home.resolve(".npm").toString());
+        env.put("PIP_CACHE_DIR", home.resolve(".cache/pip").toString());
+        env.putAll(manifest.env());
         env.putAll(request.environment());
-        env.put("HOME", app.getParent().toString());
+        env.put("HOME", home.toString());
         env.put("STACKATO_APP_ROOT", app.toString());
         env.put("STACKATO_APP_NAME", request.appName() == null ? "" : request.appName());
         env.put("STAGING", "true");

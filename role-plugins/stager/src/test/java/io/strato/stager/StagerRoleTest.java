@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -222,6 +223,28 @@ class StagerRoleTest {
         List<String> pieces = staged.lines.stream().filter(l -> l.startsWith(CommandRunner.INDENT + "x"))
                 .map(l -> l.substring(CommandRunner.INDENT.length())).toList();
         assertEquals(List.of(16384, 16384, 40000 - 2 * 16384), pieces.stream().map(String::length).toList());
+    }
+
+    @Test
+    void hooksSeeTheAppsEnvironmentButNotTheNodes() throws Exception {
+        Set<String> given = Set.of("PATH", "HOME", "LANG", "npm_config_cache", "PIP_CACHE_DIR", "STACKATO_APP_ROOT",
+                "STACKATO_APP_NAME", "STAGING", "MEMORY_LIMIT", "GREETING", "FROM_PUSH", "PWD", "SHLVL", "_", "OLDPWD");
+        List<String> nodeOnly = System.getenv().keySet().stream().filter(k -> !given.contains(k)).toList();
+        assumeTrue(!nodeOnly.isEmpty(), "the test runs with nothing in its environment to leak");
+        Staged staged = stage(Map.of("stackato.yml", "command: ./run.sh\nenv:\n  GREETING: hello\n"
+                        + "hooks:\n  pre-staging: env -0 > env.txt\n", "run.sh", "#!/bin/sh\n"),
+                Map.of("FROM_PUSH", "yes"));
+        assertTrue(staged.outcome.success(), staged.outcome.error());
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String pair : new String(staged.files.get("env.txt"), StandardCharsets.UTF_8).split("\0")) {
+            int eq = pair.indexOf('=');
+            env.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        assertEquals(List.of(), env.keySet().stream().filter(nodeOnly::contains).toList(), "the node's environment leaked");
+        assertEquals("hello", env.get("GREETING"));
+        assertEquals("yes", env.get("FROM_PUSH"));
+        assertTrue(env.get("PATH").endsWith(System.getenv("PATH")), env.get("PATH"));
+        assertTrue(env.get("npm_config_cache").startsWith(env.get("HOME")), env.toString());
     }
 
     @Test
