@@ -144,11 +144,16 @@ public final class DeaRole implements Role {
         this.cgroups = Cgroups.detect(deaId);
         cgroups.removeLeftovers();
         LeftoverInstances.clean(settings.baseDir());
-        this.sandbox = ProcessSandbox.detect(settings, cgroups.limitsProcesses());
         try {
+            this.sandbox = ProcessSandbox.detect(settings, cgroups.limitsProcesses());
             sandbox.openBaseDir(settings.baseDir());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the DEA directory " + settings.baseDir() + " to the instance user", e);
+            cgroups.close();
+            throw new UncheckedIOException("cannot open the DEA directory " + settings.baseDir()
+                    + " to the instance user: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            cgroups.close();
+            throw e;
         }
         this.droplets = new DropletCache(settings.baseDir().resolve("droplets"), secret::value);
         this.ports = new PortAllocator(settings.portFrom(), settings.portTo());

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * How an instance's command is wrapped before it runs: in its own session (so the whole process group
  * can be signalled), in its cgroups, under {@code prlimit} open-file and process limits, and as an
  * unprivileged user when one is configured and the DEA runs as root. Each tool is used only when this
- * machine has it; what is missing is logged once, when the DEA starts, and skipped.
+ * machine has it; what is missing is logged once, when the DEA starts, and skipped, except the user
+ * switch: a DEA told to run instances as another user does not start rather than run them as root.
  */
 final class ProcessSandbox {
 
@@ -67,7 +68,7 @@ final class ProcessSandbox {
             if (self.isEmpty() || !self.get().equals("0")) {
                 LOG.warn("runAsUser={} is ignored: the DEA does not run as root, instances run as its own user", user);
             } else if (uid.isEmpty() || gid.isEmpty()) {
-                LOG.warn("runAsUser={} is ignored: no such user on this machine; instances run as root", user);
+                throw refused(user, "no such user on this machine");
             } else if (available("setpriv")) {
                 owner = uid.get() + ":" + gid.get();
                 switchUser = List.of("setpriv", "--reuid=" + uid.get(), "--regid=" + gid.get(), "--init-groups", "--");
@@ -77,11 +78,16 @@ final class ProcessSandbox {
                 switchUser = List.of("runuser", "-u", user, "--");
                 LOG.info("Instances run as user {} ({}), switched with runuser", user, owner);
             } else {
-                LOG.warn("runAsUser={} is ignored: neither setpriv nor runuser is installed", user);
+                throw refused(user, "neither setpriv nor runuser is installed");
             }
         }
         return new ProcessSandbox(setsid, prlimit, settings.fdLimit(), cgroupCountsProcesses ? 0 : settings.processLimit(),
                 owner, switchUser);
+    }
+
+    private static IllegalStateException refused(String user, String why) {
+        return new IllegalStateException("runAsUser=" + user + " cannot be used: " + why
+                + "; the DEA does not start rather than run instances as root");
     }
 
     /** The command line that runs {@code shellCommand} with bash inside the sandbox. */
@@ -138,6 +144,13 @@ final class ProcessSandbox {
         Files.createDirectories(instances);
         Files.setPosixFilePermissions(baseDir, traverse);
         Files.setPosixFilePermissions(instances, traverse);
+        // the directories above baseDir are not the DEA's to open: it only checks that they let the user by
+        List<String> reach = new ArrayList<>(switchUser);
+        reach.addAll(List.of("test", "-x", instances.toString()));
+        if (!succeeds(reach)) {
+            throw new IOException("the instance user cannot reach " + instances
+                    + ": every directory above it must be traversable by others (chmod o+x)");
+        }
     }
 
     /** Whether the instance command starts a new session, so that its process group id is its pid. */
@@ -147,6 +160,19 @@ final class ProcessSandbox {
 
     private static boolean available(String tool) {
         return output("bash", "-c", "command -v " + tool).isPresent();
+    }
+
+    private static boolean succeeds(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static Optional<String> output(String... command) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
@@ -35,6 +36,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,6 +53,7 @@ import java.util.zip.GZIPOutputStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -394,6 +397,33 @@ class DeaRoleTest {
         JsonNode answer = get(awaitStatus("i-11", InstanceState.RUNNING).port());
         assertEquals(65534, answer.path("uid").asInt());
         assertTrue(answer.path("hook").asBoolean(), "the hook could write into the app directory");
+    }
+
+    @Test
+    void aRunAsUserThatCannotBeUsedStopsTheDeaFromStarting() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "the DEA does not run as root");
+        dea.deactivate();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> newDea(1024, Duration.ofSeconds(20), "no-such-user-strato"));
+        assertEquals("runAsUser=no-such-user-strato cannot be used: no such user on this machine; "
+                + "the DEA does not start rather than run instances as root", e.getMessage());
+        dea = newDea(1024, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aBaseDirTheInstanceUserCannotReachStopsTheDeaFromStarting() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "the DEA does not run as root");
+        assumeTrue(new ProcessBuilder("id", "-u", "nobody").start().waitFor() == 0, "there is no user nobody");
+        Path locked = Files.createDirectory(baseDir.resolve("locked"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        dea.deactivate();
+        int from = 40000 + (int) (Math.random() * 20000);
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> new DeaRole(state, new OneNode(deaId),
+                () -> SECRET, new DeaSettings(1024, from, from + 200, locked.resolve("dea"), "nobody", 4096, 64,
+                Duration.ofSeconds(20), Duration.ofSeconds(3))));
+        assertTrue(e.getMessage().contains("the instance user cannot reach " + locked.resolve("dea/instances")),
+                e.getMessage());
+        dea = newDea(1024, Duration.ofSeconds(20));
     }
 
     @Test
