@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -165,7 +166,11 @@ final class Forwarder implements AutoCloseable {
         }
     }
 
-    /** Stops listening and cuts every connection it relays. */
+    /**
+     * Stops listening and cuts every connection it relays. Returns once the accepting thread is gone: the
+     * JDK releases a listening socket only when the thread blocked in accept() leaves it, so until then a
+     * client could still connect to a port this harbor instance no longer owns.
+     */
     @Override
     public void close() {
         closed = true;
@@ -176,5 +181,12 @@ final class Forwarder implements AutoCloseable {
         }
         open.forEach(this::quietly);
         threads.shutdownNow();
+        try {
+            if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("harbor {}: connections still open 5 s after closing", name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -40,7 +40,7 @@ class HarborPluginTest {
 
     private static final String APP = "app-1";
     /** Below Linux's ephemeral ports (32768+): a client socket could otherwise connect to itself on a free port. */
-    private static final AtomicInteger NEXT_RANGE = new AtomicInteger(30000 + (int) (ProcessHandle.current().pid() % 130) * 20);
+    private static final AtomicInteger NEXT_RANGE = new AtomicInteger(30000 + (int) (ProcessHandle.current().pid() % 80) * 20);
 
     private final Path dir = Path.of("target", "fixtures", UUID.randomUUID().toString(), "harbor");
     private final LocalSharedState shared = new LocalSharedState();
