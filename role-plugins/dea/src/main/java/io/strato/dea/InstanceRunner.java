@@ -1,5 +1,6 @@
 package io.strato.dea;
 
+import io.strato.api.process.BoundedLineReader;
 import org.apache.commons.io.FileUtils;
 import io.strato.api.app.InstanceOrder;
 import io.strato.api.app.InstanceState;

@@ -1,5 +1,6 @@
 package io.strato.stager;
 
+import io.strato.api.process.BoundedLineReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.strato.dea;
+package io.strato.api.process;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.strato.dea;
+package io.strato.api.process;
 
 import java.io.BufferedReader;
 import java.io.Closeable;
@@ -9,25 +9,25 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the output of an instance line by line, like {@link BufferedReader#readLine()}, but never holds
+ * Reads the output of a child process line by line, like {@link BufferedReader#readLine()}, but never holds
  * more than {@value #MAX_CHARS} characters: a command writing without newlines would otherwise grow one
  * string until the JVM it shares with the whole node runs out of memory. A longer line comes out in
  * pieces of that size.
  */
-final class BoundedLineReader implements Closeable {
+public final class BoundedLineReader implements Closeable {
 
-    static final int MAX_CHARS = 16 * 1024;
+    public static final int MAX_CHARS = 16 * 1024;
 
     private final Reader in;
     private final StringBuilder line = new StringBuilder();
     private boolean afterCarriageReturn;
 
-    BoundedLineReader(InputStream stream) {
+    public BoundedLineReader(InputStream stream) {
         this.in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
     }
 
     /** The next line (or piece of one) without its terminator; null at the end of the stream. */
-    String readLine() throws IOException {
+    public String readLine() throws IOException {
         int c;
         while ((c = in.read()) >= 0) {
             if (c == '\n' && afterCarriageReturn) {
