@@ -40,7 +40,7 @@ public final class AppCommand implements Runnable {
             out.println("command:   " + app.command());
         }
         out.println("urls:      " + controller.appRoutes(app.guid()).stream()
-                .map(r -> "http://" + r.url(domains)).collect(Collectors.joining(", ")));
+                .map(r -> controller.appUrl(r.url(domains))).collect(Collectors.joining(", ")));
         out.println("services:  " + boundServices(controller, app));
         if (app.stagingFailedReason() != null) {
             out.println("staging:   failed: " + app.stagingFailedReason());

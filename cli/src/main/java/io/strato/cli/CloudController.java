@@ -128,6 +128,20 @@ public final class CloudController {
                 .orElseThrow(() -> new CliError("The controller has no space to put apps in: ask an admin to create one"));
     }
 
+    /**
+     * {@code http://<route>}, with the routers' port when the controller reports one other than 80 (a
+     * controller that does not report it gets the plain URL).
+     */
+    public String appUrl(String route) {
+        JsonNode port;
+        try {
+            port = api.get("/v2/info").body().path("app_port");
+        } catch (CliError olderController) {
+            port = null;
+        }
+        return "http://" + route + (port != null && port.isInt() ? ":" + port.asInt() : "");
+    }
+
     public List<Domain> sharedDomains() {
         return api.list("/v2/shared_domains").stream().map(Domain::from).toList();
     }

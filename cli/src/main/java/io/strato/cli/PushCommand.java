@@ -93,7 +93,7 @@ public final class PushCommand implements Runnable {
             return;
         }
         starter.start(app);
-        urls.forEach(url -> out.println("http://" + url));
+        urls.forEach(url -> out.println(controller.appUrl(url)));
     }
 
     private static App createOrUpdate(CloudController controller, String appName, String spaceGuid,

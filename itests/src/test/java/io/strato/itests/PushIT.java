@@ -64,7 +64,7 @@ public class PushIT {
         StratoNode.CliResult push = node.cli(cliHome, hello, "push", "hello");
         assertEquals(push.output(), 0, push.exit());
         assertTrue(push.output(), push.output().contains("-----> Detected runtime: nodejs"));
-        assertTrue(push.output(), push.output().contains("http://hello.localhost"));
+        assertTrue(push.output(), push.output().contains("http://hello.localhost:" + routerPort + "\n"));
         String first = awaitRouter(routerPort, "hello.localhost", "200", Duration.ofSeconds(30));
         System.out.printf("[PushIT] push to first 200 through the router: %.1f s%n", (System.nanoTime() - pushStart) / 1e9);
         assertTrue(first, first.contains("hello from instance 0"));

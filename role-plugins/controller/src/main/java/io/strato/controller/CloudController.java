@@ -111,7 +111,7 @@ public final class CloudController implements AutoCloseable {
                 settings.externalUrl() + "/oauth/token");
         AppRouteResource.Remapper remapper = new AppRouteResource.Remapper(apps, placer);
         this.resources = List.of(
-                new InfoResource(settings, cluster),
+                new InfoResource(settings, cluster, shared.map(Channels.ROUTERS)),
                 new TokenResource(tokens, users),
                 new OrganizationResource(spaces),
                 new SpaceResource(spaces),

@@ -52,6 +52,21 @@ class ApiTest {
     }
 
     @Test
+    void infoTellsTheAppPortWhenRoutersAgreeOnOneThatIsNot80() throws Exception {
+        var routers = c.shared.map(io.strato.api.app.Channels.ROUTERS);
+        try {
+            assertFalse(anonymous("/v2/info", null).json().has("app_port"), "no router, no port");
+            routers.put("node-a", io.strato.api.json.Json.write(new io.strato.api.app.RouterEndpoint("0.0.0.0", 8080)));
+            assertEquals(8080, anonymous("/v2/info", null).json().get("app_port").asInt());
+            routers.put("node-b", io.strato.api.json.Json.write(new io.strato.api.app.RouterEndpoint("0.0.0.0", 80)));
+            assertFalse(anonymous("/v2/info", null).json().has("app_port"), "routers disagree: no single port to tell");
+        } finally {
+            routers.remove("node-a");
+            routers.remove("node-b");
+        }
+    }
+
+    @Test
     void infoNeedsNoTokenAndPointsClientsAtTheTokenEndpoint() throws Exception {
         Reply r = anonymous("/v2/info", null);
         assertEquals(200, r.status());

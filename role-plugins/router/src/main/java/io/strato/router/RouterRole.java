@@ -1,12 +1,20 @@
 package io.strato.router;
 
 import io.strato.api.app.Channels;
+import io.strato.api.app.RouterEndpoint;
+import io.strato.api.cluster.ClusterView;
+import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
+import io.strato.api.json.Json;
 import io.strato.api.role.Role;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The router role: while it is active, this node proxies HTTP for every route in the cluster.
@@ -27,17 +35,33 @@ public final class RouterRole implements Role {
     }
 
     private final RouterServer server;
+    private final SharedMap endpoints;
+    private final String nodeId;
+    private final ScheduledExecutorService advertising = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "strato-router-advertisement");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Activate
-    public RouterRole(@Reference SharedState sharedState, Config config) {
+    public RouterRole(@Reference SharedState sharedState, @Reference ClusterView cluster, Config config) {
         RouterConfig routerConfig = new RouterConfig(config.port(), config.bindAddress(),
                 config.backendConnectTimeoutMs(), config.idleTimeoutSeconds());
         this.server = new RouterServer(routerConfig, sharedState.map(Channels.ROUTES));
         server.start();
+        // the controller tells clients which port apps answer at
+        this.endpoints = sharedState.map(Channels.ROUTERS);
+        this.nodeId = cluster.localNode().id();
+        String advertisement = Json.write(new RouterEndpoint(config.bindAddress(), config.port()));
+        long period = Channels.OWNED_TTL.toMillis() / 3;
+        advertising.scheduleAtFixedRate(() -> endpoints.put(nodeId, advertisement, Channels.OWNED_TTL),
+                0, period, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate
     void deactivate() {
+        advertising.shutdownNow();
+        endpoints.remove(nodeId);
         server.close();
     }
 

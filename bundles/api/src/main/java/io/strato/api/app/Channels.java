@@ -21,6 +21,8 @@ public final class Channels {
     public static final String STAGING_EVENTS = "stager.events";
     /** Topic: {@link LogLine}s of running apps. */
     public static final String APP_LOGS = "app.logs";
+    /** Map: node id → {@link RouterEndpoint} of the router on that node; written with {@link #OWNED_TTL}. */
+    public static final String ROUTERS = "router.endpoints";
     /** Map: "url" → base URL of a controller's blob store, for stagers and DEAs. */
     public static final String BLOBSTORE = "controller.blobstore";
     /**

@@ -1,9 +1,15 @@
 package io.strato.controller.rest;
 
+import io.strato.api.app.RouterEndpoint;
 import io.strato.api.cluster.ClusterView;
+import io.strato.api.cluster.SharedMap;
+import io.strato.api.json.Json;
 import io.strato.controller.ControllerSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;
@@ -18,10 +24,22 @@ public class InfoResource {
 
     private final ControllerSettings settings;
     private final ClusterView cluster;
+    private final SharedMap routers;
 
-    public InfoResource(ControllerSettings settings, ClusterView cluster) {
+    public InfoResource(ControllerSettings settings, ClusterView cluster, SharedMap routers) {
         this.settings = settings;
         this.cluster = cluster;
+        this.routers = routers;
+    }
+
+    /**
+     * The port apps answer at when every live router listens on the same one and it is not 80, so that
+     * clients print URLs that work ({@code http://<app>.<domain>:<port>}).
+     */
+    Optional<Integer> appPort() {
+        Set<Integer> ports = routers.entries().values().stream()
+                .map(json -> Json.read(json, RouterEndpoint.class).port()).collect(Collectors.toSet());
+        return ports.size() == 1 && !ports.contains(80) ? ports.stream().findFirst() : Optional.empty();
     }
 
     @GET
@@ -36,6 +54,7 @@ public class InfoResource {
         info.put("token_endpoint", settings.externalUrl());
         info.put("api_version", "2.0.0");
         info.put("app_domain", cluster.config().appDomain());
+        appPort().ifPresent(port -> info.put("app_port", port));
         if (security.getUserPrincipal() != null) {
             info.put("user", security.getUserPrincipal().getName());
         }
