@@ -1,6 +1,7 @@
 package io.strato.api.service.process;
 
 import io.strato.api.service.ServiceException;
+import io.strato.api.service.ServiceHealth;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -114,6 +115,26 @@ public final class InstanceServers implements AutoCloseable {
         } catch (IOException e) {
             throw new ServiceException("cannot read " + dir.resolve(INSTANCE_FILE) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The instance, or a one-line error for bind/unbind of an instance this node does not have. */
+    public InstanceServer require(String instanceId) throws ServiceException {
+        return find(instanceId).orElseThrow(() -> new ServiceException(
+                "the " + serverName + " of instance " + instanceId + " does not exist on this node"));
+    }
+
+    /** Down when any instance's server does not accept connections, naming those instances. */
+    public ServiceHealth health() {
+        List<String> down = notAnswering();
+        return down.isEmpty() ? ServiceHealth.up(size() + " " + serverName + "(s) running")
+                : ServiceHealth.down(serverName + " not answering for instance(s) " + String.join(", ", down));
+    }
+
+    /** {@code configured}, or {@code ${karaf.data}/strato/services/<label>} when it is blank. */
+    public static Path dataDir(String configured, String label) {
+        return configured == null || configured.isBlank()
+                ? Path.of(System.getProperty("karaf.data", "data"), "strato", "services", label)
+                : Path.of(configured);
     }
 
     /** Stops the instance's server and deletes its directory with its data. */

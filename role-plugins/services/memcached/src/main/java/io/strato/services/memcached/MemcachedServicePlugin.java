@@ -63,9 +63,7 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
 
     @Activate
     public MemcachedServicePlugin(Config config) {
-        Path dataDir = config.dataDir().isBlank()
-                ? Path.of(System.getProperty("karaf.data", "data"), "strato", "services", "memcached")
-                : Path.of(config.dataDir());
+        Path dataDir = InstanceServers.dataDir(config.dataDir(), "memcached");
         this.host = config.host();
         this.serverBinary = config.serverBinary();
         this.memoryMb = config.memoryMb();
@@ -105,14 +103,14 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
 
     @Override
     public ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
-        InstanceServer server = existing(instance);
+        InstanceServer server = servers.require(instance.id());
         return new ServiceCredentials("memcached://" + host + ":" + server.port(), instance.id(), host, server.port(), "", "", Map.of());
     }
 
     /** Without SASL there is no per-binding secret to revoke. */
     @Override
     public void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
-        existing(instance);
+        servers.require(instance.id());
     }
 
     @Override
@@ -122,11 +120,7 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
 
     @Override
     public ServiceHealth health() {
-        List<String> down = servers.notAnswering();
-        if (!down.isEmpty()) {
-            return ServiceHealth.down("memcached server not answering for instance(s) " + String.join(", ", down));
-        }
-        return ServiceHealth.up(servers.size() + " memcached server(s) running");
+        return servers.health();
     }
 
     /** The cache size stays what it was at provision time; UDP is off (it is an amplification vector). */
@@ -147,8 +141,4 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
         return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
     }
 
-    private InstanceServer existing(ServiceInstance instance) throws ServiceException {
-        return servers.find(instance.id())
-                .orElseThrow(() -> new ServiceException("memcached instance " + instance.id() + " does not exist on this node"));
-    }
 }

@@ -65,9 +65,7 @@ public final class MongoServicePlugin implements ServicePlugin, Role {
 
     @Activate
     public MongoServicePlugin(Config config) {
-        Path dataDir = config.dataDir().isBlank()
-                ? Path.of(System.getProperty("karaf.data", "data"), "strato", "services", "mongodb")
-                : Path.of(config.dataDir());
+        Path dataDir = InstanceServers.dataDir(config.dataDir(), "mongodb");
         this.serverDir = dataDir.resolve("server");
         this.host = config.host();
         this.java = config.javaBinary().isBlank()
@@ -110,7 +108,7 @@ public final class MongoServicePlugin implements ServicePlugin, Role {
 
     @Override
     public ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
-        InstanceServer server = existing(instance);
+        InstanceServer server = servers.require(instance.id());
         String database = server.fact(DATABASE);
         String uri = "mongodb://" + host + ":" + server.port() + "/" + database;
         return new ServiceCredentials(uri, database, host, server.port(), "", "", Map.of());
@@ -119,7 +117,7 @@ public final class MongoServicePlugin implements ServicePlugin, Role {
     /** The server has no users, so a binding has nothing of its own to revoke. */
     @Override
     public void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
-        existing(instance);
+        servers.require(instance.id());
     }
 
     @Override
@@ -129,11 +127,7 @@ public final class MongoServicePlugin implements ServicePlugin, Role {
 
     @Override
     public ServiceHealth health() {
-        List<String> down = servers.notAnswering();
-        if (!down.isEmpty()) {
-            return ServiceHealth.down("mongodb server not answering for instance(s) " + String.join(", ", down));
-        }
-        return ServiceHealth.up(servers.size() + " mongodb server(s) running");
+        return servers.health();
     }
 
     private List<String> command(Path dir, InstanceServer instance) throws IOException {
@@ -148,11 +142,6 @@ public final class MongoServicePlugin implements ServicePlugin, Role {
             classPath = MongoServerFiles.unpack(serverDir);
         }
         return classPath;
-    }
-
-    private InstanceServer existing(ServiceInstance instance) throws ServiceException {
-        return servers.find(instance.id())
-                .orElseThrow(() -> new ServiceException("mongodb instance " + instance.id() + " does not exist on this node"));
     }
 
     /** Random rather than the instance id; no secret, though: the server lists its databases to whoever connects. */

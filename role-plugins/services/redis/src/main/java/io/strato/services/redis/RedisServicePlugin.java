@@ -65,9 +65,7 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
 
     @Activate
     public RedisServicePlugin(Config config) {
-        Path dataDir = config.dataDir().isBlank()
-                ? Path.of(System.getProperty("karaf.data", "data"), "strato", "services", "redis")
-                : Path.of(config.dataDir());
+        Path dataDir = InstanceServers.dataDir(config.dataDir(), "redis");
         this.binDir = dataDir.resolve("bin");
         this.host = config.host();
         this.serverBinary = config.serverBinary();
@@ -107,7 +105,7 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
 
     @Override
     public ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
-        InstanceServer server = existing(instance);
+        InstanceServer server = servers.require(instance.id());
         String password = server.fact(PASSWORD);
         String uri = "redis://:" + password + "@" + host + ":" + server.port();
         return new ServiceCredentials(uri, instance.id(), host, server.port(), "", password, Map.of());
@@ -116,7 +114,7 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
     /** Bindings share the instance's password (redis has one per server), so there is nothing to revoke per binding. */
     @Override
     public void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
-        existing(instance);
+        servers.require(instance.id());
     }
 
     @Override
@@ -126,11 +124,7 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
 
     @Override
     public ServiceHealth health() {
-        List<String> down = servers.notAnswering();
-        if (!down.isEmpty()) {
-            return ServiceHealth.down("redis server not answering for instance(s) " + String.join(", ", down));
-        }
-        return ServiceHealth.up(servers.size() + " redis server(s) running");
+        return servers.health();
     }
 
     /** Written at every start, so a changed host or memory limit applies to existing instances too. */
@@ -159,11 +153,6 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
             binary = RedisServerBinary.locate(serverBinary, binDir);
         }
         return binary;
-    }
-
-    private InstanceServer existing(ServiceInstance instance) throws ServiceException {
-        return servers.find(instance.id())
-                .orElseThrow(() -> new ServiceException("redis instance " + instance.id() + " does not exist on this node"));
     }
 
     private String newPassword() {
