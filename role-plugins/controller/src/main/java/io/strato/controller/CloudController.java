@@ -10,7 +10,7 @@ import io.strato.api.json.Json;
 import io.strato.api.store.Database;
 import io.strato.api.store.StoreException;
 import io.strato.controller.apps.AppStore;
-import io.strato.controller.apps.InstancePlacer;
+import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.LogBuffer;
 import io.strato.controller.apps.RouteStore;
 import io.strato.controller.apps.SpaceStore;
@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CloudController implements AutoCloseable {
 
-    static final Duration PLACEMENT_INTERVAL = Duration.ofSeconds(3);
+    /** How often the desired state of every app is published again, in case the shared copy was lost. */
+    static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(30);
     /** Owned entries are refreshed at a third of their life, as the channels' contract asks. */
     static final Duration HEARTBEAT_INTERVAL = Channels.OWNED_TTL.dividedBy(3);
     static final String CONTROLLER_APP_ID = "strato-controller";
@@ -75,7 +76,7 @@ public final class CloudController implements AutoCloseable {
     private final ControllerSettings settings;
     private final LogBuffer logs;
     private final StagingDispatcher staging;
-    private final InstancePlacer placer;
+    private final AppRuntime runtime;
     private final ScheduledExecutorService scheduler;
     private final List<Object> resources;
     private final List<Object> providers;
@@ -103,13 +104,12 @@ public final class CloudController implements AutoCloseable {
             return t;
         });
         this.logs = new LogBuffer(shared);
-        this.placer = new InstancePlacer(shared, apps, routes, logs, settings.externalUrl(), cluster.localNode().id(),
-                serviceEnvironment, scheduler);
+        this.runtime = new AppRuntime(shared, apps, routes, serviceEnvironment, settings.externalUrl());
         this.staging = new StagingDispatcher(shared, apps, blobs, logs, settings.externalUrl(),
-                guid -> placer.placeSoon());
+                runtime::publish);
         TokenService tokens = new TokenService(secret.value(), settings.tokenTtl(), Clock.systemUTC(),
                 settings.externalUrl() + "/oauth/token");
-        AppRouteResource.Remapper remapper = new AppRouteResource.Remapper(apps, placer);
+        AppRouteResource.Remapper remapper = new AppRouteResource.Remapper(runtime);
         this.resources = List.of(
                 new InfoResource(settings, cluster, shared.map(Channels.ROUTERS)),
                 new TokenResource(tokens, users),
@@ -117,12 +117,12 @@ public final class CloudController implements AutoCloseable {
                 new SpaceResource(spaces),
                 new SharedDomainResource(cluster),
                 new UserResource(users),
-                new AppResource(apps, spaces, routes, blobs, logs, staging, placer, settings, serviceEnvironment,
+                new AppResource(apps, spaces, routes, blobs, logs, staging, runtime, settings, serviceEnvironment,
                         provisioner, remapper),
-                new AppBitsResource(apps, blobs, staging, placer, settings),
+                new AppBitsResource(apps, blobs, staging, runtime, settings),
                 new AppLogResource(apps, logs),
                 new StagingLogResource(apps, staging),
-                new AppRouteResource(apps, routes, placer, remapper),
+                new AppRouteResource(apps, routes, runtime, remapper),
                 new RouteResource(routes, spaces, cluster, remapper),
                 new BlobResource(apps, blobs, secret),
                 new ServiceResource(catalog),
@@ -149,13 +149,12 @@ public final class CloudController implements AutoCloseable {
         factory.setProviders(providers);
         server = factory.create();
         scheduler.scheduleWithFixedDelay(this::heartbeat, 0, HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::place, PLACEMENT_INTERVAL.toMillis(), PLACEMENT_INTERVAL.toMillis(),
-                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::publishAll, 0, PUBLISH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("controller API at {}", settings.externalUrl());
     }
 
-    public InstancePlacer placer() {
-        return placer;
+    public AppRuntime runtime() {
+        return runtime;
     }
 
     /** Announces the blob store and the api.&lt;domain&gt; route, and checks on staging tasks. */
@@ -175,11 +174,11 @@ public final class CloudController implements AutoCloseable {
         }
     }
 
-    private void place() {
+    private void publishAll() {
         try {
-            placer.placeAll();
+            runtime.publishAll();
         } catch (RuntimeException e) {
-            LOG.warn("instance placement failed: {}", e.toString());
+            LOG.warn("could not publish the apps' desired state to the cluster: {}", e.toString());
         }
     }
 
@@ -200,7 +199,6 @@ public final class CloudController implements AutoCloseable {
             shared.map(Channels.ROUTES).remove(route);
         }
         shared.map(Channels.BLOBSTORE).remove("url", settings.externalUrl());
-        placer.close();
         staging.close();
         logs.close();
     }

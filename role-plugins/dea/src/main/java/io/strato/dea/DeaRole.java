@@ -336,7 +336,7 @@ public final class DeaRole implements Role {
         try {
             long active = runners.values().stream().filter(InstanceRunner::active).count();
             advertisements.put(deaId, Json.write(new DeaAdvertisement(deaId, cluster.localNode().name(), address,
-                    settings.memoryMb(), freeMemoryMb(), (int) active)), Channels.OWNED_TTL);
+                    settings.memoryMb(), freeMemoryMb(), (int) active, System.currentTimeMillis())), Channels.OWNED_TTL);
         } catch (RuntimeException e) {
             LOG.warn("Could not advertise this DEA to the cluster: {}", e.getMessage());
         }

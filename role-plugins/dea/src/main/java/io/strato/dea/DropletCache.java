@@ -27,7 +27,8 @@ import java.util.stream.Stream;
 
 /**
  * Droplets this DEA has fetched from the blob store, kept by their hash so that scaling an app up or
- * restarting it does not download it again. A droplet whose version is a SHA-256 is checked against it.
+ * restarting it does not download it again. The blob store names a droplet by its SHA-256 (the last segment
+ * of its URL); a droplet so named is checked against it.
  */
 final class DropletCache {
 
@@ -44,8 +45,9 @@ final class DropletCache {
         this.clusterSecret = clusterSecret;
     }
 
-    /** The droplet file of {@code version}, downloaded from {@code url} unless already here. */
-    Path get(String url, String version) throws IOException, InterruptedException {
+    /** The droplet file at {@code url}, downloaded unless already here. */
+    Path get(String url) throws IOException, InterruptedException {
+        String version = url.substring(url.lastIndexOf('/') + 1);
         String key = cacheKey(url, version);
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
             Path file = dir.resolve(key + ".tar.gz");

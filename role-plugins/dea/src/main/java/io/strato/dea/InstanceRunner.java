@@ -144,7 +144,7 @@ final class InstanceRunner {
             Files.createDirectories(home.resolve("tmp"));
             Path droplet;
             try {
-                droplet = droplets.get(order.dropletUrl(), order.appVersion());
+                droplet = droplets.get(order.dropletUrl());
             } catch (IOException e) {
                 throw new StartFailure("could not download the droplet: " + e.getMessage());
             }

@@ -30,6 +30,15 @@ public final class Channels {
      * brokerUrl, label, version, description, tags, plans}); written by each broker with {@link #OWNED_TTL}.
      */
     public static final String BROKER_CATALOG = "broker.catalog";
+    /**
+     * Map: app guid → {@link DesiredApp} of every started, staged app; written by the controller (no time-to-live:
+     * it outlives a controller restart), read by the health manager.
+     */
+    public static final String DESIRED_APPS = "controller.desired";
+    /** Map: app guid → {@link AppHealth}; written by the acting health manager with {@link #OWNED_TTL}. */
+    public static final String APP_HEALTH = "health.apps";
+    /** Topic: {@link AppEvent}s (crashes), recorded by the controller. */
+    public static final String APP_EVENTS = "app.events";
     /** {@link InternalAuth} purpose of the calls to a node's service broker. */
     public static final String BROKER_AUTH_PURPOSE = "broker";
 

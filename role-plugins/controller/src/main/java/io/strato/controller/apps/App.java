@@ -64,4 +64,10 @@ public record App(String guid, String name, String spaceGuid, int memory, int in
                 packageHash, packageUpdatedAt, packageState, stagingTaskId, stagingFailedReason, dropletHash,
                 dropletPackageHash, detectedStartCommand, detectedBuildpack, version, createdAt, updatedAt);
     }
+
+    /** The same app with another version: its instances are replaced by ones of the new version. */
+    public App withVersion(String newVersion) {
+        return withSettings(name, spaceGuid, memory, instances, diskQuota, state, command, buildpack, environmentJson,
+                newVersion);
+    }
 }

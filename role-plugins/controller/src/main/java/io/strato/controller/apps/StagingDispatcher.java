@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends an app's new package to the least busy stager and records the outcome: on success the droplet
- * becomes the app's (and {@code onStaged} places instances); on failure the app's package is FAILED and
+ * becomes the app's (and {@code onStaged} publishes its desired state); on failure the app's package is FAILED and
  * instances of the previous droplet keep running. Every task's log is buffered for the staging log stream.
  */
 public final class StagingDispatcher implements AutoCloseable {

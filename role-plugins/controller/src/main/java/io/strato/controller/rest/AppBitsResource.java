@@ -3,7 +3,7 @@ package io.strato.controller.rest;
 import io.strato.controller.ControllerSettings;
 import io.strato.controller.apps.App;
 import io.strato.controller.apps.AppStore;
-import io.strato.controller.apps.InstancePlacer;
+import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.StagingDispatcher;
 import io.strato.controller.blob.BitsReceiver;
 import io.strato.controller.blob.BlobStore;
@@ -40,14 +40,14 @@ public class AppBitsResource {
     private final UploadValidator validator;
     private final AppShapes shapes;
 
-    public AppBitsResource(AppStore apps, BlobStore blobs, StagingDispatcher staging, InstancePlacer placer,
+    public AppBitsResource(AppStore apps, BlobStore blobs, StagingDispatcher staging, AppRuntime runtime,
                            ControllerSettings settings) {
         this.apps = apps;
         this.blobs = blobs;
         this.staging = staging;
         this.settings = settings;
         this.validator = new UploadValidator(settings.uploadLimits());
-        this.shapes = new AppShapes(placer);
+        this.shapes = new AppShapes(runtime);
     }
 
     @PUT

@@ -9,7 +9,7 @@ import io.strato.controller.ControllerSettings;
 import io.strato.controller.Sql;
 import io.strato.controller.apps.App;
 import io.strato.controller.apps.AppStore;
-import io.strato.controller.apps.InstancePlacer;
+import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.LogBuffer;
 import io.strato.controller.apps.Route;
 import io.strato.controller.apps.RouteStore;
@@ -58,7 +58,7 @@ public class AppResource {
     private final BlobStore blobs;
     private final LogBuffer logs;
     private final StagingDispatcher staging;
-    private final InstancePlacer placer;
+    private final AppRuntime runtime;
     private final ControllerSettings settings;
     private final ServiceEnvironment services;
     private final ServiceProvisioner provisioner;
@@ -66,7 +66,7 @@ public class AppResource {
     private final AppShapes shapes;
 
     public AppResource(AppStore apps, SpaceStore spaces, RouteStore routes, BlobStore blobs, LogBuffer logs,
-                       StagingDispatcher staging, InstancePlacer placer, ControllerSettings settings,
+                       StagingDispatcher staging, AppRuntime runtime, ControllerSettings settings,
                        ServiceEnvironment services, ServiceProvisioner provisioner, AppRouteResource.Remapper restarter) {
         this.apps = apps;
         this.spaces = spaces;
@@ -74,12 +74,12 @@ public class AppResource {
         this.blobs = blobs;
         this.logs = logs;
         this.staging = staging;
-        this.placer = placer;
+        this.runtime = runtime;
         this.settings = settings;
         this.services = services;
         this.provisioner = provisioner;
         this.restarter = restarter;
-        this.shapes = new AppShapes(placer);
+        this.shapes = new AppShapes(runtime);
     }
 
     @GET
@@ -138,15 +138,12 @@ public class AppResource {
                 app = find(guid);
             }
         }
-        if (before.started() && !app.started()) {
-            // now, from this thread: placement runs later and only on the leading controller, so a quick
-            // restart (STOPPED, then STARTED) could otherwise leave the old instances running
-            placer.stopApp(guid);
-        } else if (before.started() && app.started() && needsRestart(before, app)) {
+        if (before.started() && app.started() && needsRestart(before, app)) {
             // instances get memory, disk and command from their start order, as they get their routes
             restarter.routesChanged(guid);
+        } else {
+            runtime.publish(guid);
         }
-        placer.placeSoon();
         return response.entity(shapes.app(app)).build();
     }
 
@@ -156,7 +153,7 @@ public class AppResource {
         find(guid);
         provisioner.unbindApp(guid);
         apps.delete(guid);
-        placer.stopApp(guid);
+        runtime.publish(guid);
         logs.forget(guid);
         try {
             blobs.deleteApp(guid);
@@ -271,8 +268,8 @@ public class AppResource {
 
     /** The instance to show for an index: the current droplet's first, a running one before others. */
     private Optional<InstanceStatus> best(App app, int index) {
-        return placer.instancesOf(app.guid()).stream().filter(i -> i.index() == index)
-                .min(Comparator.comparing((InstanceStatus i) -> !app.dropletHash().equals(i.appVersion()))
+        return runtime.instancesOf(app.guid()).stream().filter(i -> i.index() == index)
+                .min(Comparator.comparing((InstanceStatus i) -> !app.version().equals(i.appVersion()))
                         .thenComparing(i -> rank(i.state())));
     }
 

@@ -2,7 +2,7 @@ package io.strato.controller.rest;
 
 import io.strato.controller.apps.App;
 import io.strato.controller.apps.AppStore;
-import io.strato.controller.apps.InstancePlacer;
+import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.Route;
 import io.strato.controller.apps.RouteStore;
 import java.util.List;
@@ -29,21 +29,14 @@ public class AppRouteResource {
 
     /** Applies a changed route set (or other start order settings) to an app's running instances. */
     public static final class Remapper {
-        private final AppStore apps;
-        private final InstancePlacer placer;
+        private final AppRuntime runtime;
 
-        public Remapper(AppStore apps, InstancePlacer placer) {
-            this.apps = apps;
-            this.placer = placer;
+        public Remapper(AppRuntime runtime) {
+            this.runtime = runtime;
         }
 
         void routesChanged(String appGuid) {
-            if (!placer.instancesOf(appGuid).isEmpty()) {
-                placer.stopApp(appGuid);
-            }
-            if (apps.find(appGuid).map(App::started).orElse(false)) {
-                placer.placeSoon();
-            }
+            runtime.restart(appGuid);
         }
     }
 
@@ -52,11 +45,11 @@ public class AppRouteResource {
     private final Remapper remapper;
     private final AppShapes shapes;
 
-    public AppRouteResource(AppStore apps, RouteStore routes, InstancePlacer placer, Remapper remapper) {
+    public AppRouteResource(AppStore apps, RouteStore routes, AppRuntime runtime, Remapper remapper) {
         this.apps = apps;
         this.routes = routes;
         this.remapper = remapper;
-        this.shapes = new AppShapes(placer);
+        this.shapes = new AppShapes(runtime);
     }
 
     @GET

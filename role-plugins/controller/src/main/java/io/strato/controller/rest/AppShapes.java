@@ -3,7 +3,8 @@ package io.strato.controller.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strato.api.json.Json;
 import io.strato.controller.apps.App;
-import io.strato.controller.apps.InstancePlacer;
+import io.strato.api.app.AppHealth;
+import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.Route;
 import io.strato.controller.apps.Space;
 import java.io.IOException;
@@ -13,10 +14,10 @@ import java.util.Map;
 /** Apps, routes, spaces and organizations in their Cloud Controller v2 shapes. */
 final class AppShapes {
 
-    private final InstancePlacer placer;
+    private final AppRuntime runtime;
 
-    AppShapes(InstancePlacer placer) {
-        this.placer = placer;
+    AppShapes(AppRuntime runtime) {
+        this.runtime = runtime;
     }
 
     Map<String, Object> app(App a) {
@@ -48,7 +49,7 @@ final class AppShapes {
         e.put("detected_start_command", a.detectedStartCommand() == null ? "" : a.detectedStartCommand());
         e.put("enable_ssh", false);
         e.put("ports", null);
-        e.put("placement_error", placer.problem(a.guid()).orElse(null));
+        e.put("placement_error", runtime.health(a.guid()).map(AppHealth::problem).orElse(null));
         e.put("space_url", "/v2/spaces/" + a.spaceGuid());
         e.put("routes_url", "/v2/apps/" + a.guid() + "/routes");
         return Shapes.resource(a.guid(), "/v2/apps/" + a.guid(), a.createdAt(), a.updatedAt(), e);

@@ -1,0 +1,42 @@
+package io.strato.api.app;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the controller wants running for one started app: {@code instances} instances of {@code version}, each
+ * started with these settings. Apps that are stopped, deleted or not yet staged have no entry, so their
+ * instances must not run. Written by the controller to {@link Channels#DESIRED_APPS}; the health manager makes
+ * the DEAs match it.
+ *
+ * @param appGuid     the app
+ * @param name        its name
+ * @param version     the app version instances must run (changes with each droplet, start and restart)
+ * @param instances   how many instances, indexes 0 to instances - 1
+ * @param dropletUrl  where DEAs fetch the droplet
+ * @param memoryMb    memory limit per instance
+ * @param diskMb      disk quota per instance
+ * @param command     the start command; null uses the droplet's own
+ * @param uris        routes instances register
+ * @param environment user environment plus service variables
+ * @param services    VCAP_SERVICES as JSON text
+ */
+public record DesiredApp(String appGuid, String name, String version, int instances, String dropletUrl,
+                         long memoryMb, long diskMb, String command, List<String> uris,
+                         Map<String, String> environment, String services) {
+    public DesiredApp {
+        Objects.requireNonNull(appGuid, "appGuid");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(dropletUrl, "dropletUrl");
+        uris = uris == null ? List.of() : List.copyOf(uris);
+        environment = environment == null ? Map.of() : Map.copyOf(environment);
+    }
+
+    /** The order that starts instance {@code index} of this app on {@code deaId}. */
+    public InstanceOrder startOrder(String deaId, int index) {
+        return new InstanceOrder(deaId, InstanceOrder.Action.START, appGuid, name, version, index, null, dropletUrl,
+                memoryMb, diskMb, command, uris, environment, services);
+    }
+}

@@ -1,0 +1,115 @@
+package io.strato.controller.apps;
+
+import io.strato.api.app.AppHealth;
+import io.strato.api.app.Channels;
+import io.strato.api.app.DesiredApp;
+import io.strato.api.app.InstanceStatus;
+import io.strato.api.cluster.SharedMap;
+import io.strato.api.cluster.SharedState;
+import io.strato.api.json.Json;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's side of running apps: it publishes each started, staged app's desired state to
+ * {@link Channels#DESIRED_APPS} (the health manager makes the DEAs match it), and reads back what DEAs run and
+ * what the health manager reports. Stopped, deleted and unstaged apps have no entry, so their instances stop.
+ */
+public final class AppRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppRuntime.class);
+
+    private final SharedState shared;
+    private final AppStore apps;
+    private final RouteStore routes;
+    private final BoundServices services;
+    private final String blobBaseUrl;
+
+    public AppRuntime(SharedState shared, AppStore apps, RouteStore routes, BoundServices services, String blobBaseUrl) {
+        this.shared = shared;
+        this.apps = apps;
+        this.routes = routes;
+        this.services = services;
+        this.blobBaseUrl = blobBaseUrl;
+    }
+
+    /** Publishes the app's desired state as the store has it now (or its absence). */
+    public void publish(String appGuid) {
+        Optional<App> app = apps.find(appGuid);
+        SharedMap desired = shared.map(Channels.DESIRED_APPS);
+        if (app.isPresent() && app.get().started() && app.get().dropletHash() != null) {
+            desired.put(appGuid, Json.write(desiredOf(app.get())));
+        } else {
+            desired.remove(appGuid);
+        }
+    }
+
+    /**
+     * Publishes every app and removes entries of apps the store no longer has: on start (the map may have been
+     * lost with the whole cluster, or kept while the controller was down) and now and then.
+     */
+    public void publishAll() {
+        SharedMap desired = shared.map(Channels.DESIRED_APPS);
+        Map<String, String> before = desired.entries();
+        Set<String> wanted = new HashSet<>();
+        for (App app : apps.started()) {
+            if (app.dropletHash() != null) {
+                String json = Json.write(desiredOf(app));
+                wanted.add(app.guid());
+                if (!json.equals(before.get(app.guid()))) {
+                    desired.put(app.guid(), json);
+                }
+            }
+        }
+        before.keySet().stream().filter(guid -> !wanted.contains(guid)).forEach(desired::remove);
+    }
+
+    /**
+     * Restarts the app's instances with what they are started with now (routes, services, memory, command):
+     * a new version, which the health manager rolls out index by index.
+     */
+    public void restart(String appGuid) {
+        apps.find(appGuid).ifPresent(app -> {
+            apps.updateSettings(app.withVersion(UUID.randomUUID().toString()));
+            LOG.info("App {} ({}) restarts with its new settings", app.name(), appGuid);
+        });
+        publish(appGuid);
+    }
+
+    /** What DEAs report about the app's instances. */
+    public List<InstanceStatus> instancesOf(String appGuid) {
+        return shared.map(Channels.INSTANCES).entries().values().stream()
+                .flatMap(json -> parse(json, InstanceStatus.class))
+                .filter(i -> i.appGuid().equals(appGuid)).toList();
+    }
+
+    /** What the health manager reports about the app: placement problem, flapping indexes. */
+    public Optional<AppHealth> health(String appGuid) {
+        return shared.map(Channels.APP_HEALTH).get(appGuid).flatMap(json -> parse(json, AppHealth.class).findFirst());
+    }
+
+    private DesiredApp desiredOf(App app) {
+        Map<String, String> environment = new HashMap<>(services.environment(app.guid()));
+        environment.putAll(app.environment());
+        return new DesiredApp(app.guid(), app.name(), app.version(), app.instances(),
+                blobBaseUrl + "/internal/v2/droplets/" + app.guid() + "/" + app.dropletHash(), app.memory(),
+                app.diskQuota(), app.command(), routes.routesOf(app.guid()).stream().map(Route::uri).toList(),
+                environment, services.vcapServices(app.guid()));
+    }
+
+    private static <T> Stream<T> parse(String json, Class<T> type) {
+        try {
+            return Stream.of(Json.read(json, type));
+        } catch (IllegalArgumentException e) {
+            return Stream.empty();
+        }
+    }
+}
