@@ -124,7 +124,7 @@ public class NodeIT {
             fail("unknown role must be refused");
         } catch (RoleException e) {
             assertTrue(e.getMessage(), e.getMessage().startsWith(
-                    "unknown role or group: routr; valid roles: base, controller, dea, filesystem, harbor, memcached, mongodb, postgresql, primary, redis, router, stager; groups: "));
+                    "unknown role or group: routr; valid roles: base, controller, dea, filesystem, harbor, health-manager, memcached, mongodb, mysql, postgresql, primary, rabbit, redis, router, stager; groups: "));
         }
     }
 
