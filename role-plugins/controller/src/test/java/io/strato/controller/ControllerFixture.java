@@ -1,6 +1,8 @@
 package io.strato.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strato.api.app.Channels;
+import io.strato.api.app.DesiredApp;
 import io.strato.api.app.InternalAuth;
 import io.strato.api.cluster.ClusterSecret;
 import io.strato.api.cluster.LocalSharedState;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
@@ -155,6 +158,11 @@ public final class ControllerFixture implements AutoCloseable {
             throw new AssertionError("create app: " + r.status() + " " + r.body());
         }
         return r.json().at("/metadata/guid").asText();
+    }
+
+    /** The app's entry in {@link Channels#DESIRED_APPS}: what the controller wants running. */
+    public Optional<DesiredApp> desired(String appGuid) {
+        return shared.map(Channels.DESIRED_APPS).get(appGuid).map(json -> Json.read(json, DesiredApp.class));
     }
 
     private static String enc(String s) {

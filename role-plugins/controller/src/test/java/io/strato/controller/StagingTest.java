@@ -3,12 +3,15 @@ package io.strato.controller;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strato.api.app.AppHealth;
 import io.strato.api.app.Channels;
 import io.strato.api.app.DeaAdvertisement;
+import io.strato.api.app.DesiredApp;
 import io.strato.api.app.InstanceOrder;
 import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
@@ -28,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +40,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Push as a client sees it: upload, start, the staging log streamed from a stager on the cluster bus, the
- * droplet stored through the internal endpoint, instances ordered from DEAs, logs and instance states.
+ * droplet stored through the internal endpoint, the app's desired state published for the health manager, logs
+ * and the instance states DEAs report.
  */
 class StagingTest {
 
@@ -57,10 +62,11 @@ class StagingTest {
             }
         });
         advertiseStager();
+        long now = System.currentTimeMillis();
         c.shared.map(Channels.DEA_ADVERTISEMENTS).put("dea-a", Json.write(new DeaAdvertisement("dea-a", "a", "10.0.0.1",
-                2048, 1024, 0)), Duration.ofMinutes(5));
+                2048, 1024, 0, now)), Duration.ofMinutes(5));
         c.shared.map(Channels.DEA_ADVERTISEMENTS).put("dea-b", Json.write(new DeaAdvertisement("dea-b", "b", "10.0.0.2",
-                8192, 6144, 0)), Duration.ofMinutes(5));
+                8192, 6144, 0, now)), Duration.ofMinutes(5));
     }
 
     @AfterEach
@@ -116,10 +122,6 @@ class StagingTest {
         }
     }
 
-    private List<InstanceOrder> orders(InstanceOrder.Action action) {
-        return orders.stream().filter(o -> o.action() == action).toList();
-    }
-
     private void report(InstanceOrder start, String id, InstanceState state) {
         c.shared.map(Channels.INSTANCES).put(id, Json.write(new InstanceStatus(id, start.appGuid(), start.appVersion(),
                 start.index(), state, start.deaId(), "10.0.0.9", 61000 + start.index(), start.memoryMb(),
@@ -142,7 +144,7 @@ class StagingTest {
     }
 
     @Test
-    void aStartedAppIsStagedItsLogStreamedAndItsInstancesPlaced() throws Exception {
+    void aStartedAppIsStagedItsLogStreamedAndItsDesiredStatePublished() throws Exception {
         String[] pushed = push("web", 2);
         String guid = pushed[0];
         assertNotNull(pushed[1], "the start response names the staging log");
@@ -160,38 +162,53 @@ class StagingTest {
         assertEquals("node app.js", entity.get("detected_start_command").asText());
         assertEquals(1, packagesSeen.size());
 
-        List<InstanceOrder> starts = eventually(() -> orders(InstanceOrder.Action.START), l -> l.size() == 2, "START orders");
-        assertEquals("dea-b", starts.get(0).deaId(), "the DEA with the most free memory first");
-        assertEquals("dea-a", starts.get(1).deaId(), "then one not yet running the app");
-        String droplet = starts.get(0).appVersion();
-        HttpResponse<byte[]> fetched = c.sendForBytes(c.internal(URI.create(starts.get(0).dropletUrl()).getPath()).GET());
-        assertEquals(200, fetched.statusCode());
+        DesiredApp desired = eventually(() -> c.desired(guid), Optional::isPresent, "the desired state").orElseThrow();
+        assertEquals("web", desired.name());
+        assertEquals(2, desired.instances());
+        assertEquals(256, desired.memoryMb());
+        assertEquals(1024, desired.diskMb());
+        assertEquals(app(guid).get("version").asText(), desired.version(), "instances run the app's version");
+        HttpResponse<byte[]> fetched = c.sendForBytes(c.internal(URI.create(desired.dropletUrl()).getPath()).GET());
+        assertEquals(200, fetched.statusCode(), "the droplet URL serves the new droplet");
         assertArrayEquals(dropletContent.getBytes(StandardCharsets.UTF_8), fetched.body());
+        assertEquals(List.of(), orders, "the controller orders no DEA itself: the health manager does");
 
-        report(starts.get(0), "i0", InstanceState.RUNNING);
-        report(starts.get(1), "i1", InstanceState.CRASHED);
+        report(desired.startOrder("dea-b", 0), "i0", InstanceState.RUNNING);
+        report(desired.startOrder("dea-a", 1), "i1", InstanceState.CRASHED);
         JsonNode instances = c.get("/v2/apps/" + guid + "/instances").json();
         assertEquals("RUNNING", instances.at("/0/state").asText());
         assertEquals("CRASHED", instances.at("/1/state").asText());
+        assertEquals("exited with 1", instances.at("/1/details").asText());
         assertTrue(instances.at("/0/since").asDouble() > 1_000_000_000);
         JsonNode stats = c.get("/v2/apps/" + guid + "/stats").json();
         assertEquals("RUNNING", stats.at("/0/state").asText());
         assertEquals(256L * 1024 * 1024, stats.at("/0/stats/mem_quota").asLong());
         assertEquals(61000, stats.at("/0/stats/port").asInt());
 
-        orders.clear();
         assertEquals(201, c.put("/v2/apps/" + guid, "{\"instances\":1}").status());
-        List<InstanceOrder> stops = eventually(() -> orders(InstanceOrder.Action.STOP), l -> !l.isEmpty(), "STOP order");
-        assertEquals("i1", stops.get(0).instanceId());
-        assertEquals(droplet, stops.get(0).appVersion());
+        DesiredApp scaled = c.desired(guid).orElseThrow();
+        assertEquals(1, scaled.instances());
+        assertEquals(desired.version(), scaled.version(), "a new count restarts nothing");
+    }
+
+    @Test
+    void theInstancesOfTheCurrentVersionAreShownBeforeOlderOnes() throws Exception {
+        String guid = push("rolling", 1)[0];
+        DesiredApp first = eventually(() -> c.desired(guid), Optional::isPresent, "desired").orElseThrow();
+        report(first.startOrder("dea-a", 0), "old", InstanceState.RUNNING);
+        assertEquals(201, c.put("/v2/apps/" + guid, "{\"memory\":128}").status());
+        DesiredApp second = c.desired(guid).orElseThrow();
+        report(second.startOrder("dea-b", 0), "new", InstanceState.STARTING);
+        assertEquals("STARTING", c.get("/v2/apps/" + guid + "/instances").json().at("/0/state").asText(),
+                "the new version's instance, not the old one still running");
     }
 
     @Test
     void aFailedStagingKeepsThePreviousDropletRunning() throws Exception {
         String guid = push("keeper", 1)[0];
-        InstanceOrder start = eventually(() -> orders(InstanceOrder.Action.START), l -> l.size() == 1, "START").get(0);
-        report(start, "i0", InstanceState.RUNNING);
-        String droplet = app(guid).get("version").asText();
+        DesiredApp desired = eventually(() -> c.desired(guid), Optional::isPresent, "desired").orElseThrow();
+        report(desired.startOrder("dea-a", 0), "i0", InstanceState.RUNNING);
+        String version = app(guid).get("version").asText();
 
         failWith = "npm install failed: no such package 'lefpad'";
         Reply upload = c.uploadBits(guid, Zips.zip(Map.of("app.js", "broken")));
@@ -201,9 +218,8 @@ class StagingTest {
 
         JsonNode entity = eventually(() -> app(guid), e -> e.get("package_state").asText().equals("FAILED"), "FAILED");
         assertEquals("npm install failed: no such package 'lefpad'", entity.get("staging_failed_reason").asText());
-        assertEquals(droplet, entity.get("version").asText());
-        Thread.sleep(300);
-        assertEquals(List.of(), orders(InstanceOrder.Action.STOP), "the old instance keeps running");
+        assertEquals(version, entity.get("version").asText());
+        assertEquals(desired, c.desired(guid).orElseThrow(), "the old droplet stays desired");
         assertEquals("RUNNING", c.get("/v2/apps/" + guid + "/instances").json().at("/0/state").asText());
     }
 
@@ -253,36 +269,88 @@ class StagingTest {
     }
 
     @Test
-    void stoppingOrResizingAnAppStopsItsInstancesAtOnceEvenWhenAnotherControllerPlaces() throws Exception {
+    void newSettingsRestartWithANewVersionAScaleDoesNotAndStoppingRemovesTheApp() throws Exception {
         String guid = push("resized", 1)[0];
-        InstanceOrder start = eventually(() -> orders(InstanceOrder.Action.START), l -> l.size() == 1, "START").get(0);
-        report(start, "i0", InstanceState.RUNNING);
-        c.shared.map("controller.placer").put("leader", "another-controller", Duration.ofMinutes(5));
+        DesiredApp first = eventually(() -> c.desired(guid), Optional::isPresent, "desired").orElseThrow();
 
-        orders.clear();
         assertEquals(201, c.put("/v2/apps/" + guid, "{\"memory\":512}").status());
-        assertEquals(1, orders(InstanceOrder.Action.STOP).size(), "new memory restarts the instances");
-        assertEquals(201, c.put("/v2/apps/" + guid, "{\"instances\":2}").status());
-        assertEquals(1, orders(InstanceOrder.Action.STOP).size(), "a new count needs no restart");
+        DesiredApp bigger = c.desired(guid).orElseThrow();
+        assertEquals(512, bigger.memoryMb());
+        assertNotEquals(first.version(), bigger.version(), "new memory restarts the instances");
+        assertEquals(bigger.version(), app(guid).get("version").asText());
 
-        orders.clear();
+        assertEquals(201, c.put("/v2/apps/" + guid, "{\"command\":\"node other.js\"}").status());
+        DesiredApp commanded = c.desired(guid).orElseThrow();
+        assertEquals("node other.js", commanded.command());
+        assertNotEquals(bigger.version(), commanded.version(), "a new command restarts the instances");
+
+        assertEquals(201, c.put("/v2/apps/" + guid, "{\"instances\":3}").status());
+        DesiredApp scaled = c.desired(guid).orElseThrow();
+        assertEquals(3, scaled.instances());
+        assertEquals(commanded.version(), scaled.version(), "a new count needs no restart");
+
         assertEquals(201, c.put("/v2/apps/" + guid, "{\"state\":\"STOPPED\"}").status());
-        List<InstanceOrder> stops = orders(InstanceOrder.Action.STOP);
-        assertEquals(1, stops.size());
-        assertEquals(guid, stops.get(0).appGuid());
+        assertEquals(Optional.empty(), c.desired(guid), "a stopped app's instances must not run");
+        assertEquals(201, c.put("/v2/apps/" + guid, "{\"state\":\"STARTED\"}").status());
+        DesiredApp restarted = c.desired(guid).orElseThrow();
+        assertNotEquals(scaled.version(), restarted.version(), "a start is a new version");
+        assertEquals(scaled.dropletUrl(), restarted.dropletUrl(), "of the same droplet: nothing to stage");
     }
 
     @Test
-    void deletingAnAppStopsItsInstancesAndRemovesItsBits() throws Exception {
+    void mappingAndUnmappingARouteRestartsWithTheNewUris() throws Exception {
+        String guid = push("routed", 1)[0];
+        DesiredApp first = eventually(() -> c.desired(guid), Optional::isPresent, "desired").orElseThrow();
+        assertEquals(List.of(), first.uris());
+        String domain = c.get("/v2/shared_domains").json().at("/resources/0/metadata/guid").asText();
+        String route = c.post("/v2/routes", "{\"host\":\"shop\",\"domain_guid\":\"" + domain + "\"}").json()
+                .at("/metadata/guid").asText();
+
+        assertEquals(201, c.put("/v2/apps/" + guid + "/routes/" + route, "").status());
+        DesiredApp mapped = c.desired(guid).orElseThrow();
+        assertEquals(List.of("shop." + TestCluster.DOMAIN), mapped.uris());
+        assertNotEquals(first.version(), mapped.version());
+
+        assertEquals(204, c.delete("/v2/apps/" + guid + "/routes/" + route).status());
+        DesiredApp unmapped = c.desired(guid).orElseThrow();
+        assertEquals(List.of(), unmapped.uris());
+        assertNotEquals(mapped.version(), unmapped.version());
+    }
+
+    @Test
+    void deletingAnAppRemovesItsDesiredStateAndItsBits() throws Exception {
         String guid = push("doomed", 1)[0];
-        InstanceOrder start = eventually(() -> orders(InstanceOrder.Action.START), l -> l.size() == 1, "START").get(0);
-        report(start, "i0", InstanceState.RUNNING);
+        DesiredApp desired = eventually(() -> c.desired(guid), Optional::isPresent, "desired").orElseThrow();
         assertEquals(204, c.delete("/v2/apps/" + guid).status());
-        List<InstanceOrder> stops = orders(InstanceOrder.Action.STOP);
-        assertEquals(1, stops.size());
-        assertEquals(guid, stops.get(0).appGuid());
+        assertEquals(Optional.empty(), c.desired(guid));
         assertEquals(404, c.sendForBytes(c.internal("/internal/v2/packages/" + guid).GET()).statusCode());
-        assertEquals(404, c.sendForBytes(c.internal(URI.create(start.dropletUrl()).getPath()).GET()).statusCode());
+        assertEquals(404, c.sendForBytes(c.internal(URI.create(desired.dropletUrl()).getPath()).GET()).statusCode());
+    }
+
+    @Test
+    void publishAllRestoresEveryStartedAppAndRemovesStaleEntries() throws Exception {
+        String web = push("web", 2)[0];
+        eventually(() -> c.desired(web), Optional::isPresent, "desired");
+        String idle = c.createApp("{\"name\":\"idle\"}");
+        c.shared.map(Channels.DESIRED_APPS).remove(web);
+        c.shared.map(Channels.DESIRED_APPS).put("gone-app", "{\"appGuid\":\"gone-app\"}");
+
+        c.controller.runtime().publishAll();
+        assertEquals(2, c.desired(web).orElseThrow().instances(), "a lost entry is published again");
+        assertEquals(Optional.empty(), c.shared.map(Channels.DESIRED_APPS).get("gone-app"), "an unknown app's entry goes");
+        assertEquals(Optional.empty(), c.desired(idle), "a stopped app has none");
+        assertEquals(java.util.Set.of(web), c.shared.map(Channels.DESIRED_APPS).entries().keySet());
+    }
+
+    @Test
+    void theHealthManagersPlacementProblemIsTheAppsPlacementError() throws Exception {
+        String guid = push("big", 1)[0];
+        eventually(() -> c.desired(guid), Optional::isPresent, "desired");
+        assertTrue(app(guid).get("placement_error").isNull());
+        c.shared.map(Channels.APP_HEALTH).put(guid, Json.write(new AppHealth(guid,
+                "insufficient memory on all DEAs (256 MB needed per instance)", List.of())), Duration.ofMinutes(1));
+        assertEquals("insufficient memory on all DEAs (256 MB needed per instance)",
+                app(guid).get("placement_error").asText());
     }
 
     @Test

@@ -2,22 +2,15 @@ package io.strato.controller.services;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.strato.api.app.Channels;
-import io.strato.api.app.DeaAdvertisement;
-import io.strato.api.app.InstanceOrder;
-import io.strato.api.app.InstanceOrder.Action;
-import io.strato.api.app.InstanceState;
-import io.strato.api.app.InstanceStatus;
+import io.strato.api.app.DesiredApp;
 import io.strato.api.json.Json;
 import io.strato.controller.ControllerFixture;
 import io.strato.controller.ControllerFixture.Reply;
 import io.strato.controller.Sql;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,14 +20,12 @@ class ServicesApiTest {
 
     private ControllerFixture c;
     private FakeBroker broker;
-    private final List<InstanceOrder> orders = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         c = new ControllerFixture();
         broker = new FakeBroker(ControllerFixture.SECRET);
         broker.advertise(c.shared);
-        c.shared.topic(Channels.DEA_ORDERS).subscribe(m -> orders.add(Json.read(m, InstanceOrder.class)));
     }
 
     @AfterEach
@@ -76,9 +67,7 @@ class ServicesApiTest {
         assertEquals("CF-ServiceBindingAppServiceTaken", again.json().get("error_code").asText());
         assertEquals(2, c.get("/v2/apps/" + app + "/service_bindings").json().get("total_results").asInt());
 
-        dea();
-        c.controller.placer().placeAll();
-        InstanceOrder start = orders.stream().filter(o -> o.action() == Action.START).findFirst().orElseThrow();
+        DesiredApp start = c.desired(app).orElseThrow();
         JsonNode vcap = Json.mapper().readTree(start.services());
         assertEquals("files", vcap.at("/filesystem/0/name").asText());
         assertEquals("filesystem", vcap.at("/filesystem/0/label").asText());
@@ -100,20 +89,34 @@ class ServicesApiTest {
     }
 
     @Test
+    void bindingRestartsAStartedAppWithTheService() throws Exception {
+        String app = startedApp("bound");
+        c.controller.runtime().publish(app);
+        DesiredApp before = c.desired(app).orElseThrow();
+        assertEquals("{}", Json.mapper().readTree(before.services()).toString());
+        String files = createInstance("files", "filesystem", "free");
+        assertEquals(201, c.post("/v2/service_bindings", "{\"service_instance_guid\":\"" + files + "\",\"app_guid\":\""
+                + app + "\"}").status());
+        DesiredApp after = c.desired(app).orElseThrow();
+        assertNotEquals(before.version(), after.version());
+        assertEquals("files", Json.mapper().readTree(after.services()).at("/filesystem/0/name").asText());
+    }
+
+    @Test
     void unbindingRestartsTheRunningInstancesWithoutTheService() throws Exception {
         String app = startedApp("worker");
         String files = createInstance("files", "filesystem", "free");
         String binding = c.post("/v2/service_bindings", "{\"service_instance_guid\":\"" + files + "\",\"app_guid\":\""
                 + app + "\"}").json().at("/metadata/guid").asText();
-        dea();
-        c.controller.placer().placeAll();
-        running(orders.stream().filter(o -> o.action() == Action.START).findFirst().orElseThrow());
-        orders.clear();
+        DesiredApp bound = c.desired(app).orElseThrow();
+        assertEquals("/data/fs/" + files, bound.environment().get("STACKATO_FILESYSTEM"));
 
         assertEquals(204, c.delete("/v2/service_bindings/" + binding).status());
         assertTrue(broker.bindings.isEmpty());
-        assertTrue(orders.stream().anyMatch(o -> o.action() == Action.STOP && o.appGuid().equals(app)),
-                "the running instance is stopped, to start again without the service");
+        DesiredApp unbound = c.desired(app).orElseThrow();
+        assertNotEquals(bound.version(), unbound.version(), "the instances restart, without the service");
+        assertEquals(null, unbound.environment().get("STACKATO_FILESYSTEM"));
+        assertEquals("{}", Json.mapper().readTree(unbound.services()).toString());
         assertEquals("{}", Json.mapper().readTree(c.get("/v2/apps/" + app + "/env").body())
                 .at("/system_env_json/VCAP_SERVICES").toString());
         assertEquals(404, c.get("/v2/service_bindings/" + binding).status());
@@ -158,8 +161,11 @@ class ServicesApiTest {
         String app = startedApp("gone");
         String files = createInstance("files", "filesystem", "free");
         c.post("/v2/service_bindings", "{\"service_instance_guid\":\"" + files + "\",\"app_guid\":\"" + app + "\"}");
+        c.controller.runtime().publish(app);
+        assertTrue(c.desired(app).isPresent());
         assertEquals(204, c.delete("/v2/apps/" + app).status());
         assertTrue(broker.bindings.isEmpty());
+        assertEquals(java.util.Optional.empty(), c.desired(app), "its instances must stop");
         assertEquals(204, c.delete("/v2/service_instances/" + files).status(), "nothing is bound any more");
     }
 
@@ -181,17 +187,5 @@ class ServicesApiTest {
         new Sql(c.database.dataSource()).update("UPDATE ctl_apps SET state = 'STARTED', droplet_hash = 'd1',"
                 + " package_state = 'STAGED' WHERE guid = ?", guid);
         return guid;
-    }
-
-    private void dea() {
-        c.shared.map(Channels.DEA_ADVERTISEMENTS).put("dea-1", Json.write(new DeaAdvertisement("dea-1", "dea-1",
-                "127.0.0.1", 8192, 8192, 0)), Duration.ofMinutes(1));
-    }
-
-    private void running(InstanceOrder start) {
-        InstanceStatus s = new InstanceStatus("i-" + start.index(), start.appGuid(), start.appVersion(), start.index(),
-                InstanceState.RUNNING, start.deaId(), "127.0.0.1", 61000, start.memoryMb(), System.currentTimeMillis(),
-                null, null);
-        c.shared.map(Channels.INSTANCES).put(s.instanceId(), Json.write(s), Duration.ofMinutes(1));
     }
 }
