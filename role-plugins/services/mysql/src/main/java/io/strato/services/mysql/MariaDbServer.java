@@ -1,0 +1,297 @@
+package io.strato.services.mysql;
+
+import io.strato.api.service.process.ProcessSpec;
+import io.strato.api.service.process.SupervisedProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's own MariaDB server: binaries unpacked from this bundle, system tables created once by
+ * mariadb-install-db with no account but a random-password admin, a TLS certificate made once (so the
+ * server does not make one at every start, which costs 5 to 7 s), and a supervised mariadbd.
+ */
+final class MariaDbServer implements AutoCloseable {
+
+    static final String VERSION = "11.4.5";
+    static final String BINARIES = "mariadb-" + VERSION + "-linux-x86_64.zip";
+    static final String ADMIN_USER = "strato_admin";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MariaDbServer.class);
+
+    private final Path dataDir;
+    private final String host;
+    private final int port;
+    private final int bufferPoolMb;
+    private final LocalUser user;
+    private final boolean asRoot;
+    private final Duration startTimeout;
+    private final Path log;
+    private SupervisedProcess process;
+
+    /** The account the plugin runs its admin SQL as. */
+    record AdminLogin(String user, String password) {
+    }
+
+    MariaDbServer(Path dataDir, String host, int port, int bufferPoolMb, LocalUser user, Duration startTimeout) throws IOException {
+        this.dataDir = dataDir;
+        this.host = host;
+        this.port = port;
+        this.bufferPoolMb = bufferPoolMb;
+        this.user = user;
+        this.asRoot = !user.switches() && LocalUser.nodeIsRoot();
+        this.startTimeout = startTimeout;
+        this.log = dataDir.resolve("mysql.log");
+    }
+
+    /** Creates the system tables on first start, then runs the server and waits until it listens. */
+    synchronized AdminLogin start() throws IOException {
+        Files.createDirectories(dataDir);
+        user.checkCanReach(dataDir);
+        Path base = unpackBinaries();
+        Path db = dataDir.resolve("db");
+        Path adminFile = dataDir.resolve("admin.properties");
+        if (!Files.exists(db.resolve("mariadb_upgrade_info")) || !Files.exists(adminFile)) {
+            install(base, db, adminFile);
+        }
+        AdminLogin admin = readAdmin(adminFile);
+        List<String> command = new ArrayList<>(List.of(base.resolve("bin").resolve("mariadbd").toString(), "--no-defaults",
+                "--basedir=" + base, "--datadir=" + db, "--lc-messages-dir=" + base.resolve("share"),
+                "--port=" + port, "--bind-address=" + host,
+                // relative to the data directory (mode 700): the socket path stays short and only the server user reaches it
+                "--socket=mysqld.sock", "--skip-name-resolve",
+                "--character-set-server=utf8mb4", "--innodb-buffer-pool-size=" + bufferPoolMb + "M"));
+        command.addAll(tlsOptions());
+        if (asRoot) {
+            command.add("--user=root");
+        }
+        process = new SupervisedProcess(new ProcessSpec("mysql server (MariaDB " + VERSION + ")", user.wrap(command), dataDir, log,
+                Map.of("LC_ALL", "C"), host, port, startTimeout));
+        long started = System.nanoTime();
+        process.start();
+        LOG.info("mysql: MariaDB {} server started on {}:{} in {} (data: {}, log: {})", VERSION, host, port,
+                seconds(System.nanoTime() - started), db, log);
+        return admin;
+    }
+
+    /** The server's process id, or -1 when it is not running. */
+    synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    synchronized boolean listening() {
+        return process != null && process.listening();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (process != null) {
+            long started = System.nanoTime();
+            process.stop();
+            process = null;
+            LOG.info("mysql: MariaDB server on {}:{} stopped in {}", host, port, seconds(System.nanoTime() - started));
+        }
+    }
+
+    private Path unpackBinaries() throws IOException {
+        Path target = dataDir.resolve("bin").resolve(VERSION);
+        if (Files.exists(target.resolve(".complete"))) {
+            return target;
+        }
+        if (Files.exists(target)) {
+            deleteTree(target);
+        }
+        Files.createDirectories(target);
+        try (InputStream raw = MariaDbServer.class.getResourceAsStream("/mariadb-bin/" + BINARIES)) {
+            if (raw == null) {
+                throw new IOException("this bundle has no " + BINARIES);
+            }
+            try (ZipInputStream zip = new ZipInputStream(raw)) {
+                for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                    Path file = target.resolve(entry.getName()).normalize();
+                    if (!file.startsWith(target)) {
+                        throw new IOException("bad entry " + entry.getName() + " in " + BINARIES);
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(file);
+                        continue;
+                    }
+                    Files.createDirectories(file.getParent());
+                    Files.copy(zip, file, StandardCopyOption.REPLACE_EXISTING);
+                    boolean executable = entry.getName().startsWith("bin/") || entry.getName().startsWith("scripts/");
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+        }
+        Files.createFile(target.resolve(".complete"));
+        return target;
+    }
+
+    /**
+     * mariadb-install-db with an extra script that removes every account it made (root, the socket user,
+     * anonymous ones) and creates the plugin's admin with a random password. The data directory is created
+     * empty first, owned by the server user; a failed install leaves none, so the next start tries again.
+     */
+    private void install(Path base, Path db, Path adminFile) throws IOException {
+        LOG.info("mysql: creating the MariaDB system tables in {} (first start)", db);
+        long started = System.nanoTime();
+        if (Files.exists(db)) {
+            deleteTree(db);
+        }
+        AdminLogin login = new AdminLogin(ADMIN_USER, newPassword());
+        Properties p = new Properties();
+        p.setProperty("user", login.user());
+        p.setProperty("password", login.password());
+        Files.deleteIfExists(adminFile);
+        Files.createFile(adminFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (Writer out = Files.newBufferedWriter(adminFile)) {
+            p.store(out, "admin of the node's mysql (MariaDB) server");
+        }
+        Files.createDirectories(db);
+        Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rwx------"));
+        user.own(db);
+        Path script = dataDir.resolve("install.sql");
+        Files.deleteIfExists(script);
+        Files.createFile(script, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(script, "FLUSH PRIVILEGES;\n"
+                + "DELETE FROM mysql.global_priv WHERE User <> 'mariadb.sys';\n"
+                + "DELETE FROM mysql.proxies_priv;\n"
+                + "FLUSH PRIVILEGES;\n"
+                + "CREATE USER '" + login.user() + "'@'%' IDENTIFIED BY '" + login.password() + "';\n"
+                + "GRANT ALL PRIVILEGES ON *.* TO '" + login.user() + "'@'%' WITH GRANT OPTION;\n");
+        user.own(script);
+        List<String> command = new ArrayList<>(List.of(base.resolve("scripts").resolve("mariadb-install-db").toString(),
+                "--no-defaults", "--basedir=" + base, "--datadir=" + db, "--auth-root-authentication-method=normal",
+                "--skip-test-db", "--skip-name-resolve", "--force", "--extra-file=" + script));
+        if (asRoot) {
+            command.add("--user=root");
+        }
+        try {
+            run(user.wrap(command), "creating the MariaDB system tables (mariadb-install-db)");
+        } catch (IOException e) {
+            deleteTree(db);
+            Files.deleteIfExists(adminFile);
+            throw e;
+        } finally {
+            Files.deleteIfExists(script);
+        }
+        LOG.info("mysql: MariaDB system tables created in {}", seconds(System.nanoTime() - started));
+    }
+
+    /**
+     * A self-signed certificate made once with the JDK's keytool. Without one MariaDB 11.4 makes a new
+     * one at every start (5 to 7 s); if keytool fails the server does that rather than run without TLS.
+     */
+    private List<String> tlsOptions() {
+        Path dir = dataDir.resolve("tls");
+        Path cert = dir.resolve("server-cert.pem");
+        Path key = dir.resolve("server-key.pem");
+        if (!Files.exists(cert) || !Files.exists(key)) {
+            try {
+                makeCertificate(dir, cert, key);
+            } catch (IOException | GeneralSecurityException e) {
+                LOG.warn("mysql: could not make a TLS certificate ({}); the server makes its own at every start, which takes"
+                        + " a few seconds longer", e.getMessage());
+                return List.of();
+            }
+        }
+        return List.of("--ssl-cert=" + cert, "--ssl-key=" + key);
+    }
+
+    private void makeCertificate(Path dir, Path cert, Path key) throws IOException, GeneralSecurityException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        user.own(dir);
+        Path store = dir.resolve("keystore.p12");
+        Files.deleteIfExists(store);
+        String storePassword = newPassword();
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        try {
+            run(List.of(keytool.toString(), "-genkeypair", "-alias", "mysql", "-keyalg", "RSA", "-keysize", "2048",
+                    "-validity", "36500", "-dname", "CN=strato-mysql", "-keystore", store.toString(), "-storetype", "PKCS12",
+                    "-storepass", storePassword, "-keypass", storePassword), "making the TLS certificate (keytool)");
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(store)) {
+                ks.load(in, storePassword.toCharArray());
+            }
+            Key privateKey = ks.getKey("mysql", storePassword.toCharArray());
+            writePem(key, "PRIVATE KEY", privateKey.getEncoded());
+            writePem(cert, "CERTIFICATE", ks.getCertificate("mysql").getEncoded());
+        } finally {
+            Files.deleteIfExists(store);
+        }
+    }
+
+    private void writePem(Path file, String type, byte[] der) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n");
+        user.own(file);
+    }
+
+    private static AdminLogin readAdmin(Path adminFile) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(adminFile)) {
+            p.load(in);
+        }
+        return new AdminLogin(p.getProperty("user"), p.getProperty("password"));
+    }
+
+    private void run(List<String> command, String what) throws IOException {
+        Process p = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        try {
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException(what + " failed; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException(what + " interrupted", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    static String newPassword() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
