@@ -9,6 +9,7 @@ import io.strato.api.cluster.SharedState;
 import io.strato.api.json.Json;
 import io.strato.api.store.Database;
 import io.strato.api.store.StoreException;
+import io.strato.controller.apps.AppEventLog;
 import io.strato.controller.apps.AppStore;
 import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.LogBuffer;
@@ -24,6 +25,7 @@ import io.strato.controller.rest.AppServiceBindingResource;
 import io.strato.controller.rest.AuthFilter;
 import io.strato.controller.rest.BlobResource;
 import io.strato.controller.rest.Errors;
+import io.strato.controller.rest.EventResource;
 import io.strato.controller.rest.InfoResource;
 import io.strato.controller.rest.OrganizationResource;
 import io.strato.controller.rest.RequestIdFilter;
@@ -77,6 +79,7 @@ public final class CloudController implements AutoCloseable {
     private final LogBuffer logs;
     private final StagingDispatcher staging;
     private final AppRuntime runtime;
+    private final AppEventLog events;
     private final ScheduledExecutorService scheduler;
     private final List<Object> resources;
     private final List<Object> providers;
@@ -104,6 +107,7 @@ public final class CloudController implements AutoCloseable {
             return t;
         });
         this.logs = new LogBuffer(shared);
+        this.events = new AppEventLog(sql, shared);
         this.runtime = new AppRuntime(shared, apps, routes, serviceEnvironment, settings.externalUrl());
         this.staging = new StagingDispatcher(shared, apps, blobs, logs, settings.externalUrl(),
                 runtime::publish);
@@ -129,7 +133,9 @@ public final class CloudController implements AutoCloseable {
                 new ServicePlanResource(catalog),
                 new ServiceInstanceResource(services, catalog, provisioner, spaces, remapper),
                 new ServiceBindingResource(services, provisioner, apps, remapper),
-                new AppServiceBindingResource(apps, services));
+                new AppServiceBindingResource(apps, services),
+                new EventResource(events),
+                new EventResource.OfApp(events, apps));
         this.providers = List.of(
                 new JacksonJsonProvider(Json.mapper()),
                 new RequestIdFilter(),
@@ -201,5 +207,6 @@ public final class CloudController implements AutoCloseable {
         shared.map(Channels.BLOBSTORE).remove("url", settings.externalUrl());
         staging.close();
         logs.close();
+        events.close();
     }
 }

@@ -55,7 +55,12 @@ public final class ControllerSchema {
             "CREATE TABLE ctl_service_bindings (guid VARCHAR(36) NOT NULL PRIMARY KEY,"
                     + " instance_guid VARCHAR(36) NOT NULL REFERENCES ctl_service_instances(guid),"
                     + " app_guid VARCHAR(36) NOT NULL REFERENCES ctl_apps(guid) ON DELETE CASCADE,"
-                    + " credentials VARCHAR(32672) NOT NULL, created_at BIGINT NOT NULL, UNIQUE (instance_guid, app_guid))");
+                    + " credentials VARCHAR(32672) NOT NULL, created_at BIGINT NOT NULL, UNIQUE (instance_guid, app_guid))",
+            "CREATE TABLE ctl_app_events (guid VARCHAR(255) NOT NULL PRIMARY KEY,"
+                    + " app_guid VARCHAR(36) NOT NULL REFERENCES ctl_apps(guid) ON DELETE CASCADE,"
+                    + " type VARCHAR(64) NOT NULL, occurred_at BIGINT NOT NULL, instance_index INT NOT NULL,"
+                    + " instance_id VARCHAR(255), exit_status INT, reason VARCHAR(4096))",
+            "CREATE INDEX ctl_app_events_by_app ON ctl_app_events (app_guid, occurred_at)");
 
     private ControllerSchema() {
     }

@@ -343,6 +343,32 @@ class StagingTest {
     }
 
     @Test
+    void anIndexInCrashBackOffWithNothingRunningIsFlapping() throws Exception {
+        String guid = push("flappy", 3)[0];
+        DesiredApp desired = eventually(() -> c.desired(guid), Optional::isPresent, "desired").orElseThrow();
+        report(desired.startOrder("dea-a", 0), "i0", InstanceState.RUNNING);
+        report(desired.startOrder("dea-a", 1), "i1", InstanceState.CRASHED);
+        report(desired.startOrder("dea-b", 2), "i2", InstanceState.RUNNING);
+        long now = System.currentTimeMillis();
+        c.shared.map(Channels.APP_HEALTH).put(guid, Json.write(new AppHealth(guid, null, List.of(
+                new AppHealth.Flapping(1, 5, now + 27_500),
+                new AppHealth.Flapping(2, 3, now + 10_000)))), Duration.ofMinutes(1));
+
+        JsonNode instances = c.get("/v2/apps/" + guid + "/instances").json();
+        assertEquals("RUNNING", instances.at("/0/state").asText());
+        assertEquals("FLAPPING", instances.at("/1/state").asText());
+        String details = instances.at("/1/details").asText();
+        assertTrue(details.matches("crashed 5 times; next restart in 2[78] s"), details);
+        assertEquals("RUNNING", instances.at("/2/state").asText(), "an index running again is not flapping");
+        assertTrue(instances.at("/2/details").isMissingNode());
+        assertEquals("FLAPPING", c.get("/v2/apps/" + guid + "/stats").json().at("/1/state").asText());
+
+        c.shared.map(Channels.APP_HEALTH).remove(guid);
+        assertEquals("CRASHED", c.get("/v2/apps/" + guid + "/instances").json().at("/1/state").asText(),
+                "out of back-off, the crash shows as it is");
+    }
+
+    @Test
     void theHealthManagersPlacementProblemIsTheAppsPlacementError() throws Exception {
         String guid = push("big", 1)[0];
         eventually(() -> c.desired(guid), Optional::isPresent, "desired");

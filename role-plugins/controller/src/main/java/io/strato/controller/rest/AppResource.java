@@ -1,6 +1,7 @@
 package io.strato.controller.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.strato.api.app.AppHealth;
 import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
 import io.strato.api.json.Json;
@@ -21,6 +22,7 @@ import io.strato.controller.services.ServiceProvisioner;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,15 +174,41 @@ public class AppResource {
         if (!app.started()) {
             return out;
         }
+        Map<Integer, AppHealth.Flapping> flapping = flapping(guid);
+        long now = System.currentTimeMillis();
         for (int index = 0; index < app.instances(); index++) {
             Optional<InstanceStatus> i = best(app, index);
+            AppHealth.Flapping flap = flapping.get(index);
             Map<String, Object> one = new LinkedHashMap<>();
-            one.put("state", i.map(s -> s.state().name()).orElse("DOWN"));
-            one.put("since", i.map(InstanceStatus::since).orElse(System.currentTimeMillis()) / 1000);
-            i.filter(s -> s.reason() != null).ifPresent(s -> one.put("details", s.reason()));
+            one.put("state", state(i, flap));
+            one.put("since", i.map(InstanceStatus::since).orElse(now) / 1000);
+            if (flap != null) {
+                long seconds = Math.max(0, (flap.nextRestartAt() - now + 999) / 1000);
+                one.put("details", "crashed " + flap.crashes() + " times; next restart in " + seconds + " s");
+            } else {
+                i.filter(s -> s.reason() != null).ifPresent(s -> one.put("details", s.reason()));
+            }
             out.put(String.valueOf(index), one);
         }
         return out;
+    }
+
+    /**
+     * Indexes that are FLAPPING, as Cloud Foundry calls them: in crash back-off (the health manager says so) with
+     * no instance of the index running.
+     */
+    private Map<Integer, AppHealth.Flapping> flapping(String guid) {
+        Map<Integer, AppHealth.Flapping> out = new HashMap<>();
+        runtime.health(guid).ifPresent(h -> h.flapping().forEach(f -> out.put(f.index(), f)));
+        if (!out.isEmpty()) {
+            runtime.instancesOf(guid).stream().filter(i -> i.state() == InstanceState.RUNNING)
+                    .forEach(i -> out.remove(i.index()));
+        }
+        return out;
+    }
+
+    private static String state(Optional<InstanceStatus> best, AppHealth.Flapping flap) {
+        return flap != null ? "FLAPPING" : best.map(s -> s.state().name()).orElse("DOWN");
     }
 
     @GET
@@ -193,6 +221,7 @@ public class AppResource {
             return out;
         }
         long now = System.currentTimeMillis();
+        Map<Integer, AppHealth.Flapping> flapping = flapping(guid);
         for (int index = 0; index < app.instances(); index++) {
             Optional<InstanceStatus> i = best(app, index);
             Map<String, Object> usage = new LinkedHashMap<>();
@@ -211,7 +240,7 @@ public class AppResource {
             stats.put("fds_quota", 16384);
             stats.put("usage", usage);
             Map<String, Object> one = new LinkedHashMap<>();
-            one.put("state", i.map(s -> s.state().name()).orElse("DOWN"));
+            one.put("state", state(i, flapping.get(index)));
             one.put("stats", stats);
             out.put(String.valueOf(index), one);
         }
