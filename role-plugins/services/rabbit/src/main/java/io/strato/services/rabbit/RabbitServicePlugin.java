@@ -1,0 +1,273 @@
+package io.strato.services.rabbit;
+
+import io.strato.api.role.Role;
+import io.strato.api.service.ServiceCatalogEntry;
+import io.strato.api.service.ServiceCredentials;
+import io.strato.api.service.ServiceException;
+import io.strato.api.service.ServiceHealth;
+import io.strato.api.service.ServiceInstance;
+import io.strato.api.service.ServicePlan;
+import io.strato.api.service.ServicePlugin;
+import io.strato.api.service.process.InstanceServers;
+import io.strato.api.service.process.ProcessSpec;
+import io.strato.api.service.process.SupervisedProcess;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * The rabbit service (AMQP 0-9-1, RabbitMQ-compatible): one Qpid Broker-J broker per node in a child JVM run
+ * and supervised by this plugin; every service instance is its own virtual host, every binding its own
+ * user with a random password that may open that virtual host only. The broker keeps virtual hosts, users
+ * and rules in its own configuration, and messages of durable queues in a Derby store per virtual host.
+ * Immediate, so the broker comes back as soon as the node starts.
+ */
+@Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.rabbit", immediate = true)
+public final class RabbitServicePlugin implements ServicePlugin, Role {
+
+    /** Configuration of {@code etc/io.strato.service.rabbit.cfg}. */
+    public @interface Config {
+        /** Blank means ${karaf.data}/strato/services/rabbit. */
+        String dataDir() default "";
+
+        /** Address the broker listens on and apps connect to; the node's address for apps on other nodes. */
+        String host() default "127.0.0.1";
+
+        int port() default 15673;
+
+        /** Blank means the JVM the node runs on. */
+        String javaBinary() default "";
+
+        /** Maximum heap of the broker's JVM. */
+        int heapMb() default 128;
+
+        /** Maximum direct memory of the broker's JVM: message buffers; the broker flows messages to disk at 75 % of it. */
+        int directMemoryMb() default 128;
+
+        int startTimeoutSeconds() default 60;
+    }
+
+    /** Stackato's label, so apps that read VCAP_SERVICES["rabbitmq"] find it. */
+    static final String LABEL = "rabbitmq";
+    static final String VERSION = "10.1.0";
+    private static final String PLAN = "free";
+    private static final String VHOST = "vhost";
+    /** Unix domain socket paths are limited to 107 bytes on Linux. */
+    private static final int MAX_SOCKET_PATH = 100;
+    private static final System.Logger LOG = System.getLogger(RabbitServicePlugin.class.getName());
+
+    private final String host;
+    private final int port;
+    private final SecureRandom random = new SecureRandom();
+    private final SupervisedProcess broker;
+    private final BrokerControl control;
+    private final String startFailure;
+
+    @Activate
+    public RabbitServicePlugin(Config config) {
+        this.host = config.host();
+        this.port = config.port();
+        Path dataDir = InstanceServers.dataDir(config.dataDir(), "rabbit").toAbsolutePath();
+        String java = config.javaBinary().isBlank()
+                ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
+                : config.javaBinary();
+        SupervisedProcess process = null;
+        BrokerControl controlChannel = null;
+        String failure = null;
+        Duration timeout = Duration.ofSeconds(config.startTimeoutSeconds());
+        try {
+            Files.createDirectories(dataDir);
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+            String secret = secret(dataDir.resolve("control.secret"));
+            Path socket = controlSocket(dataDir);
+            String classPath = RabbitServerFiles.unpack(dataDir.resolve("server"));
+            Path log = dataDir.resolve("broker.log");
+            List<String> command = new ArrayList<>(List.of(java,
+                    "-Xmx" + config.heapMb() + "m", "-XX:MaxDirectMemorySize=" + config.directMemoryMb() + "m", "-XX:+UseSerialGC",
+                    // a handful of threads per virtual host instead of Qpid's 64: a node has many small virtual hosts
+                    "-Dvirtualhost.connectionThreadPool.size=4", "-Dvirtualhost.connectionThreadPool.numberOfSelectors=1",
+                    "-Dvirtualhost.housekeepingThreadCount=1", "-Dqpid.port.amqp.threadPool.size=4",
+                    "-Dderby.stream.error.file=" + dataDir.resolve("derby.log"),
+                    "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS",
+                    "-Dorg.slf4j.simpleLogger.showThreadName=false", "-Dorg.slf4j.simpleLogger.log.org.apache.qpid=warn",
+                    "-cp", classPath, RabbitServerFiles.MAIN_CLASS,
+                    host, Integer.toString(port), dataDir.resolve("broker").toString(), socket.toString(),
+                    dataDir.resolve("control.secret").toString()));
+            controlChannel = new BrokerControl(socket, secret);
+            process = new SupervisedProcess(new ProcessSpec("rabbit broker", command, dataDir, log, Map.of(), host, port, timeout));
+            long started = System.nanoTime();
+            process.start();
+            controlChannel.await(timeout);
+            LOG.log(Level.INFO, "rabbit broker (Qpid Broker-J " + VERSION + ") started in " + (System.nanoTime() - started) / 1_000_000
+                    + " ms on " + host + ":" + port + " (pid " + process.pid() + ", " + controlChannel.call("PING").split(" ")[1]
+                    + " virtual hosts, log " + log + ")");
+        } catch (IOException | RuntimeException e) {
+            failure = "the rabbit broker could not be started: " + e.getMessage();
+            LOG.log(Level.ERROR, failure);
+            if (process != null) {
+                process.stop();
+            }
+        }
+        this.broker = process;
+        this.control = controlChannel;
+        this.startFailure = failure;
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (broker != null) {
+            broker.stop();
+            LOG.log(Level.INFO, "rabbit broker stopped");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "rabbit";
+    }
+
+    @Override
+    public String description() {
+        return "RabbitMQ-compatible AMQP 0-9-1 data service: a virtual host per service instance, a user per binding";
+    }
+
+    @Override
+    public ServiceCatalogEntry catalog() {
+        return new ServiceCatalogEntry(LABEL, VERSION, "RabbitMQ-compatible message broker (AMQP 0-9-1, Qpid Broker-J)",
+                List.of("amqp", "rabbitmq", "message-queue"),
+                List.of(new ServicePlan(PLAN, "Own virtual host on the node's AMQP broker", true)));
+    }
+
+    @Override
+    public synchronized ServiceInstance provision(String instanceId, String plan, Map<String, String> parameters) throws ServiceException {
+        String vhost = nameOf(instanceId);
+        call("could not create the virtual host of rabbit instance " + instanceId, "CREATE-VHOST", vhost);
+        LOG.log(Level.INFO, "rabbit instance " + instanceId + ": created virtual host " + vhost);
+        return new ServiceInstance(instanceId, plan, Map.of(VHOST, vhost));
+    }
+
+    /** Every binding is its own user, allowed on the instance's virtual host only; binding again gives a new password. */
+    @Override
+    public synchronized ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+        String vhost = detail(instance, VHOST);
+        String user = userOf(bindingId);
+        byte[] bytes = new byte[24];
+        random.nextBytes(bytes);
+        String password = HexFormat.of().formatHex(bytes);
+        call("could not create a user for binding " + bindingId + " of rabbit instance " + instance.id(), "CREATE-USER", user, password, vhost);
+        String uri = "amqp://" + user + ":" + password + "@" + host + ":" + port + "/" + vhost;
+        return new ServiceCredentials(uri, vhost, host, port, user, password, Map.of(VHOST, vhost));
+    }
+
+    /** Deletes the binding's user and closes its connections: its credentials stop working at once. */
+    @Override
+    public synchronized void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
+        call("could not delete the user of binding " + bindingId + " of rabbit instance " + instance.id(), "DELETE-USER", userOf(bindingId));
+    }
+
+    /** Deletes the virtual host with its queues and messages, and every user allowed on it. */
+    @Override
+    public synchronized void deprovision(ServiceInstance instance) throws ServiceException {
+        String vhost = detail(instance, VHOST);
+        String existed = call("could not delete rabbit instance " + instance.id(), "DELETE-VHOST", vhost);
+        LOG.log(Level.INFO, "rabbit instance " + instance.id() + ": deleted virtual host " + vhost
+                + ("true".equals(existed) ? "" : " (it was already gone)"));
+    }
+
+    @Override
+    public ServiceHealth health() {
+        if (startFailure != null) {
+            return ServiceHealth.down(startFailure);
+        }
+        try {
+            String[] ping = control.call("PING").split(" ");
+            return ServiceHealth.up("rabbit broker at " + host + ":" + port + " is " + ping[0] + " with " + ping[1] + " virtual hosts and "
+                    + ping[2] + " users" + (broker.restarts() > 0 ? "; restarted " + broker.restarts() + " times" : ""));
+        } catch (IOException e) {
+            return ServiceHealth.down("rabbit broker at " + host + ":" + port + " does not answer"
+                    + (broker.isAlive() ? "" : " (not running; it is restarted with back-off)") + ": " + e.getMessage());
+        }
+    }
+
+    private String call(String what, String... command) throws ServiceException {
+        if (startFailure != null) {
+            throw new ServiceException("rabbit is not available on this node: " + startFailure);
+        }
+        try {
+            return control.call(command);
+        } catch (IOException e) {
+            throw new ServiceException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Virtual host name from an instance id: letters, digits, '_', '.' and '-', which need no escaping in the URI. */
+    static String nameOf(String id) {
+        String name = id.replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (name.isEmpty() || !Character.isLetterOrDigit(name.charAt(0))) {
+            name = "v" + name;
+        }
+        return name.length() > 90 ? name.substring(0, 90) : name;
+    }
+
+    static String userOf(String bindingId) {
+        return "b-" + nameOf(bindingId);
+    }
+
+    private static String detail(ServiceInstance instance, String key) throws ServiceException {
+        String value = instance.details().get(key);
+        if (value == null) {
+            throw new ServiceException("rabbit instance " + instance.id() + " has no " + key + "; was it provisioned by this plugin?");
+        }
+        return value;
+    }
+
+    /** The control secret, made at first start; only the node's user can read it. */
+    private String secret(Path file) throws IOException {
+        if (Files.isRegularFile(file)) {
+            String existing = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (!existing.isEmpty()) {
+                return existing;
+            }
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String secret = HexFormat.of().formatHex(bytes);
+        Path partial = file.resolveSibling(file.getFileName() + ".part");
+        Files.deleteIfExists(partial);
+        Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(partial, secret + "\n", StandardCharsets.UTF_8);
+        Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return secret;
+    }
+
+    /** In the data directory; when that path is too long for a Unix socket, in a private directory under /tmp named after it. */
+    private static Path controlSocket(Path dataDir) throws IOException {
+        Path socket = dataDir.resolve("control.sock");
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
+            return socket;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(dataDir.toString().getBytes(StandardCharsets.UTF_8));
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "strato-rabbit-" + HexFormat.of().formatHex(hash, 0, 8));
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            return dir.resolve("control.sock");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException(e);
+        }
+    }
+}
