@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -79,6 +81,10 @@ final class MariaDbServer implements AutoCloseable {
             install(base, db, adminFile);
         }
         AdminLogin admin = readAdmin(adminFile);
+        if (portTaken()) {
+            throw new IOException("something already listens on " + host + ":" + port + " (a MariaDB server left over from an earlier"
+                    + " run of this node? see " + db + "/*.pid); stop it or set port in etc/io.strato.service.mysql.cfg");
+        }
         List<String> command = new ArrayList<>(List.of(base.resolve("bin").resolve("mariadbd").toString(), "--no-defaults",
                 "--basedir=" + base, "--datadir=" + db, "--lc-messages-dir=" + base.resolve("share"),
                 "--port=" + port, "--bind-address=" + host,
@@ -114,6 +120,16 @@ final class MariaDbServer implements AutoCloseable {
             process.stop();
             process = null;
             LOG.info("mysql: MariaDB server on {}:{} stopped in {}", host, port, seconds(System.nanoTime() - started));
+        }
+    }
+
+    /** The supervisor waits for the port to accept connections: another server on it would look like ours. */
+    private boolean portTaken() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 250);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
