@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
 @Command(name = "app", description = "Show one app: settings, URLs, services and its instances.")
 public final class AppCommand implements Runnable {
 
+    /** Crashes shown under the instances. */
+    static final int RECENT_EVENTS = 3;
+
     @ParentCommand
     private Strato strato;
 
@@ -48,6 +51,22 @@ public final class AppCommand implements Runnable {
         if (app.started()) {
             printInstances(controller, app, out);
         }
+        printRecentEvents(controller, app, out);
+    }
+
+    /** The last crashes, as {@code strato events} lists them; a controller without events shows none. */
+    private static void printRecentEvents(CloudController controller, App app, PrintStream out) {
+        List<AppEvent> events;
+        try {
+            events = controller.appEvents(app.guid(), RECENT_EVENTS);
+        } catch (ApiError e) {
+            return;
+        }
+        if (!events.isEmpty()) {
+            out.println();
+            out.println("recent events:");
+            EventsCommand.table(events).print(out);
+        }
     }
 
     /** A controller without the services API still shows its apps. */
@@ -77,13 +96,14 @@ public final class AppCommand implements Runnable {
             return;
         }
         JsonNode stats = statsOrEmpty(controller, app);
-        Table table = new Table("#", "state", "since", "cpu", "memory");
+        Table table = new Table("#", "state", "since", "cpu", "memory", "details");
         instances.forEach((index, instance) -> {
             JsonNode usage = stats.path(index).path("stats").path("usage");
             table.row(index, instance.state(),
                     instance.since() > 0 ? Instant.ofEpochSecond(instance.since()).toString() : "",
                     reading(usage.path("cpu"), v -> String.format(Locale.ROOT, "%.1f%%", v.asDouble() * 100)),
-                    reading(usage.path("mem"), v -> ProgressBar.human(v.asLong())));
+                    reading(usage.path("mem"), v -> ProgressBar.human(v.asLong())),
+                    instance.details());
         });
         table.print(out);
     }

@@ -80,6 +80,14 @@ public final class CloudController {
         return instances;
     }
 
+    /** The app's latest events, newest first: one page of {@code /v2/events}, at most {@code num}. */
+    public List<AppEvent> appEvents(String guid, int num) {
+        JsonNode page = api.get("/v2/events?q=" + ApiClient.encode("actee:" + guid)
+                + "&order-direction=desc&results-per-page=" + num).body();
+        return StreamSupport.stream(page.path("resources").spliterator(), false).map(AppEvent::from)
+                .limit(num).toList();
+    }
+
     public JsonNode stats(String guid) {
         return api.get("/v2/apps/" + guid + "/stats").body();
     }

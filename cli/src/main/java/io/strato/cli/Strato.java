@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
                 TargetCommand.class, LoginCommand.class, LogoutCommand.class,
                 PushCommand.class, AppsCommand.class, AppCommand.class, ScaleCommand.class,
                 StartCommand.class, StopCommand.class, RestartCommand.class, DeleteCommand.class,
-                LogsCommand.class, EnvCommand.class,
+                LogsCommand.class, EventsCommand.class, EnvCommand.class,
                 MarketplaceCommand.class, CreateServiceCommand.class, ServicesCommand.class,
                 BindServiceCommand.class, UnbindServiceCommand.class, DeleteServiceCommand.class,
                 CommandLine.HelpCommand.class

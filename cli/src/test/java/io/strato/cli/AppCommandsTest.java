@@ -67,6 +67,60 @@ class AppCommandsTest {
         assertTrue(!used.contains(" - "), used);
     }
 
+    static String crash(String guid, String time, int index, String exitStatus, String description) {
+        return FakeController.resource(guid, "{\"type\":\"app.crash\",\"actee\":\"app-1\",\"actee_type\":\"app\","
+                + "\"actee_name\":\"shop\",\"timestamp\":\"" + time + "\",\"metadata\":{\"instance\":\"" + guid
+                + "\",\"index\":" + index + ",\"exit_status\":" + exitStatus + ",\"exit_description\":\""
+                + description + "\",\"reason\":\"CRASHED\"}}");
+    }
+
+    @Test
+    void eventsListsTheAppsCrashesAsTheControllerOrdersThem() {
+        controller.json("GET", "/v2/events", 200, FakeController.page(
+                crash("i-2", "2026-11-25T17:00:05Z", 1, "null", "killed: out of memory"),
+                crash("i-1", "2026-11-25T17:00:00Z", 0, "1", "exited with status 1")));
+
+        CliRun.Result events = cli.run("events", "shop");
+
+        assertEquals(0, events.exitCode(), events.err());
+        assertEquals("time                  event      instance  exit status  description\n"
+                + "2026-11-25T17:00:05Z  app.crash  1         -            killed: out of memory\n"
+                + "2026-11-25T17:00:00Z  app.crash  0         1            exited with status 1\n", events.out());
+        FakeController.Request request = controller.requests("GET", "/v2/events").get(0);
+        assertTrue(request.query().contains("q=actee:app-1") || request.query().contains("q=actee%3Aapp-1"),
+                request.query());
+        assertTrue(request.query().contains("order-direction=desc"), request.query());
+    }
+
+    @Test
+    void eventsSaysSoWhenThereAreNone() {
+        controller.json("GET", "/v2/events", 200, FakeController.page());
+        CliRun.Result events = cli.run("events", "shop");
+        assertEquals(0, events.exitCode(), events.err());
+        assertEquals("No events for app 'shop'\n", events.out());
+    }
+
+    @Test
+    void appShowsFlappingInstancesWithWhyAndTheLastCrashes() {
+        controller.json("GET", "/v2/apps/app-1/instances", 200,
+                        "{\"0\":{\"state\":\"RUNNING\",\"since\":1700000000},"
+                                + "\"1\":{\"state\":\"FLAPPING\",\"since\":1700000000,"
+                                + "\"details\":\"crashed 5 times; next restart in 28 s\"}}")
+                .json("GET", "/v2/apps/app-1/stats", 200, "{}")
+                .json("GET", "/v2/events", 200, FakeController.page(
+                        crash("i-5", "2026-11-25T17:00:05Z", 1, "1", "exited with status 1")));
+
+        CliRun.Result app = cli.run("app", "shop");
+
+        assertEquals(0, app.exitCode(), app.err());
+        String flapping = app.out().lines().filter(l -> l.startsWith("1 ")).findFirst().orElse(app.out());
+        assertTrue(flapping.matches("1\\s+FLAPPING\\s+.*crashed 5 times; next restart in 28 s"), flapping);
+        assertTrue(app.out().contains("recent events:\n"), app.out());
+        assertTrue(app.out().contains("2026-11-25T17:00:05Z  app.crash  1         1            exited with status 1"),
+                app.out());
+        assertTrue(controller.requests("GET", "/v2/events").get(0).query().contains("results-per-page=3"));
+    }
+
     @Test
     void deleteWithForceRemovesTheAppAndItsRoutes() {
         CliRun.Result delete = cli.run("delete", "shop", "--force");
