@@ -1,12 +1,17 @@
 package io.strato.core.shell;
 
+import io.strato.api.app.Channels;
+import io.strato.api.app.DeaAdvertisement;
 import io.strato.api.cluster.NodeRecord;
+import io.strato.api.cluster.SharedState;
+import io.strato.api.json.Json;
 import io.strato.api.role.RoleState;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** How the kato commands print roles and times. */
+/** How the kato commands print roles, times and DEA capacity. */
 final class Formats {
 
     private Formats() {
@@ -25,5 +30,35 @@ final class Formats {
 
     static String primaryFlag(NodeRecord node) {
         return node.primary() ? "yes" : "";
+    }
+
+    /** The DEAs' advertisements by DEA id (the node id of their node); none without shared state. */
+    static Map<String, DeaAdvertisement> deas(SharedState shared) {
+        Map<String, DeaAdvertisement> out = new HashMap<>();
+        if (shared == null) {
+            return out;
+        }
+        shared.map(Channels.DEA_ADVERTISEMENTS).entries().forEach((id, json) -> {
+            try {
+                DeaAdvertisement ad = Json.read(json, DeaAdvertisement.class);
+                out.put(ad.deaId(), ad);
+            } catch (RuntimeException e) {
+                // an entry this version cannot read is shown as no DEA rather than failing the command
+            }
+        });
+        return out;
+    }
+
+    /** Memory the DEA's instances reserve out of what it offers: "512/2048 MB"; "-" without a DEA. */
+    static String deaMemory(DeaAdvertisement dea) {
+        if (dea == null) {
+            return "-";
+        }
+        return (dea.memoryTotalMb() - dea.memoryFreeMb()) + "/" + dea.memoryTotalMb() + " MB";
+    }
+
+    /** The instances the DEA runs; "-" without a DEA. */
+    static String deaInstances(DeaAdvertisement dea) {
+        return dea == null ? "-" : String.valueOf(dea.instances());
     }
 }

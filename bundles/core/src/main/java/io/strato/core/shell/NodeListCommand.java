@@ -1,12 +1,16 @@
 package io.strato.core.shell;
 
+import io.strato.api.app.DeaAdvertisement;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.NodeRecord;
+import io.strato.api.cluster.SharedState;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+
+import java.util.Map;
 
 @Command(scope = "kato", name = "node-list", description = "Lists the live nodes of the cluster")
 @Service
@@ -15,8 +19,12 @@ public class NodeListCommand implements Action {
     @Reference
     ClusterView cluster;
 
+    @Reference(optional = true)
+    SharedState shared;
+
     @Override
     public Object execute() {
+        Map<String, DeaAdvertisement> deas = Formats.deas(shared);
         ShellTable table = new ShellTable();
         table.column("Id");
         table.column("Name");
@@ -24,9 +32,12 @@ public class NodeListCommand implements Action {
         table.column("Primary");
         table.column("Version");
         table.column("Heartbeat");
+        table.column("DEA memory");
+        table.column("Instances");
         for (NodeRecord n : cluster.nodes()) {
+            DeaAdvertisement dea = deas.get(n.id());
             table.addRow().addContent(n.id(), n.name(), n.address(), Formats.primaryFlag(n), n.version(),
-                    Formats.ago(n.lastHeartbeat()));
+                    Formats.ago(n.lastHeartbeat()), Formats.deaMemory(dea), Formats.deaInstances(dea));
         }
         table.print(System.out);
         return null;

@@ -1,0 +1,135 @@
+package io.strato.core.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strato.api.app.Channels;
+import io.strato.api.app.DeaAdvertisement;
+import io.strato.api.cluster.ClusterConfig;
+import io.strato.api.cluster.ClusterView;
+import io.strato.api.cluster.LocalSharedState;
+import io.strato.api.cluster.NodeRecord;
+import io.strato.api.json.Json;
+import io.strato.api.role.RoleState;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** kato:node-list and kato:status show each DEA's memory in use, its capacity and its instances. */
+class DeaCapacityTest {
+
+    private final LocalSharedState shared = new LocalSharedState();
+    private final NodeRecord dea = new NodeRecord("node-a", "dea-node", "10.0.0.1",
+            Map.of("base", RoleState.ACTIVE, "dea", RoleState.ACTIVE), false, "0.1.0", System.currentTimeMillis());
+    private final NodeRecord controller = new NodeRecord("node-b", "ctl-node", "10.0.0.2",
+            Map.of("base", RoleState.ACTIVE, "controller", RoleState.ACTIVE), true, "0.1.0", System.currentTimeMillis());
+
+    @AfterEach
+    void close() {
+        shared.close();
+    }
+
+    private void advertise(String deaId, long total, long free, int instances) {
+        shared.map(Channels.DEA_ADVERTISEMENTS).put(deaId, Json.write(new DeaAdvertisement(deaId, "n", "10.0.0.1",
+                total, free, instances, System.currentTimeMillis())));
+    }
+
+    @Test
+    void memoryInUseIsTotalMinusFreeAndNodesWithoutADeaShowADash() {
+        advertise("node-a", 2048, 1536, 2);
+        shared.map(Channels.DEA_ADVERTISEMENTS).put("broken", "not json");
+        Map<String, DeaAdvertisement> deas = Formats.deas(shared);
+        assertEquals(1, deas.size(), "an unreadable entry is skipped");
+        assertEquals("512/2048 MB", Formats.deaMemory(deas.get("node-a")));
+        assertEquals("2", Formats.deaInstances(deas.get("node-a")));
+        assertEquals("-", Formats.deaMemory(deas.get("node-b")));
+        assertEquals("-", Formats.deaInstances(deas.get("node-b")));
+        assertEquals(Map.of(), Formats.deas(null), "no shared state: no DEAs, no failure");
+    }
+
+    @Test
+    void nodeListHasTheDeaColumns() {
+        advertise("node-a", 4096, 3072, 3);
+        NodeListCommand command = new NodeListCommand();
+        command.cluster = cluster(dea);
+        command.shared = shared;
+        String out = capture(command::execute);
+        String deaLine = line(out, "dea-node");
+        assertTrue(deaLine.contains("1024/4096 MB"), out);
+        assertTrue(deaLine.matches(".*1024/4096 MB\\W+3\\W*"), deaLine);
+        assertTrue(line(out, "ctl-node").matches(".*-\\W+-\\W*"), out);
+        assertTrue(out.contains("DEA memory"), out);
+    }
+
+    @Test
+    void statusShowsThisNodesDea() {
+        advertise("node-a", 2048, 1024, 4);
+        StatusCommand command = new StatusCommand();
+        command.cluster = cluster(dea);
+        command.shared = shared;
+        String out = capture(command::execute);
+        assertTrue(out.contains("This node's DEA: 1024/2048 MB of memory in use, 4 instance(s)"), out);
+        assertTrue(line(out, "dea-node").contains("1024/2048 MB"), out);
+
+        shared.map(Channels.DEA_ADVERTISEMENTS).remove("node-a");
+        assertTrue(capture(command::execute).contains("This node's DEA: not advertised"));
+
+        command.cluster = cluster(controller);
+        assertTrue(!capture(command::execute).contains("This node's DEA"), "a node without a DEA has no such line");
+    }
+
+    private static String line(String out, String name) {
+        return out.lines().filter(l -> l.startsWith(name) || l.contains(" " + name + " |")).findFirst().orElseThrow(() -> new AssertionError(out));
+    }
+
+    private static String capture(Runnable command) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            command.run();
+        } finally {
+            System.setOut(original);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private ClusterView cluster(NodeRecord local) {
+        return new ClusterView() {
+            @Override
+            public NodeRecord localNode() {
+                return local;
+            }
+
+            @Override
+            public List<NodeRecord> nodes() {
+                return List.of(controller, dea);
+            }
+
+            @Override
+            public Optional<NodeRecord> primary() {
+                return Optional.of(controller);
+            }
+
+            @Override
+            public ClusterConfig config() {
+                return new ClusterConfig("test", "strato.test");
+            }
+
+            @Override
+            public List<String> warnings() {
+                return List.of();
+            }
+
+            @Override
+            public boolean ready() {
+                return true;
+            }
+        };
+    }
+}
