@@ -200,7 +200,12 @@ class RabbitServicePluginTest {
 
     @Test
     void virtualHostsUsersAndDurableMessagesSurviveRestartsAndCrashes() throws Exception {
+        // stopped right after its first start, before anything was provisioned: it still has its port, users and rules
         plugin = start();
+        plugin.deactivate();
+        plugin = null;
+        plugin = start();
+        assertTrue(plugin.health().up(), plugin.health().detail());
         ServiceInstance instance = plugin.provision("durable", "free", Map.of());
         ServiceCredentials credentials = plugin.bind(instance, "b1");
         publish(credentials, "before restart");

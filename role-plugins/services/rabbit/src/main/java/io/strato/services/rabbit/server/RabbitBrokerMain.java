@@ -122,6 +122,12 @@ public final class RabbitBrokerMain {
                     + (listener.failure != null ? listener.failure : "broker state " + (listener.systemConfig == null ? "unknown" : broker().getState())));
             System.exit(1);
         }
+        // Broker-J's JSON store writes only the root object when it creates the file from the initial
+        // configuration; any change writes the whole tree, so record the start before anything else happens
+        SubjectExecutionContext.withSubject(system, () -> {
+            broker().setAttributes(new HashMap<>(Map.of("description", "Strato rabbit broker, last started " + java.time.Instant.now())));
+            return null;
+        });
     }
 
     /** Used only when the broker has no configuration yet (first start). */
