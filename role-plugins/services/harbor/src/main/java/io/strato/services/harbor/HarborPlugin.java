@@ -20,13 +20,20 @@ import io.strato.api.service.process.PortAllocator;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,10 +50,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The harbor service (Stackato's port service): each instance owns a public TCP port of this node, taken from
- * a configured range; binding an app forwards that port to the app's running instances, connection by
- * connection in turn. An app gets the port in its credentials, and clients outside the cluster connect to
- * it, for protocols the HTTP router cannot carry.
+ * The harbor service (Stackato's port service): each instance owns a public TCP or UDP port (or the same
+ * number for both) of this node, taken from a configured range; binding an app forwards that port to the
+ * app's running instances, TCP connection by connection and UDP client by client, in turn. An app gets the
+ * port in its credentials, and clients outside the cluster connect to it, for protocols the HTTP router
+ * cannot carry.
  *
  * <p>Which instance has which port, and which app it forwards to, is kept in one small file per instance
  * (the broker hands instances back only on calls), so a restarted node listens on the same ports again.
@@ -67,6 +75,69 @@ public final class HarborPlugin implements ServicePlugin, Role {
 
         /** Blank means ${karaf.data}/strato/services/harbor. */
         String dataDir() default "";
+
+        /** Seconds without a datagram either way after which a UDP client's session ends. */
+        int udpSessionIdleSeconds() default 60;
+
+        /** UDP clients forwarded at once per port; datagrams of further new clients are dropped. */
+        int udpMaxSessions() default 1024;
+    }
+
+    /** What a harbor port carries: the parameter {@code protocol} of provision. */
+    enum Protocol {
+        TCP, UDP, BOTH;
+
+        boolean tcp() {
+            return this != UDP;
+        }
+
+        boolean udp() {
+            return this != TCP;
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The protocol a provision asks for; {@code udp=true} is taken as {@code protocol=udp}. */
+        static Protocol of(Map<String, String> parameters) throws ServiceException {
+            String protocol = parameters.get(PROTOCOL);
+            boolean udpFlag = "true".equalsIgnoreCase(parameters.getOrDefault("udp", "false").trim());
+            if (protocol == null || protocol.isBlank()) {
+                return udpFlag ? UDP : TCP;
+            }
+            Protocol p = switch (protocol.trim().toLowerCase(Locale.ROOT)) {
+                case "tcp" -> TCP;
+                case "udp" -> UDP;
+                case "both" -> BOTH;
+                default -> throw new ServiceException("the parameter protocol must be tcp, udp or both, not "
+                        + protocol.trim());
+            };
+            if (udpFlag && !p.udp()) {
+                throw new ServiceException("the parameters udp=true and protocol=" + p.label()
+                        + " contradict each other; use protocol=udp or protocol=both");
+            }
+            return p;
+        }
+
+        /** The protocol kept in an instance's file; files written before UDP existed are TCP. */
+        static Protocol stored(Properties p) {
+            String protocol = p.getProperty(PROTOCOL);
+            return protocol == null ? TCP : valueOf(protocol.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** What forwards one bound instance's port: a TCP forwarder, a UDP one, or both. */
+    private record Forwarding(Forwarder tcp, UdpForwarder udp) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (tcp != null) {
+                tcp.close();
+            }
+            if (udp != null) {
+                udp.close();
+            }
+        }
     }
 
     static final String LABEL = "harbor";
@@ -79,14 +150,17 @@ public final class HarborPlugin implements ServicePlugin, Role {
     private static final String PORT = "port";
     private static final String BINDING = "binding";
     private static final String APP = "app";
+    static final String PROTOCOL = "protocol";
 
     private final Path dir;
     private final String bindAddress;
     private final String hostname;
     private final PortAllocator ports;
     private final SharedMap instances;
-    /** instance id → the forwarder of its binding */
-    private final Map<String, Forwarder> forwarders = new ConcurrentHashMap<>();
+    private final Duration udpIdle;
+    private final int udpMaxSessions;
+    /** instance id → the forwarders of its binding */
+    private final Map<String, Forwarding> forwarders = new ConcurrentHashMap<>();
 
     @Activate
     public HarborPlugin(Config config, @Reference(name = "clusterView") ClusterView cluster,
@@ -95,18 +169,34 @@ public final class HarborPlugin implements ServicePlugin, Role {
                         ? Path.of(System.getProperty("karaf.data", "data"), "strato", "services", LABEL)
                         : Path.of(config.dataDir()),
                 config.bindAddress().isBlank() ? cluster.localNode().address() : config.bindAddress().trim(),
-                cluster.localNode().address(), config.portRange(), shared);
+                cluster.localNode().address(), config.portRange(), shared,
+                Duration.ofSeconds(config.udpSessionIdleSeconds()), config.udpMaxSessions());
+    }
+
+    /** As below, with UDP sessions ending after 60 s idle and at most 1024 of them per port. */
+    HarborPlugin(Path dir, String bindAddress, String nodeAddress, String portRange, SharedState shared) {
+        this(dir, bindAddress, nodeAddress, portRange, shared, Duration.ofSeconds(60), 1024);
     }
 
     /**
      * A plugin keeping its files in {@code dir}, listening on {@code bindAddress} with ports from {@code portRange},
-     * telling apps {@code nodeAddress} when {@code bindAddress} is a wildcard.
+     * telling apps {@code nodeAddress} when {@code bindAddress} is a wildcard; a UDP client's session ends after
+     * {@code udpIdle} without traffic, and a UDP port forwards for at most {@code udpMaxSessions} clients at once.
      */
-    HarborPlugin(Path dir, String bindAddress, String nodeAddress, String portRange, SharedState shared) {
+    HarborPlugin(Path dir, String bindAddress, String nodeAddress, String portRange, SharedState shared,
+                 Duration udpIdle, int udpMaxSessions) {
         Matcher m = RANGE.matcher(portRange);
         if (!m.matches()) {
             throw new IllegalArgumentException("portRange must be first-last, e.g. 41000-41999, not " + portRange);
         }
+        if (udpIdle.isNegative() || udpIdle.isZero()) {
+            throw new IllegalArgumentException("udpSessionIdleSeconds must be positive, not " + udpIdle.toSeconds());
+        }
+        if (udpMaxSessions < 1) {
+            throw new IllegalArgumentException("udpMaxSessions must be at least 1, not " + udpMaxSessions);
+        }
+        this.udpIdle = udpIdle;
+        this.udpMaxSessions = udpMaxSessions;
         this.dir = dir.toAbsolutePath();
         this.bindAddress = bindAddress;
         this.hostname = bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? nodeAddress : bindAddress;
@@ -117,7 +207,7 @@ public final class HarborPlugin implements ServicePlugin, Role {
 
     @Deactivate
     synchronized void deactivate() {
-        forwarders.values().forEach(Forwarder::close);
+        forwarders.values().forEach(Forwarding::close);
         forwarders.clear();
     }
 
@@ -128,7 +218,7 @@ public final class HarborPlugin implements ServicePlugin, Role {
 
     @Override
     public String description() {
-        return "Harbor service: a public TCP port per service instance, forwarded to the bound app";
+        return "Harbor service: a public TCP or UDP port per service instance, forwarded to the bound app";
     }
 
     @Override
@@ -138,32 +228,74 @@ public final class HarborPlugin implements ServicePlugin, Role {
 
     @Override
     public ServiceCatalogEntry catalog() {
-        return new ServiceCatalogEntry(LABEL, "1.0", "A public TCP port forwarded to the instances of an app",
-                List.of("port", "tcp"), List.of(new ServicePlan("free", "One TCP port on the harbor node", true)));
+        return new ServiceCatalogEntry(LABEL, "1.0", "A public TCP or UDP port forwarded to the instances of an app",
+                List.of("port", "tcp", "udp"), List.of(new ServicePlan("free",
+                        "One TCP or UDP port (parameter protocol: tcp, udp or both) on the harbor node", true)));
     }
 
     @Override
     public synchronized ServiceInstance provision(String instanceId, String plan, Map<String, String> parameters)
             throws ServiceException {
-        if ("true".equalsIgnoreCase(parameters.getOrDefault("udp", "false").trim())) {
-            throw new ServiceException("UDP ports are not supported; harbor forwards TCP only");
-        }
+        Protocol protocol = Protocol.of(parameters == null ? Map.of() : parameters);
         Path file = file(instanceId);
         if (Files.exists(file)) {
             throw new ServiceException("harbor instance " + instanceId + " exists already");
         }
-        int port;
-        try {
-            port = ports.allocate(takenPorts());
-        } catch (IOException e) {
-            throw new ServiceException("no free harbor port: every port of " + ports.first() + "-" + ports.last()
-                    + " on " + bindAddress + " is taken; widen portRange in io.strato.service.harbor.cfg", e);
-        }
+        int port = allocate(protocol, takenPorts());
         Properties p = new Properties();
         p.setProperty(PORT, Integer.toString(port));
+        p.setProperty(PROTOCOL, protocol.label());
         write(file, p);
-        LOG.info("harbor instance {} has port {}", instanceId, port);
-        return new ServiceInstance(instanceId, plan, Map.of(PORT, Integer.toString(port)));
+        LOG.info("harbor instance {} has {} port {}", instanceId, protocol.label(), port);
+        return new ServiceInstance(instanceId, plan, Map.of(PORT, Integer.toString(port), PROTOCOL, protocol.label()));
+    }
+
+    /**
+     * A port of the range no instance owns and free for the protocol: for {@code both}, one number free for TCP
+     * and for UDP alike.
+     */
+    private int allocate(Protocol protocol, Set<Integer> taken) throws ServiceException {
+        String range = ports.first() + "-" + ports.last();
+        if (protocol == Protocol.TCP) {
+            try {
+                return ports.allocate(taken);
+            } catch (IOException e) {
+                throw new ServiceException("no free harbor port: every port of " + range + " on " + bindAddress
+                        + " is taken; widen portRange in io.strato.service.harbor.cfg", e);
+            }
+        }
+        for (int port = ports.first(); port <= ports.last(); port++) {
+            if (!taken.contains(port) && (!protocol.tcp() || tcpFree(port)) && udpFree(port)) {
+                return port;
+            }
+        }
+        if (protocol == Protocol.BOTH) {
+            throw new ServiceException("no free harbor port: no port of " + range + " on " + bindAddress
+                    + " is free for both TCP and UDP; widen portRange in io.strato.service.harbor.cfg, or create"
+                    + " one harbor service with protocol=tcp and one with protocol=udp");
+        }
+        throw new ServiceException("no free harbor port: every port of " + range + " on " + bindAddress
+                + " is taken for UDP; widen portRange in io.strato.service.harbor.cfg");
+    }
+
+    private boolean tcpFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private boolean udpFree(int port) {
+        try (DatagramChannel socket = DatagramChannel.open()) {
+            socket.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
@@ -181,11 +313,13 @@ public final class HarborPlugin implements ServicePlugin, Role {
                     + "; a port goes to one app, create another harbor service");
         }
         int port = Integer.parseInt(p.getProperty(PORT));
-        Forwarder forwarder;
+        Protocol protocol = Protocol.stored(p);
+        Forwarding forwarder;
         try {
-            forwarder = forward(instance.id(), port, appGuid);
+            forwarder = forward(instance.id(), port, protocol, appGuid);
         } catch (IOException e) {
-            throw new ServiceException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+            throw new ServiceException("cannot listen on " + bindAddress + ":" + port + " (" + protocol.label()
+                    + "): " + e.getMessage(), e);
         }
         p.setProperty(BINDING, bindingId);
         p.setProperty(APP, appGuid);
@@ -196,9 +330,10 @@ public final class HarborPlugin implements ServicePlugin, Role {
             throw e;
         }
         forwarders.put(instance.id(), forwarder);
-        LOG.info("harbor port {} forwards to app {}", port, appGuid);
-        return new ServiceCredentials("tcp://" + hostname + ":" + port, instance.id(), hostname, port, "", "",
-                Map.of("harbor_port", Integer.toString(port)));
+        LOG.info("harbor {} port {} forwards to app {}", protocol.label(), port, appGuid);
+        String scheme = protocol == Protocol.UDP ? "udp" : "tcp";
+        return new ServiceCredentials(scheme + "://" + hostname + ":" + port, instance.id(), hostname, port, "", "",
+                Map.of("harbor_port", Integer.toString(port), PROTOCOL, protocol.label()));
     }
 
     @Override
@@ -209,7 +344,7 @@ public final class HarborPlugin implements ServicePlugin, Role {
             // not this instance's binding: nothing forwards for it
             return;
         }
-        Forwarder forwarder = forwarders.remove(instance.id());
+        Forwarding forwarder = forwarders.remove(instance.id());
         if (forwarder != null) {
             forwarder.close();
         }
@@ -221,7 +356,7 @@ public final class HarborPlugin implements ServicePlugin, Role {
 
     @Override
     public synchronized void deprovision(ServiceInstance instance) throws ServiceException {
-        Forwarder forwarder = forwarders.remove(instance.id());
+        Forwarding forwarder = forwarders.remove(instance.id());
         if (forwarder != null) {
             forwarder.close();
         }
@@ -236,8 +371,10 @@ public final class HarborPlugin implements ServicePlugin, Role {
 
     @Override
     public ServiceHealth health() {
-        return ServiceHealth.up(forwarders.size() + " port(s) forwarded, range " + ports.first() + "-" + ports.last()
-                + " on " + bindAddress);
+        int udpSessions = forwarders.values().stream().filter(f -> f.udp() != null)
+                .mapToInt(f -> f.udp().sessions()).sum();
+        return ServiceHealth.up(forwarders.size() + " port(s) forwarded, " + udpSessions + " UDP session(s), range "
+                + ports.first() + "-" + ports.last() + " on " + bindAddress);
     }
 
     /** Listens again on the ports of the bindings this node had before it stopped. */
@@ -251,10 +388,10 @@ public final class HarborPlugin implements ServicePlugin, Role {
                 read(file).filter(p -> p.getProperty(APP) != null).ifPresent(p -> {
                     int port = Integer.parseInt(p.getProperty(PORT));
                     try {
-                        forwarders.put(id, forward(id, port, p.getProperty(APP)));
-                    } catch (IOException e) {
-                        LOG.error("harbor instance {}: cannot listen on {}:{} again: {}", id, bindAddress, port,
-                                e.getMessage());
+                        forwarders.put(id, forward(id, port, Protocol.stored(p), p.getProperty(APP)));
+                    } catch (IOException | IllegalArgumentException e) {
+                        LOG.error("harbor instance {}: cannot listen on {}:{} ({}) again: {}", id, bindAddress, port,
+                                p.getProperty(PROTOCOL, "tcp"), e.getMessage());
                     }
                 });
             }
@@ -263,8 +400,24 @@ public final class HarborPlugin implements ServicePlugin, Role {
         }
     }
 
-    private Forwarder forward(String instanceId, int port, String appGuid) throws IOException {
-        return new Forwarder(instanceId + " (port " + port + ")", bindAddress, port, () -> running(appGuid));
+    /** Listens on the port for the protocol(s); nothing stays bound when one of them fails. */
+    private Forwarding forward(String instanceId, int port, Protocol protocol, String appGuid) throws IOException {
+        Forwarder tcp = protocol.tcp()
+                ? new Forwarder(instanceId + " (port " + port + ")", bindAddress, port, () -> running(appGuid))
+                : null;
+        UdpForwarder udp = null;
+        if (protocol.udp()) {
+            try {
+                udp = new UdpForwarder(instanceId + " (udp port " + port + ")", bindAddress, port,
+                        () -> running(appGuid), udpIdle, udpMaxSessions);
+            } catch (IOException | RuntimeException e) {
+                if (tcp != null) {
+                    tcp.close();
+                }
+                throw e;
+            }
+        }
+        return new Forwarding(tcp, udp);
     }
 
     /** The app's running instances, in a stable order so that taking them in turn spreads connections evenly. */

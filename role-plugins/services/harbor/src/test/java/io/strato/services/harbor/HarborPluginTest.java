@@ -149,13 +149,10 @@ class HarborPluginTest {
     }
 
     @Test
-    void bindNeedsTheAppAndUdpIsRefused() throws Exception {
+    void bindNeedsTheApp() throws Exception {
         ServiceInstance instance = plugin.provision("h1", "free", Map.of());
         ServiceException noApp = assertThrows(ServiceException.class, () -> plugin.bind(instance, "b1"));
         assertTrue(noApp.getMessage().contains("app_guid"), noApp.getMessage());
-        ServiceException udp = assertThrows(ServiceException.class,
-                () -> plugin.provision("h2", "free", Map.of("udp", "true")));
-        assertTrue(udp.getMessage().contains("UDP"), udp.getMessage());
     }
 
     @Test
