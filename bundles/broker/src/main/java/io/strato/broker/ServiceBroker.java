@@ -5,6 +5,8 @@ import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.json.Json;
 import io.strato.api.service.ServiceCatalogEntry;
+import io.strato.api.service.ServiceHealth;
+import io.strato.api.service.ServiceOffering;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
@@ -53,7 +55,7 @@ final class ServiceBroker {
         if (before != null && before != plugin) {
             LOG.warn("two service plugins offer '{}' on this node; the last one installed serves it", entry.label());
         }
-        advertise(entry);
+        advertise(plugin);
     }
 
     void removePlugin(ServicePlugin plugin) {
@@ -65,12 +67,21 @@ final class ServiceBroker {
 
     /** Writes every plugin's entry again, so the entries outlive their TTL while this node lives. */
     void advertiseAll() {
-        plugins.values().forEach(p -> advertise(p.catalog()));
+        plugins.values().forEach(this::advertise);
     }
 
-    private void advertise(ServiceCatalogEntry entry) {
-        CatalogAdvert advert = CatalogAdvert.of(nodeId, brokerUrl, entry);
-        catalog.put(advert.key(), Json.write(advert), Channels.OWNED_TTL);
+    private void advertise(ServicePlugin plugin) {
+        ServiceCatalogEntry entry = plugin.catalog();
+        ServiceOffering offering = ServiceOffering.of(nodeId, brokerUrl, entry, health(plugin));
+        catalog.put(offering.key(), Json.write(offering), Channels.OWNED_TTL);
+    }
+
+    private static ServiceHealth health(ServicePlugin plugin) {
+        try {
+            return plugin.health();
+        } catch (RuntimeException e) {
+            return ServiceHealth.down("its health check failed: " + e);
+        }
     }
 
     /** Takes this node's entries out of the catalog at once rather than when they expire. */

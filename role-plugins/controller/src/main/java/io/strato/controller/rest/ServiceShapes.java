@@ -28,7 +28,8 @@ final class ServiceShapes {
         e.put("long_description", null);
         e.put("version", s.offering().version());
         e.put("info_url", null);
-        e.put("active", true);
+        // false while the plugin's server is down on every node that offers it
+        e.put("active", s.offering().health().up());
         e.put("bindable", true);
         e.put("unique_id", s.label());
         e.put("extra", null);

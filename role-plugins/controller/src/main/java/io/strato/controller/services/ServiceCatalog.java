@@ -1,5 +1,6 @@
 package io.strato.controller.services;
 
+import io.strato.api.service.ServiceOffering;
 import io.strato.api.app.Channels;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.json.Json;
@@ -20,14 +21,14 @@ import java.util.stream.Stream;
 public final class ServiceCatalog {
 
     /** A service of the marketplace: the label, as the first node offering it describes it. */
-    public record Service(String guid, BrokerOffering offering) {
+    public record Service(String guid, ServiceOffering offering) {
         public String label() {
             return offering.label();
         }
     }
 
     /** A plan of a marketplace service. */
-    public record Plan(String guid, String serviceGuid, String label, BrokerOffering.Plan plan) {
+    public record Plan(String guid, String serviceGuid, String label, ServiceOffering.Plan plan) {
         public String name() {
             return plan.name();
         }
@@ -48,22 +49,22 @@ public final class ServiceCatalog {
     }
 
     /** Every offering of every node, by node id then label. */
-    public List<BrokerOffering> offerings() {
+    public List<ServiceOffering> offerings() {
         return shared.map(Channels.BROKER_CATALOG).entries().values().stream().flatMap(json -> {
             try {
-                return Stream.of(Json.read(json, BrokerOffering.class));
+                return Stream.of(Json.read(json, ServiceOffering.class));
             } catch (IllegalArgumentException e) {
                 return Stream.empty();
             }
         }).filter(o -> o.label() != null && o.nodeId() != null && o.brokerUrl() != null)
-                .sorted(Comparator.comparing(BrokerOffering::nodeId).thenComparing(BrokerOffering::label)).toList();
+                .sorted(Comparator.comparing(ServiceOffering::nodeId).thenComparing(ServiceOffering::label)).toList();
     }
 
-    /** One entry per label, sorted by label. */
+    /** One entry per label, sorted by label; a node whose plugin is healthy speaks for the label. */
     public List<Service> services() {
-        Map<String, BrokerOffering> byLabel = new LinkedHashMap<>();
-        offerings().forEach(o -> byLabel.putIfAbsent(o.label(), o));
-        return byLabel.values().stream().sorted(Comparator.comparing(BrokerOffering::label))
+        Map<String, ServiceOffering> byLabel = new LinkedHashMap<>();
+        offerings().forEach(o -> byLabel.merge(o.label(), o, (a, b) -> a.health().up() || !b.health().up() ? a : b));
+        return byLabel.values().stream().sorted(Comparator.comparing(ServiceOffering::label))
                 .map(o -> new Service(serviceGuid(o.label()), o)).toList();
     }
 
@@ -74,7 +75,7 @@ public final class ServiceCatalog {
     /** The plans of every service (all nodes' plans of a label together), or of one service. */
     public List<Plan> plans(String serviceGuid) {
         Map<String, Plan> plans = new LinkedHashMap<>();
-        for (BrokerOffering o : offerings()) {
+        for (ServiceOffering o : offerings()) {
             String service = serviceGuid(o.label());
             if (serviceGuid == null || serviceGuid.equals(service)) {
                 o.plans().forEach(p -> plans.putIfAbsent(planGuid(o.label(), p.name()),
@@ -89,12 +90,12 @@ public final class ServiceCatalog {
     }
 
     /** The nodes whose broker offers this label with this plan. */
-    public List<BrokerOffering> offeringsOf(String label, String plan) {
+    public List<ServiceOffering> offeringsOf(String label, String plan) {
         return offerings().stream().filter(o -> o.label().equals(label) && o.hasPlan(plan)).toList();
     }
 
     /** Where a node's broker for a label answers now, if the node offers it. */
-    public Optional<BrokerOffering> offering(String nodeId, String label) {
+    public Optional<ServiceOffering> offering(String nodeId, String label) {
         return offerings().stream().filter(o -> o.nodeId().equals(nodeId) && o.label().equals(label)).findFirst();
     }
 }

@@ -1,5 +1,6 @@
 package io.strato.controller.services;
 
+import io.strato.api.service.ServiceOffering;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strato.controller.Sql;
 import java.util.Comparator;
@@ -28,16 +29,22 @@ public final class ServiceProvisioner {
     }
 
     /**
-     * Creates an instance on the node offering the plan that holds the fewest instances of the service.
+     * Creates an instance on the node offering the plan that holds the fewest instances of the service, among
+     * the nodes where the service's server is healthy.
      *
-     * @throws BrokerClient.BrokerCallException when no node offers it or the broker failed
+     * @throws BrokerClient.BrokerCallException when no node offers it, it is down everywhere, or the broker failed
      * @throws Sql.DuplicateKeyException when the name was taken meanwhile (nothing is left behind)
      */
     public ManagedServiceInstance provision(String name, String spaceGuid, ServiceCatalog.Plan plan) {
-        List<BrokerOffering> offerings = catalog.offeringsOf(plan.label(), plan.name());
-        BrokerOffering offering = offerings.stream()
-                .min(Comparator.comparingInt((BrokerOffering o) -> store.instancesOn(o.nodeId(), o.label()))
-                        .thenComparing(BrokerOffering::nodeId))
+        List<ServiceOffering> offerings = catalog.offeringsOf(plan.label(), plan.name());
+        List<ServiceOffering> healthy = offerings.stream().filter(o -> o.health().up()).toList();
+        if (!offerings.isEmpty() && healthy.isEmpty()) {
+            throw new BrokerClient.BrokerCallException(plan.label() + " is down on every node that offers it ("
+                    + offerings.get(0).nodeId() + ": " + offerings.get(0).health().detail() + "): ask an admin to check it");
+        }
+        ServiceOffering offering = healthy.stream()
+                .min(Comparator.comparingInt((ServiceOffering o) -> store.instancesOn(o.nodeId(), o.label()))
+                        .thenComparing(ServiceOffering::nodeId))
                 .orElseThrow(() -> new BrokerClient.BrokerCallException("no node offers " + plan.label() + " "
                         + plan.name() + " any more: ask an admin to check the node running it"));
         String guid = UUID.randomUUID().toString();
@@ -101,7 +108,7 @@ public final class ServiceProvisioner {
 
     /** Where the instance's broker answers now: its node's current entry, else where it answered before. */
     private String brokerUrl(ManagedServiceInstance instance) {
-        return catalog.offering(instance.nodeId(), instance.label()).map(BrokerOffering::brokerUrl)
+        return catalog.offering(instance.nodeId(), instance.label()).map(ServiceOffering::brokerUrl)
                 .orElse(instance.brokerUrl());
     }
 

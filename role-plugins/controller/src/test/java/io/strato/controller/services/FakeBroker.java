@@ -1,5 +1,6 @@
 package io.strato.controller.services;
 
+import io.strato.api.service.ServiceOffering;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -39,13 +40,13 @@ public final class FakeBroker implements AutoCloseable {
 
     /** Puts this broker's plugins in the cluster catalog, as node-1's broker would. */
     public void advertise(SharedState shared) {
-        shared.map(Channels.BROKER_CATALOG).put("node-1|filesystem", Json.write(new BrokerOffering("node-1", url,
+        shared.map(Channels.BROKER_CATALOG).put("node-1|filesystem", Json.write(new ServiceOffering("node-1", url,
                 "filesystem", "1.0", "directories", List.of("filesystem"),
-                List.of(new BrokerOffering.Plan("free", "a directory", true),
-                        new BrokerOffering.Plan("failing", "never works", true)))), Duration.ofMinutes(5));
-        shared.map(Channels.BROKER_CATALOG).put("node-1|postgresql", Json.write(new BrokerOffering("node-1", url,
+                List.of(new ServiceOffering.Plan("free", "a directory", true),
+                        new ServiceOffering.Plan("failing", "never works", true)), null)), Duration.ofMinutes(5));
+        shared.map(Channels.BROKER_CATALOG).put("node-1|postgresql", Json.write(new ServiceOffering("node-1", url,
                 "postgresql", "14", "databases", List.of("relational", "sql"),
-                List.of(new BrokerOffering.Plan("free", "a database", true)))), Duration.ofMinutes(5));
+                List.of(new ServiceOffering.Plan("free", "a database", true)), null)), Duration.ofMinutes(5));
     }
 
     private void handle(HttpExchange x) throws IOException {

@@ -169,6 +169,26 @@ class ServicesApiTest {
         assertEquals(204, c.delete("/v2/service_instances/" + files).status(), "nothing is bound any more");
     }
 
+    @Test
+    void aServiceWhoseServerIsDownEverywhereIsInactiveAndNotProvisioned() throws Exception {
+        c.shared.map(io.strato.api.app.Channels.BROKER_CATALOG).put("node-1|postgresql", Json.write(
+                new io.strato.api.service.ServiceOffering("node-1", "http://127.0.0.1:1/broker", "postgresql", "14",
+                        "databases", java.util.List.of("relational"),
+                        java.util.List.of(new io.strato.api.service.ServiceOffering.Plan("free", "a database", true)),
+                        io.strato.api.service.ServiceHealth.down("postgresql server at 127.0.0.1:15432 does not answer"))),
+                java.time.Duration.ofMinutes(5));
+        JsonNode services = c.get("/v2/services").json();
+        for (JsonNode s : services.get("resources")) {
+            assertEquals(!s.at("/entity/label").asText().equals("postgresql"), s.at("/entity/active").asBoolean(),
+                    s.toString());
+        }
+        Reply refused = c.post("/v2/service_instances", body("mydb", "postgresql", "free"));
+        assertEquals(502, refused.status(), refused.body());
+        assertTrue(refused.body().contains("postgresql is down on every node that offers it (node-1: postgresql server"
+                + " at 127.0.0.1:15432 does not answer)"), refused.body());
+        assertTrue(broker.instances.isEmpty(), "nothing was provisioned");
+    }
+
     private String createInstance(String name, String label, String plan) throws Exception {
         Reply r = c.post("/v2/service_instances", body(name, label, plan));
         assertEquals(201, r.status(), r.body());
