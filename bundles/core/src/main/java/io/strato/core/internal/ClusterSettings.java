@@ -11,13 +11,17 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The cluster this node joins: its secret and the addresses to join through. Kept node-local in
- * {@code etc/strato-cluster.properties} so a node rejoins after a restart.
+ * The cluster this node joins: its secret, the addresses it was attached through ({@code members}) and the
+ * other members it last saw ({@code peers}). Kept node-local in {@code etc/strato-cluster.properties} so a
+ * node rejoins after a restart, even the node others attached to: it finds them through its peers.
+
+ * @param members the addresses given to {@code kato:node-attach}
+ * @param peers   cluster addresses of the other members, as this node last saw them
  *
  * <p>The secret gates joins: the cluster's Hazelcast group name is derived from it, and Hazelcast members
  * of different groups never join each other.
  */
-record ClusterSettings(String secret, List<String> members) {
+record ClusterSettings(String secret, List<String> members, List<String> peers) {
 
     static final String FILE = "strato-cluster.properties";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -27,6 +31,20 @@ record ClusterSettings(String secret, List<String> members) {
             throw new IllegalArgumentException("a cluster secret has at least 16 characters");
         }
         members = List.copyOf(members);
+        peers = List.copyOf(peers);
+    }
+
+    ClusterSettings(String secret, List<String> members) {
+        this(secret, members, List.of());
+    }
+
+    ClusterSettings withPeers(List<String> newPeers) {
+        return new ClusterSettings(secret, members, newPeers);
+    }
+
+    /** Where Hazelcast looks for the cluster at start: the attach addresses, then the peers. */
+    List<String> joinTargets() {
+        return java.util.stream.Stream.concat(members.stream(), peers.stream()).distinct().toList();
     }
 
     static ClusterSettings fresh() {
@@ -36,15 +54,19 @@ record ClusterSettings(String secret, List<String> members) {
     }
 
     static ClusterSettings from(Properties p) {
-        String members = p.getProperty("members", "").trim();
-        return new ClusterSettings(p.getProperty("secret"),
-                members.isEmpty() ? List.of() : Arrays.stream(members.split("\\s*,\\s*")).toList());
+        return new ClusterSettings(p.getProperty("secret"), list(p, "members"), list(p, "peers"));
+    }
+
+    private static List<String> list(Properties p, String key) {
+        String value = p.getProperty(key, "").trim();
+        return value.isEmpty() ? List.of() : Arrays.stream(value.split("\\s*,\\s*")).toList();
     }
 
     Properties toProperties() {
         Properties p = new Properties();
         p.setProperty("secret", secret);
         p.setProperty("members", String.join(",", members));
+        p.setProperty("peers", String.join(",", peers));
         return p;
     }
 

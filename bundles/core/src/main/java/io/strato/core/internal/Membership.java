@@ -15,6 +15,12 @@ public interface Membership {
     /** The addresses this node joins through; empty for a standalone node. */
     java.util.List<String> joinAddresses();
 
+    /**
+     * Remembers the cluster addresses of the other members now in the cluster, so that this node finds them
+     * when it starts again (a node others attached to has no join address of its own).
+     */
+    void rememberPeers(java.util.List<String> peers);
+
     /** Thrown with a one-line message for the shell. */
     final class MembershipException extends Exception {
         MembershipException(String message) {

@@ -101,6 +101,18 @@ public class MembershipManager implements Membership, ClusterSecret {
         return "Detached: this node is now a cluster of its own (new secret generated)";
     }
 
+    @Override
+    public synchronized void rememberPeers(List<String> peers) {
+        List<String> sorted = peers.stream().sorted().toList();
+        if (sorted.isEmpty() || sorted.equals(settings.peers())) {
+            return; // alone now: keep the last peers, they are where the cluster will be
+        }
+        settings = settings.withPeers(sorted);
+        file.write(settings.toProperties(), "Strato cluster membership of this node (secret and join addresses)");
+        mirrorIntoHazelcast(); // read at the next start; the running Hazelcast needs no restart
+        LOG.info("Cluster members to rejoin after a restart: {}", String.join(", ", settings.joinTargets()));
+    }
+
     private void change(ClusterSettings next) {
         settings = next;
         file.write(next.toProperties(), "Strato cluster membership of this node (secret and join addresses)");
@@ -127,7 +139,7 @@ public class MembershipManager implements Membership, ClusterSecret {
 
     private boolean mirrorIntoHazelcast() {
         try {
-            return hazelcastXml.apply(settings.groupName(), settings.members());
+            return hazelcastXml.apply(settings.groupName(), settings.joinTargets());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

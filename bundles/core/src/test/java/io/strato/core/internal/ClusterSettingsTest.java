@@ -40,6 +40,18 @@ class ClusterSettingsTest {
     }
 
     @Test
+    void peersSurviveTheFileAndAreJoinedAfterTheAttachAddresses() {
+        ClusterSettings s = new ClusterSettings("0123456789abcdef0123", List.of("127.0.0.1:5701"))
+                .withPeers(List.of("127.0.0.1:5701", "127.0.0.1:5703"));
+        PropertiesFile file = new PropertiesFile(etc.resolve(ClusterSettings.FILE));
+        file.write(s.toProperties(), "test");
+        ClusterSettings read = ClusterSettings.from(file.read());
+        assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5703"), read.peers());
+        assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5703"), read.joinTargets(), "each address once");
+        assertEquals(List.of(), ClusterSettings.fresh().joinTargets(), "a new cluster joins nobody");
+    }
+
+    @Test
     void hazelcastXmlGetsGroupAndMembersAndKeepsTheRest() throws Exception {
         Path xml = etc.resolve("hazelcast.xml");
         try (InputStream in = getClass().getResourceAsStream("/hazelcast-sample.xml")) {
