@@ -13,9 +13,12 @@ import io.strato.api.service.process.ProcessSpec;
 import io.strato.api.service.process.SupervisedProcess;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,6 +28,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -107,6 +113,10 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
                     "-cp", classPath, RabbitServerFiles.MAIN_CLASS,
                     host, Integer.toString(port), dataDir.resolve("broker").toString(), socket.toString(),
                     dataDir.resolve("control.secret").toString()));
+            stopLeftover(dataDir);
+            if (listening(host, port)) {
+                throw new IOException("another program listens on " + host + ":" + port + "; stop it or set port in etc/io.strato.service.rabbit.cfg");
+            }
             controlChannel = new BrokerControl(socket, secret);
             process = new SupervisedProcess(new ProcessSpec("rabbit broker", command, dataDir, log, Map.of(), host, port, timeout));
             long started = System.nanoTime();
@@ -235,6 +245,48 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
         return value;
     }
 
+    /**
+     * A broker this data directory's plugin started and never stopped (the node was killed) still holds the
+     * port and the stores: stop it, as the plugin would have.
+     */
+    private static void stopLeftover(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("broker").resolve("broker.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        ProcessHandle leftover = ProcessHandle.of(pid).orElse(null);
+        String commandLine = leftover == null ? "" : leftover.info().commandLine().orElse("");
+        if (leftover == null || !leftover.isAlive() || !commandLine.contains(RabbitServerFiles.MAIN_CLASS)
+                || !commandLine.contains(dataDir.resolve("broker").toString())) {
+            return;
+        }
+        LOG.log(Level.WARNING, "a rabbit broker from an earlier run of this node is still running (pid " + pid + "); stopping it");
+        leftover.destroy();
+        try {
+            leftover.onExit().get(15, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            leftover.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the leftover rabbit broker", e);
+        }
+    }
+
+    private static boolean listening(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The control secret, made at first start; only the node's user can read it. */
     private String secret(Path file) throws IOException {
         if (Files.isRegularFile(file)) {
@@ -250,7 +302,7 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
         Files.deleteIfExists(partial);
         Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(partial, secret + "\n", StandardCharsets.UTF_8);
-        Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return secret;
     }
 

@@ -199,6 +199,47 @@ class RabbitServicePluginTest {
     }
 
     @Test
+    void aPortHeldByAnotherProgramIsReportedNotShared() throws Exception {
+        try (ServerSocket other = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = other.getLocalPort();
+            plugin = start();
+            assertFalse(plugin.health().up());
+            assertTrue(plugin.health().detail().contains("another program listens on 127.0.0.1:" + port), plugin.health().detail());
+            ServiceException refused = assertThrows(ServiceException.class, () -> plugin.provision("x", "free", Map.of()));
+            assertTrue(refused.getMessage().contains("rabbit is not available on this node"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aBrokerLeftBehindByACrashedNodeIsStoppedAtStart() throws Exception {
+        plugin = start();
+        ServiceInstance instance = plugin.provision("left", "free", Map.of());
+        ServiceCredentials credentials = plugin.bind(instance, "b1");
+        plugin.deactivate();
+        plugin = null;
+        // the broker as the plugin runs it, but with no plugin watching it: what a killed node leaves behind
+        String classPath = RabbitServerFiles.unpack(dataDir.resolve("server"));
+        Process leftover = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-cp", classPath, RabbitServerFiles.MAIN_CLASS, "127.0.0.1", Integer.toString(port),
+                dataDir.resolve("broker").toString(), dataDir.resolve("control.sock").toString(), dataDir.resolve("control.secret").toString())
+                .redirectErrorStream(true).redirectOutput(dataDir.resolve("leftover.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(dataDir.resolve("leftover.log")).contains("ready on") && System.nanoTime() < deadline) {
+                assertTrue(leftover.isAlive(), Files.readString(dataDir.resolve("leftover.log")));
+                Thread.sleep(100);
+            }
+            plugin = start();
+            assertTrue(leftover.waitFor(20, TimeUnit.SECONDS), "the leftover broker still runs");
+            assertTrue(plugin.health().up(), plugin.health().detail());
+            publish(credentials, "after takeover");
+            assertEquals("after takeover", take(credentials));
+        } finally {
+            leftover.destroyForcibly();
+        }
+    }
+
+    @Test
     void virtualHostsUsersAndDurableMessagesSurviveRestartsAndCrashes() throws Exception {
         // stopped right after its first start, before anything was provisioned: it still has its port, users and rules
         plugin = start();

@@ -33,6 +33,7 @@ import org.apache.qpid.server.model.AuthenticationProvider;
 import org.apache.qpid.server.model.Broker;
 import org.apache.qpid.server.model.BrokerModel;
 import org.apache.qpid.server.model.Connection;
+import org.apache.qpid.server.model.Port;
 import org.apache.qpid.server.model.State;
 import org.apache.qpid.server.model.SystemConfig;
 import org.apache.qpid.server.model.User;
@@ -95,6 +96,8 @@ public final class RabbitBrokerMain {
         System.setProperty("strato.rabbit.port", Integer.toString(port));
         System.setProperty(SystemConfig.PROPERTY_QPID_WORK, workDir.toString());
 
+        // the plugin stops a broker a crashed node left behind by this pid
+        Files.writeString(workDir.resolve("broker.pid"), ProcessHandle.current().pid() + "\n");
         RabbitBrokerMain main = new RabbitBrokerMain(workDir, secret);
         main.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -121,6 +124,19 @@ public final class RabbitBrokerMain {
             System.err.println("strato: the rabbit broker failed to start: "
                     + (listener.failure != null ? listener.failure : "broker state " + (listener.systemConfig == null ? "unknown" : broker().getState())));
             System.exit(1);
+        }
+        Port<?> amqp = broker().getChildByName(Port.class, "AMQP");
+        if (amqp == null || amqp.getState() != State.ACTIVE) {
+            System.err.println("strato: the rabbit broker's AMQP port " + System.getProperty("strato.rabbit.host") + ":"
+                    + System.getProperty("strato.rabbit.port") + " could not be opened (state " + (amqp == null ? "missing" : amqp.getState())
+                    + "); is another program listening there?");
+            launcher.shutdown(1);
+            System.exit(1);
+        }
+        for (VirtualHostNode<?> node : broker().getChildren(VirtualHostNode.class)) {
+            if (node.getState() != State.ACTIVE) {
+                System.err.println("strato: virtual host " + node.getName() + " is " + node.getState() + "; see the messages above");
+            }
         }
         // Broker-J's JSON store writes only the root object when it creates the file from the initial
         // configuration; any change writes the whole tree, so record the start before anything else happens
