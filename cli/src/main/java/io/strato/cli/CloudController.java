@@ -217,9 +217,10 @@ public final class CloudController {
                 new CliError("Service '" + name + "' not found: run `strato services` to list them"));
     }
 
-    public ServiceInstance createServiceInstance(String name, String planGuid, String spaceGuid) {
-        return ServiceInstance.from(api.post("/v2/service_instances",
-                Map.of("name", name, "service_plan_guid", planGuid, "space_guid", spaceGuid)).body());
+    public ServiceInstance createServiceInstance(String name, String planGuid, String spaceGuid,
+                                                 Map<String, String> parameters) {
+        return ServiceInstance.from(api.post("/v2/service_instances", Map.of("name", name, "service_plan_guid", planGuid,
+                "space_guid", spaceGuid, "parameters", parameters)).body());
     }
 
     public void deleteServiceInstance(String guid, boolean recursive) {

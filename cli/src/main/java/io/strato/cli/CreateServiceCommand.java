@@ -1,5 +1,7 @@
 package io.strato.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,6 +22,10 @@ public final class CreateServiceCommand implements Runnable {
     @Option(names = "--plan", paramLabel = "<plan>", description = "Plan name (default: the service's first plan)")
     private String plan;
 
+    @Option(names = "--param", paramLabel = "<key=value>",
+            description = "A parameter for the service, repeatable (e.g. harbor: --param protocol=udp)")
+    private Map<String, String> parameters = new LinkedHashMap<>();
+
     @Override
     public void run() {
         CloudController controller = strato.controller();
@@ -27,7 +33,7 @@ public final class CreateServiceCommand implements Runnable {
             throw new CliError("Service '" + name + "' already exists: pick another name or `strato delete-service " + name + "`");
         }
         ServicePlan chosen = controller.planFor(label, plan);
-        controller.createServiceInstance(name, chosen.guid(), controller.defaultSpaceGuid());
+        controller.createServiceInstance(name, chosen.guid(), controller.defaultSpaceGuid(), parameters);
         strato.terminal().out().println("Created service '" + name + "' (" + label + ", plan " + chosen.name()
                 + "): bind it with `strato bind-service " + name + " <app>`");
     }

@@ -2,6 +2,7 @@ package io.strato.cli;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -43,6 +44,6 @@ public final class ManifestServices {
         }
         ServicePlan plan = controller.planFor(request.label(), null);
         out.println("Creating service '" + request.name() + "' (" + request.label() + ", " + plan.name() + ")...");
-        return controller.createServiceInstance(request.name(), plan.guid(), spaceGuid);
+        return controller.createServiceInstance(request.name(), plan.guid(), spaceGuid, Map.of());
     }
 }

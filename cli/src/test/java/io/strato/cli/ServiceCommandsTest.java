@@ -67,6 +67,13 @@ class ServiceCommandsTest {
         assertEquals("cache", body.path("name").asText());
         assertEquals("svc-redis-big", body.path("service_plan_guid").asText());
         assertEquals("space-1", body.path("space_guid").asText());
+        assertEquals(0, body.path("parameters").size(), "no parameters unless given");
+
+        CliRun.Result udp = cli.run("create-service", "redis", "port", "--param", "protocol=udp", "--param", "x=1");
+        assertEquals(0, udp.exitCode(), udp.err());
+        JsonNode withParams = ApiClient.JSON.readTree(controller.requests("POST", "/v2/service_instances").get(1).body());
+        assertEquals("udp", withParams.path("parameters").path("protocol").asText());
+        assertEquals("1", withParams.path("parameters").path("x").asText());
 
         CliRun.Result unknown = cli.run("create-service", "oracle", "db2");
         assertEquals(1, unknown.exitCode());

@@ -1,5 +1,6 @@
 package io.strato.controller.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strato.controller.ControllerSchema;
 import io.strato.controller.Sql;
@@ -81,7 +82,7 @@ public class ServiceInstanceResource {
         }
         ManagedServiceInstance instance;
         try {
-            instance = provisioner.provision(name, space, plan);
+            instance = provisioner.provision(name, space, plan, parameters(json));
         } catch (Sql.DuplicateKeyException e) {
             throw CfException.serviceInstanceNameTaken(name);
         } catch (BrokerClient.BrokerCallException e) {
@@ -121,6 +122,21 @@ public class ServiceInstanceResource {
             throw CfException.serviceBrokerFailed(e.getMessage());
         }
         return Response.noContent().build();
+    }
+
+    /** The optional {@code parameters} object, as the plugin gets it: text as is, other values as JSON text. */
+    private static Map<String, String> parameters(ObjectNode json) {
+        JsonNode parameters = json.path("parameters");
+        if (parameters.isMissingNode() || parameters.isNull()) {
+            return Map.of();
+        }
+        if (!parameters.isObject()) {
+            throw CfException.serviceInstanceInvalid("parameters must be a JSON object");
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        parameters.fields().forEachRemaining(e ->
+                out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+        return out;
     }
 
     private ManagedServiceInstance find(String guid) {

@@ -36,9 +36,9 @@ public final class BrokerClient {
         this.token = InternalAuth.token(clusterSecret, Channels.BROKER_AUTH_PURPOSE);
     }
 
-    public void provision(String brokerUrl, String instanceId, String label, String plan) {
+    public void provision(String brokerUrl, String instanceId, String label, String plan, Map<String, String> parameters) {
         String body = Json.write(Map.of("service_id", label, "plan_id", plan, "organization_guid", "",
-                "space_guid", "", "parameters", Map.of()));
+                "space_guid", "", "parameters", parameters));
         send("PUT", brokerUrl + "/v2/service_instances/" + instanceId, body, "provision " + label, false);
     }
 

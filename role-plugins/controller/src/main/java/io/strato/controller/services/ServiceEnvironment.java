@@ -17,12 +17,14 @@ import java.util.Optional;
  * The variables an app gets from its bindings: VCAP_SERVICES in Cloud Foundry's format
  * ({@code {"<label>": [{name, label, plan, tags, credentials}]}}) and Stackato's shortcuts: DATABASE_URL for
  * the one relational service, {@code <TYPE>_URL} for the one service of a type, STACKATO_SERVICES (name →
- * credentials) and, for the filesystem service, STACKATO_FILESYSTEM and STACKATO_FILESYSTEM_&lt;NAME&gt;.
+ * credentials), for the filesystem service STACKATO_FILESYSTEM and STACKATO_FILESYSTEM_&lt;NAME&gt; (its directory),
+ * and for the harbor service STACKATO_HARBOR and STACKATO_HARBOR_&lt;NAME&gt; (its public port).
  */
 public final class ServiceEnvironment implements BoundServices {
 
     static final String RELATIONAL_TAG = "relational";
     static final String FILESYSTEM_LABEL = "filesystem";
+    static final String HARBOR_LABEL = "harbor";
     /** Stackato's per-type variables, by service label. */
     static final Map<String, String> URL_VARIABLES = Map.of(
             "postgresql", "POSTGRESQL_URL",
@@ -86,6 +88,10 @@ public final class ServiceEnvironment implements BoundServices {
                 .filter(b -> b.instance().label().equals(FILESYSTEM_LABEL)).toList();
         only(filesystems).ifPresent(b -> env.put("STACKATO_FILESYSTEM", dir(b)));
         filesystems.forEach(b -> env.put("STACKATO_FILESYSTEM_" + variableName(b.instance().name()), dir(b)));
+        List<Bound> harbors = bound.stream().filter(b -> b.instance().label().equals(HARBOR_LABEL)).toList();
+        only(harbors).ifPresent(b -> env.put("STACKATO_HARBOR", b.credentials().path("port").asText()));
+        harbors.forEach(b -> env.put("STACKATO_HARBOR_" + variableName(b.instance().name()),
+                b.credentials().path("port").asText()));
         return env;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.strato.controller.Sql;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,8 @@ public final class ServiceProvisioner {
      * @throws BrokerClient.BrokerCallException when no node offers it, it is down everywhere, or the broker failed
      * @throws Sql.DuplicateKeyException when the name was taken meanwhile (nothing is left behind)
      */
-    public ManagedServiceInstance provision(String name, String spaceGuid, ServiceCatalog.Plan plan) {
+    public ManagedServiceInstance provision(String name, String spaceGuid, ServiceCatalog.Plan plan,
+                                            Map<String, String> parameters) {
         List<ServiceOffering> offerings = catalog.offeringsOf(plan.label(), plan.name());
         List<ServiceOffering> healthy = offerings.stream().filter(o -> o.health().up()).toList();
         if (!offerings.isEmpty() && healthy.isEmpty()) {
@@ -48,7 +50,7 @@ public final class ServiceProvisioner {
                 .orElseThrow(() -> new BrokerClient.BrokerCallException("no node offers " + plan.label() + " "
                         + plan.name() + " any more: ask an admin to check the node running it"));
         String guid = UUID.randomUUID().toString();
-        brokers.provision(offering.brokerUrl(), guid, plan.label(), plan.name());
+        brokers.provision(offering.brokerUrl(), guid, plan.label(), plan.name(), parameters);
         ManagedServiceInstance instance = new ManagedServiceInstance(guid, name, spaceGuid, plan.label(), plan.name(),
                 offering.tags(), offering.nodeId(), offering.brokerUrl(), System.currentTimeMillis());
         try {

@@ -24,6 +24,8 @@ public final class FakeBroker implements AutoCloseable {
 
     /** Instance id → label, of the instances provisioned and not deprovisioned. */
     public final Map<String, String> instances = new ConcurrentHashMap<>();
+    /** Instance id → the parameters it was provisioned with. */
+    public final Map<String, JsonNode> parameters = new ConcurrentHashMap<>();
     /** Binding id → instance id. */
     public final Map<String, String> bindings = new ConcurrentHashMap<>();
     public final String url;
@@ -67,6 +69,7 @@ public final class FakeBroker implements AutoCloseable {
                     return;
                 }
                 instances.put(instance, body.path("service_id").asText());
+                parameters.put(instance, body.path("parameters"));
                 reply(x, 201, Map.of());
             } else if (method.equals("DELETE") && !binding) {
                 reply(x, instances.remove(instance) == null ? 410 : 200, Map.of());
@@ -79,7 +82,18 @@ public final class FakeBroker implements AutoCloseable {
         }
     }
 
+    /** Adds a harbor service to the catalog, as a node with the harbor role would. */
+    public void advertiseHarbor(SharedState shared) {
+        shared.map(Channels.BROKER_CATALOG).put("node-1|harbor", Json.write(new ServiceOffering("node-1", url, "harbor",
+                "1.0", "ports", List.of("harbor"), List.of(new ServiceOffering.Plan("free", "a port", true)), null)),
+                Duration.ofMinutes(5));
+    }
+
     private Map<String, Object> credentials(String instance) {
+        if ("harbor".equals(instances.get(instance))) {
+            return Map.of("uri", "tcp://10.0.0.5:41000", "name", instance, "hostname", "10.0.0.5", "port", 41000,
+                    "harbor_port", 41000);
+        }
         if ("filesystem".equals(instances.get(instance))) {
             return Map.of("uri", "file:///data/fs/" + instance, "name", instance, "hostname", "127.0.0.1", "port", 0,
                     "dir", "/data/fs/" + instance);

@@ -170,6 +170,26 @@ class ServicesApiTest {
     }
 
     @Test
+    void parametersReachTheBrokerAndAHarborPortReachesTheApp() throws Exception {
+        broker.advertiseHarbor(c.shared);
+        Reply created = c.post("/v2/service_instances", body("game-port", "harbor", "free")
+                .replace("}", ",\"parameters\":{\"protocol\":\"udp\",\"limit\":5}}"));
+        assertEquals(201, created.status(), created.body());
+        String harbor = created.json().at("/metadata/guid").asText();
+        assertEquals("udp", broker.parameters.get(harbor).path("protocol").asText());
+        assertEquals("5", broker.parameters.get(harbor).path("limit").asText());
+        Reply invalid = c.post("/v2/service_instances", body("bad", "harbor", "free").replace("}", ",\"parameters\":[1]}"));
+        assertEquals(400, invalid.status(), invalid.body());
+
+        String app = startedApp("game");
+        assertEquals(201, c.post("/v2/service_bindings",
+                "{\"service_instance_guid\":\"" + harbor + "\",\"app_guid\":\"" + app + "\"}").status());
+        DesiredApp desired = c.desired(app).orElseThrow();
+        assertEquals("41000", desired.environment().get("STACKATO_HARBOR"));
+        assertEquals("41000", desired.environment().get("STACKATO_HARBOR_GAME_PORT"));
+    }
+
+    @Test
     void aServiceWhoseServerIsDownEverywhereIsInactiveAndNotProvisioned() throws Exception {
         c.shared.map(io.strato.api.app.Channels.BROKER_CATALOG).put("node-1|postgresql", Json.write(
                 new io.strato.api.service.ServiceOffering("node-1", "http://127.0.0.1:1/broker", "postgresql", "14",
