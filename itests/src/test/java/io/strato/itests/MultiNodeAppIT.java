@@ -15,18 +15,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 /**
- * Three assembled nodes: node-1 runs primary, controller, stager and router; node-2 and node-3 are
- * DEAs attached to it. An app's instances spread over both DEAs, and when node-3 is killed its
- * instances come back on node-2.
+ * Three assembled nodes: node-1 runs primary, controller, health manager, stager, router and the filesystem
+ * service; node-2 and node-3 are DEAs attached to it. An app's instances spread over both DEAs; a killed
+ * instance is replaced; when node-3 is killed its instances come back on node-2, and once node-3 is back new
+ * instances go to it; killing and restarting node-1 keeps apps, routes, services and users, and leaves the
+ * running instances alone.
  */
 public class MultiNodeAppIT {
 
     private static final Path WORK = Path.of("target", "multinode");
-    private static final Pattern ANSWER = Pattern.compile("instance (\\d+) on (node-\\d)");
+    private static final Pattern ANSWER = Pattern.compile("instance (\\d+) on (node-\\d) pid (\\d+)");
     private final List<StratoNode> nodes = new ArrayList<>();
+
+    /** Where an index answered from. */
+    private record Seen(String node, long pid) {
+    }
 
     @After
     public void stopNodes() throws InterruptedException {
@@ -36,7 +43,7 @@ public class MultiNodeAppIT {
     }
 
     @Test
-    public void instancesSpreadOverDeasAndMoveWhenANodeDies() throws Exception {
+    public void instancesSpreadRecoverFromCrashesAndLostNodesAndSurviveAControllerRestart() throws Exception {
         StratoNode controller = node("node-1", 7);
         int routerPort = 20000 + 100 * 7 + 6;
         controller.edit("etc/io.strato.router.cfg", "port = 8080", "port = " + routerPort);
@@ -48,7 +55,7 @@ public class MultiNodeAppIT {
         CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(() -> ready(n)))
                 .toArray(CompletableFuture[]::new)).join();
 
-        controller.shell("kato:role-add primary controller stager router");
+        controller.shell("kato:role-add primary controller health-manager stager router filesystem");
         controller.shell("kato:user-add --admin --password s3cret-pass dev");
         String secret = controller.shell("kato:cluster-secret").trim();
         for (StratoNode dea : List.of(dea2, dea3)) {
@@ -65,46 +72,120 @@ public class MultiNodeAppIT {
         Files.writeString(app.resolve("server.js"), String.join("\n",
                 "const app = JSON.parse(process.env.VCAP_APPLICATION);",
                 "const node = (process.env.HOME.match(/(node-\\d)/) || ['?', '?'])[1];",
-                "require('http').createServer((q, s) => s.end(`instance ${app.instance_index} on ${node}\\n`))",
+                "require('http').createServer((q, s) => s.end(`instance ${app.instance_index} on ${node} pid ${process.pid}\\n`))",
                 "  .listen(process.env.PORT);", ""));
-        assertEquals(0, controller.cli(cliHome, app, "target", "http://127.0.0.1:" + controller.httpPort).exit());
-        assertEquals(0, controller.cli(cliHome, app, "login", "--username", "dev", "--password", "s3cret-pass").exit());
-        StratoNode.CliResult push = controller.cli(cliHome, app, "push", "spread", "--instances", "4");
+        assertEquals(0, cli(controller, cliHome, app, "target", "http://127.0.0.1:" + controller.httpPort).exit());
+        assertEquals(0, cli(controller, cliHome, app, "login", "--username", "dev", "--password", "s3cret-pass").exit());
+        assertEquals(0, cli(controller, cliHome, app, "create-service", "filesystem", "files").exit());
+        StratoNode.CliResult push = cli(controller, cliHome, app, "push", "spread", "--instances", "4");
         assertEquals(push.output(), 0, push.exit());
+        StratoNode.CliResult bind = cli(controller, cliHome, app, "bind-service", "files", "spread");
+        assertEquals(bind.output(), 0, bind.exit());
 
-        Map<String, String> placement = awaitInstances(routerPort, 4, Duration.ofSeconds(60));
+        // spread, and every instance reachable through the router
+        Map<String, Seen> placement = awaitInstances(routerPort, 4, Duration.ofSeconds(90), s -> true);
         System.out.println("[MultiNodeAppIT] placement: " + placement);
-        assertTrue(placement.toString(), placement.containsValue("node-2") && placement.containsValue("node-3"));
+        assertTrue(placement.toString(), nodesOf(placement).contains("node-2") && nodesOf(placement).contains("node-3"));
 
+        // kill -9 one instance: a new one serves
+        Seen victim = placement.get("0");
+        long crashedAt = System.nanoTime();
+        ProcessHandle.of(victim.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        Map<String, Seen> replaced = awaitInstances(routerPort, 4, Duration.ofSeconds(60),
+                seen -> seen.containsKey("0") && seen.get("0").pid() != victim.pid());
+        System.out.printf("[MultiNodeAppIT] instance 0 killed -> a new instance 0 serves after %.1f s%n",
+                (System.nanoTime() - crashedAt) / 1e9);
+        assertNotEquals(victim.pid(), replaced.get("0").pid());
+        StratoNode.CliResult events = cli(controller, cliHome, app, "events", "spread");
+        assertTrue(events.output(), events.output().contains("app.crash"));
+
+        // kill -9 node-3: its instances run on node-2
         long killedAt = System.nanoTime();
         dea3.kill();
-        Map<String, String> after = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline && !(after.size() == 4 && !after.containsValue("node-3"))) {
-            after = awaitInstances(routerPort, 4, Duration.ofSeconds(120));
-        }
+        Map<String, Seen> after = awaitInstances(routerPort, 4, Duration.ofSeconds(120),
+                seen -> !nodesOf(seen).contains("node-3"));
         System.out.printf("[MultiNodeAppIT] node-3 killed -> 4 instances on node-2 after %.1f s%n",
                 (System.nanoTime() - killedAt) / 1e9);
-        assertEquals(Map.of("0", "node-2", "1", "node-2", "2", "node-2", "3", "node-2"), after);
+        assertEquals(List.of("node-2"), nodesOf(after));
+
+        // node-3 comes back: new instances go to it
+        dea3.start();
+        dea3.awaitReady(Duration.ofSeconds(180));
+        controller.awaitShell("kato:node-list", s -> s.contains("node-3"), Duration.ofSeconds(60));
+        Thread.sleep(3000); // its DEA's first advertisements
+        StratoNode.CliResult scale = cli(controller, cliHome, app, "scale", "spread", "--instances", "6");
+        assertEquals(scale.output(), 0, scale.exit());
+        Map<String, Seen> scaled = awaitInstances(routerPort, 6, Duration.ofSeconds(90), seen -> true);
+        System.out.println("[MultiNodeAppIT] after node-3 returned and a scale to 6: " + scaled);
+        assertEquals("node-3", scaled.get("4").node());
+        assertEquals("node-3", scaled.get("5").node());
+
+        // kill -9 node-1 and start it again: everything is still there, and no instance restarted
+        controller.kill();
+        controller.start();
+        controller.awaitReady(Duration.ofSeconds(180));
+        StratoNode.CliResult apps = awaitCli(controller, cliHome, app, r -> r.output().contains("spread"), "apps");
+        assertTrue(apps.output(), apps.output().contains("spread"));
+        StratoNode.CliResult services = awaitCli(controller, cliHome, app, r -> r.output().contains("files"), "services");
+        assertTrue(services.output(), services.output().contains("spread"));
+        assertEquals(0, cli(controller, cliHome, app, "login", "--username", "dev", "--password", "s3cret-pass").exit());
+        Map<String, Seen> afterRestart = awaitInstances(routerPort, 6, Duration.ofSeconds(120), seen -> true);
+        assertEquals("running instances are not restarted", scaled, afterRestart);
+        Thread.sleep(5000);
+        assertEquals("nor a little later", scaled, awaitInstances(routerPort, 6, Duration.ofSeconds(60), seen -> true));
     }
 
-    /** Requests through the router until {@code count} instance indexes answered; index → node. */
-    private static Map<String, String> awaitInstances(int routerPort, int count, Duration timeout) throws Exception {
-        Map<String, String> seen = new HashMap<>();
+    private static List<String> nodesOf(Map<String, Seen> placement) {
+        return placement.values().stream().map(Seen::node).distinct().sorted().toList();
+    }
+
+    /**
+     * Requests through the router until {@code count} instance indexes answered (each several times) and the
+     * answers satisfy {@code until}; index → where it answered from.
+     */
+    private static Map<String, Seen> awaitInstances(int routerPort, int count, Duration timeout,
+                                                    java.util.function.Predicate<Map<String, Seen>> until) throws Exception {
+        Map<String, Seen> seen = new HashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         int fresh = 0;
-        while (System.nanoTime() < deadline && (seen.size() < count || fresh < 4 * count)) {
+        while (System.nanoTime() < deadline) {
             Matcher m = ANSWER.matcher(StratoNode.routerGet(routerPort, "spread.localhost"));
             if (m.find()) {
-                seen.put(m.group(1), m.group(2));
+                Seen s = new Seen(m.group(2), Long.parseLong(m.group(3)));
+                if (!s.equals(seen.put(m.group(1), s))) {
+                    fresh = 0;
+                }
                 fresh++;
+                if (seen.size() == count && fresh >= 4 * count && until.test(seen)) {
+                    return seen;
+                }
+                if (seen.size() > count) {
+                    seen.clear();
+                }
             } else {
                 seen.clear();
                 fresh = 0;
                 Thread.sleep(200);
             }
         }
-        return seen;
+        throw new AssertionError("within " + timeout.toSeconds() + " s the router did not show " + count
+                + " instances as expected; last seen: " + seen);
+    }
+
+    private static StratoNode.CliResult cli(StratoNode node, Path home, Path dir, String... args) throws Exception {
+        return node.cli(home, dir, args);
+    }
+
+    private static StratoNode.CliResult awaitCli(StratoNode node, Path home, Path dir,
+                                                 java.util.function.Predicate<StratoNode.CliResult> ok,
+                                                 String... args) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        StratoNode.CliResult r = node.cli(home, dir, args);
+        while (!(r.exit() == 0 && ok.test(r)) && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            r = node.cli(home, dir, args);
+        }
+        return r;
     }
 
     private StratoNode node(String name, int slot) throws Exception {
