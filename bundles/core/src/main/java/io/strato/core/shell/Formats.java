@@ -7,7 +7,9 @@ import io.strato.api.cluster.SharedState;
 import io.strato.api.json.Json;
 import io.strato.api.role.RoleState;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -35,15 +37,21 @@ final class Formats {
     /** The DEAs' advertisements by DEA id (the node id of their node); none without shared state. */
     static Map<String, DeaAdvertisement> deas(SharedState shared) {
         Map<String, DeaAdvertisement> out = new HashMap<>();
+        readAll(shared, Channels.DEA_ADVERTISEMENTS, DeaAdvertisement.class).forEach(ad -> out.put(ad.deaId(), ad));
+        return out;
+    }
+
+    /** Every entry of a shared map as {@code type}; entries this version cannot read are left out. */
+    static <T> List<T> readAll(SharedState shared, String map, Class<T> type) {
+        List<T> out = new ArrayList<>();
         if (shared == null) {
             return out;
         }
-        shared.map(Channels.DEA_ADVERTISEMENTS).entries().forEach((id, json) -> {
+        shared.map(map).entries().values().forEach(json -> {
             try {
-                DeaAdvertisement ad = Json.read(json, DeaAdvertisement.class);
-                out.put(ad.deaId(), ad);
+                out.add(Json.read(json, type));
             } catch (RuntimeException e) {
-                // an entry this version cannot read is shown as no DEA rather than failing the command
+                // shown as absent rather than failing the command
             }
         });
         return out;

@@ -1,17 +1,23 @@
 package io.strato.core.shell;
 
+import io.strato.api.app.AppHealth;
+import io.strato.api.app.Channels;
 import io.strato.api.app.DeaAdvertisement;
+import io.strato.api.app.DesiredApp;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.NodeRecord;
 import io.strato.api.cluster.SharedState;
+import io.strato.api.service.ServiceOffering;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-
-import java.util.List;
-import java.util.Map;
 
 @Command(scope = "kato", name = "status", description = "Cluster-wide status: nodes, their roles and state, the primary, warnings")
 @Service
@@ -56,7 +62,42 @@ public class StatusCommand implements Action {
                     Formats.ago(n.lastHeartbeat()), Formats.deaMemory(dea), Formats.deaInstances(dea));
         }
         table.print(System.out);
+        Map<String, String> names = new HashMap<>();
+        nodes.forEach(n -> names.put(n.id(), n.name()));
+        dataServices(names);
         cluster.warnings().forEach(w -> System.out.println("WARNING: " + w));
+        appWarnings();
         return null;
+    }
+
+    /** Each node's data services and whether their servers answer. */
+    private void dataServices(Map<String, String> nodeNames) {
+        List<ServiceOffering> offerings = Formats.readAll(shared, Channels.BROKER_CATALOG, ServiceOffering.class).stream()
+                .sorted(Comparator.comparing(ServiceOffering::label).thenComparing(ServiceOffering::nodeId)).toList();
+        if (offerings.isEmpty()) {
+            return;
+        }
+        System.out.println("Data services: " + offerings.stream()
+                .map(o -> o.label() + " on " + nodeNames.getOrDefault(o.nodeId(), o.nodeId()) + (o.health().up() ? "" : " (DOWN)"))
+                .collect(Collectors.joining(", ")));
+        offerings.stream().filter(o -> !o.health().up()).forEach(o -> System.out.println("WARNING: " + o.label()
+                + " on " + nodeNames.getOrDefault(o.nodeId(), o.nodeId()) + " is down: " + o.health().detail()));
+    }
+
+    /** Apps the health manager cannot run as wanted: no room, or crashing (FLAPPING). */
+    private void appWarnings() {
+        Map<String, String> appNames = new HashMap<>();
+        Formats.readAll(shared, Channels.DESIRED_APPS, DesiredApp.class).forEach(d -> appNames.put(d.appGuid(), d.name()));
+        long now = System.currentTimeMillis();
+        for (AppHealth h : Formats.readAll(shared, Channels.APP_HEALTH, AppHealth.class)) {
+            String app = appNames.getOrDefault(h.appGuid(), h.appGuid());
+            if (h.problem() != null) {
+                System.out.println("WARNING: app " + app + " cannot start all instances: " + h.problem());
+            }
+            for (AppHealth.Flapping f : h.flapping()) {
+                System.out.println("WARNING: app " + app + " is FLAPPING: instance " + f.index() + " crashed "
+                        + f.crashes() + " times, next restart in " + Math.max(0, (f.nextRestartAt() - now + 999) / 1000) + " s");
+            }
+        }
     }
 }

@@ -3,14 +3,18 @@ package io.strato.core.shell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.app.AppHealth;
 import io.strato.api.app.Channels;
 import io.strato.api.app.DeaAdvertisement;
+import io.strato.api.app.DesiredApp;
 import io.strato.api.cluster.ClusterConfig;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.cluster.NodeRecord;
 import io.strato.api.json.Json;
 import io.strato.api.role.RoleState;
+import io.strato.api.service.ServiceHealth;
+import io.strato.api.service.ServiceOffering;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +24,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** kato:node-list and kato:status show each DEA's memory in use, its capacity and its instances. */
-class DeaCapacityTest {
+/** kato:node-list and kato:status: each DEA's memory in use, capacity and instances; data service health; apps in trouble. */
+class StatusAndNodeListTest {
 
     private final LocalSharedState shared = new LocalSharedState();
     private final NodeRecord dea = new NodeRecord("node-a", "dea-node", "10.0.0.1",
@@ -81,6 +85,26 @@ class DeaCapacityTest {
 
         command.cluster = cluster(controller);
         assertTrue(!capture(command::execute).contains("This node's DEA"), "a node without a DEA has no such line");
+    }
+
+    @Test
+    void statusShowsDataServiceHealthAndAppsThatCannotRunAsWanted() {
+        shared.map(Channels.BROKER_CATALOG).put("node-a|redis", Json.write(new ServiceOffering("node-a", "http://x/broker",
+                "redis", "6.2", "", List.of(), List.of(), ServiceHealth.up("2 redis-server(s) running"))));
+        shared.map(Channels.BROKER_CATALOG).put("node-a|mysql", Json.write(new ServiceOffering("node-a", "http://x/broker",
+                "mysql", "11.4", "", List.of(), List.of(), ServiceHealth.down("mysql server at 127.0.0.1:13306 does not answer"))));
+        shared.map(Channels.DESIRED_APPS).put("g1", Json.write(new DesiredApp("g1", "shop", "v1", 2, "http://d", 64, 64,
+                null, List.of(), Map.of(), "{}")));
+        shared.map(Channels.APP_HEALTH).put("g1", Json.write(new AppHealth("g1", "insufficient memory on all DEAs",
+                List.of(new AppHealth.Flapping(1, 5, System.currentTimeMillis() + 30_000)))));
+        StatusCommand command = new StatusCommand();
+        command.cluster = cluster(dea);
+        command.shared = shared;
+        String out = capture(command::execute);
+        assertTrue(out.contains("Data services: mysql on dea-node (DOWN), redis on dea-node"), out);
+        assertTrue(out.contains("WARNING: mysql on dea-node is down: mysql server at 127.0.0.1:13306 does not answer"), out);
+        assertTrue(out.contains("WARNING: app shop cannot start all instances: insufficient memory on all DEAs"), out);
+        assertTrue(out.contains("WARNING: app shop is FLAPPING: instance 1 crashed 5 times, next restart in 30 s"), out);
     }
 
     private static String line(String out, String name) {
