@@ -1,5 +1,6 @@
 package io.strato.services.mysql;
 
+import io.strato.api.service.process.ServerUser;
 import io.strato.api.service.process.ProcessSpec;
 import io.strato.api.service.process.SupervisedProcess;
 import java.io.IOException;
@@ -49,7 +50,7 @@ final class MariaDbServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final int bufferPoolMb;
-    private final LocalUser user;
+    private final ServerUser user;
     private final boolean asRoot;
     private final Duration startTimeout;
     private final Path log;
@@ -59,13 +60,13 @@ final class MariaDbServer implements AutoCloseable {
     record AdminLogin(String user, String password) {
     }
 
-    MariaDbServer(Path dataDir, String host, int port, int bufferPoolMb, LocalUser user, Duration startTimeout) throws IOException {
+    MariaDbServer(Path dataDir, String host, int port, int bufferPoolMb, ServerUser user, Duration startTimeout) throws IOException {
         this.dataDir = dataDir;
         this.host = host;
         this.port = port;
         this.bufferPoolMb = bufferPoolMb;
         this.user = user;
-        this.asRoot = !user.switches() && LocalUser.nodeIsRoot();
+        this.asRoot = !user.switches() && ServerUser.nodeIsRoot();
         this.startTimeout = startTimeout;
         this.log = dataDir.resolve("mysql.log");
     }

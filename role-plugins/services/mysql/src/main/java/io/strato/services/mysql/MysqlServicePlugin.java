@@ -1,5 +1,6 @@
 package io.strato.services.mysql;
 
+import io.strato.api.service.process.ServerUser;
 import io.strato.api.role.Role;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
@@ -93,7 +94,7 @@ public final class MysqlServicePlugin implements ServicePlugin, Role {
                     ? Path.of(System.getProperty("karaf.data", "data"), "strato", "services", "mysql")
                     : Path.of(config.dataDir());
             try {
-                ownServer = new MariaDbServer(dataDir, host, port, config.bufferPoolMb(), LocalUser.forServer(config.runAs()),
+                ownServer = new MariaDbServer(dataDir, host, port, config.bufferPoolMb(), ServerUser.forServer("mysql", config.runAs()),
                         Duration.ofSeconds(config.startTimeoutSeconds()));
                 MariaDbServer.AdminLogin login = ownServer.start();
                 adminLogin = new MysqlAdmin(host, port, login.user(), login.password());

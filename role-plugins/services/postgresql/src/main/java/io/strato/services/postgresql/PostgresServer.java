@@ -1,5 +1,6 @@
 package io.strato.services.postgresql;
 
+import io.strato.api.service.process.ServerUser;
 import io.strato.api.service.process.ProcessSpec;
 import io.strato.api.service.process.SupervisedProcess;
 import java.io.IOException;
@@ -34,7 +35,7 @@ final class PostgresServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final String allowedNetwork;
-    private final LocalUser user;
+    private final ServerUser user;
     private final Duration startTimeout;
     private SupervisedProcess process;
     private AdminLogin admin;
@@ -43,7 +44,7 @@ final class PostgresServer implements AutoCloseable {
     record AdminLogin(String user, String password) {
     }
 
-    PostgresServer(Path dataDir, String host, int port, String allowedNetwork, LocalUser user, Duration startTimeout) {
+    PostgresServer(Path dataDir, String host, int port, String allowedNetwork, ServerUser user, Duration startTimeout) {
         this.dataDir = dataDir;
         this.host = host;
         this.port = port;

@@ -1,5 +1,6 @@
 package io.strato.services.postgresql;
 
+import io.strato.api.service.process.ServerUser;
 import io.strato.api.role.Role;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
@@ -85,7 +86,7 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
                     ? Path.of(System.getProperty("karaf.data", "data"), "strato", "services", "postgresql")
                     : Path.of(config.dataDir());
             try {
-                ownServer = new PostgresServer(dataDir, host, port, config.allowedNetwork(), LocalUser.forServer(config.runAs()),
+                ownServer = new PostgresServer(dataDir, host, port, config.allowedNetwork(), ServerUser.forServer("postgresql", config.runAs()),
                         Duration.ofSeconds(config.startTimeoutSeconds()));
                 PostgresServer.AdminLogin login = ownServer.start();
                 adminLogin = new PostgresAdmin(host, port, login.user(), login.password());
