@@ -6,6 +6,7 @@ import org.junit.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -35,7 +36,7 @@ public class ServicesIT {
         node.edit("etc/io.strato.router.cfg", "port = 8080", "port = " + routerPort);
         node.start().awaitReady(Duration.ofSeconds(180));
         String added = node.shell("kato:role-add micro-cloud");
-        assertTrue(added, added.contains("postgresql, redis, filesystem"));
+        assertTrue(added, added.contains("postgresql, mysql, rabbit, redis, filesystem, mongodb"));
         node.shell("kato:user-add --admin --password s3cret-pass dev");
 
         Path cliHome = Files.createDirectories(WORK.resolve("cli-home"));
@@ -66,6 +67,23 @@ public class ServicesIT {
 
         assertEquals(0, node.cli(cliHome, app, "target", "http://127.0.0.1:" + node.httpPort).exit());
         assertEquals(0, node.cli(cliHome, app, "login", "--username", "dev", "--password", "s3cret-pass").exit());
+        // every data service of the group runs in the node: offered, healthy, provisioned and deleted for real
+        String market = node.cli(cliHome, app, "marketplace").output();
+        for (String label : List.of("postgresql", "mysql", "rabbitmq", "redis", "mongodb", "filesystem")) {
+            assertTrue(market, market.contains(label));
+        }
+        for (String[] s : new String[][] {{"mysql", "orders"}, {"rabbitmq", "jobs"}}) {
+            StratoNode.CliResult created = node.cli(cliHome, app, "create-service", s[0], s[1]);
+            assertEquals(created.output(), 0, created.exit());
+        }
+        String status = node.awaitShell("kato:status", s -> s.contains("Data services:") && !s.contains("(DOWN)"),
+                Duration.ofSeconds(30));
+        assertTrue(status, status.contains("mysql on services") && status.contains("rabbitmq on services"));
+        for (String name : List.of("orders", "jobs")) {
+            StratoNode.CliResult deleted = node.cli(cliHome, app, "delete-service", name);
+            assertEquals(deleted.output(), 0, deleted.exit());
+        }
+
         StratoNode.CliResult push = node.cli(cliHome, app, "push");
         assertEquals(push.output(), 0, push.exit());
 
