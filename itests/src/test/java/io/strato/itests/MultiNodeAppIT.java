@@ -20,10 +20,11 @@ import static org.junit.Assert.assertTrue;
 
 /**
  * Three assembled nodes: node-1 runs primary, controller, health manager, stager, router and the filesystem
- * service; node-2 and node-3 are DEAs attached to it. An app's instances spread over both DEAs; a killed
+ * service; node-2 and node-3 are DEAs attached to it, and node-2 has a standby health manager. An app's instances spread over both DEAs; a killed
  * instance is replaced; when node-3 is killed its instances come back on node-2, and once node-3 is back new
- * instances go to it; killing and restarting node-1 keeps apps, routes, services and users, and leaves the
- * running instances alone.
+ * instances go to it; while node-1 is killed, node-2's health manager takes over (a killed instance is
+ * replaced), and once node-1 is back its apps, routes, services and users are there and the other running
+ * instances were left alone.
  */
 public class MultiNodeAppIT {
 
@@ -63,6 +64,8 @@ public class MultiNodeAppIT {
             assertTrue(attached, attached.contains("Attached to cluster strato (primary: node-1"));
             assertTrue(dea.shell("kato:role-add dea").contains("Added roles: dea"));
         }
+        // a second health manager, standing by while node-1's acts
+        assertTrue(dea2.shell("kato:role-add health-manager").contains("Added roles: health-manager"));
         controller.awaitShell("kato:status", s -> s.contains("3 node(s)"), Duration.ofSeconds(30));
 
         Path cliHome = Files.createDirectories(WORK.resolve("cli-home"));
@@ -121,7 +124,14 @@ public class MultiNodeAppIT {
         assertEquals("node-3", scaled.get("5").node());
 
         // kill -9 node-1 and start it again: everything is still there, and no instance restarted
+        // while node-1 is down, node-2's health manager takes over and replaces a killed instance
         controller.kill();
+        long controllerKilledAt = System.nanoTime();
+        Seen victim5 = scaled.get("5");
+        ProcessHandle.of(victim5.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        awaitLog(dea2, "this node's health manager is now the acting one", Duration.ofSeconds(60));
+        System.out.printf("[MultiNodeAppIT] node-1 killed -> node-2's health manager acts after %.1f s%n",
+                (System.nanoTime() - controllerKilledAt) / 1e9);
         controller.start();
         controller.awaitReady(Duration.ofSeconds(180));
         StratoNode.CliResult apps = awaitCli(controller, cliHome, app, r -> r.output().contains("spread"), "apps");
@@ -129,10 +139,25 @@ public class MultiNodeAppIT {
         StratoNode.CliResult services = awaitCli(controller, cliHome, app, r -> r.output().contains("files"), "services");
         assertTrue(services.output(), services.output().contains("spread"));
         assertEquals(0, cli(controller, cliHome, app, "login", "--username", "dev", "--password", "s3cret-pass").exit());
-        Map<String, Seen> afterRestart = awaitInstances(routerPort, 6, Duration.ofSeconds(120), seen -> true);
-        assertEquals("running instances are not restarted", scaled, afterRestart);
+        Map<String, Seen> afterRestart = awaitInstances(routerPort, 6, Duration.ofSeconds(120),
+                seen -> seen.get("5").pid() != victim5.pid());
+        Map<String, Seen> untouched = new HashMap<>(scaled);
+        untouched.remove("5");
+        Map<String, Seen> others = new HashMap<>(afterRestart);
+        others.remove("5");
+        assertEquals("running instances are not restarted", untouched, others);
         Thread.sleep(5000);
-        assertEquals("nor a little later", scaled, awaitInstances(routerPort, 6, Duration.ofSeconds(60), seen -> true));
+        assertEquals("nor a little later", afterRestart, awaitInstances(routerPort, 6, Duration.ofSeconds(60), seen -> true));
+    }
+
+    private static void awaitLog(StratoNode node, String line, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!node.log().contains(line)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(node.name + " did not log '" + line + "' within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(500);
+        }
     }
 
     private static List<String> nodesOf(Map<String, Seen> placement) {
