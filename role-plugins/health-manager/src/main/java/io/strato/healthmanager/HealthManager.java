@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HealthManager {
 
-    static final String LEASE_MAP = "health-manager.lease";
     static final String LOG_SOURCE = "HEALTH";
     /** How long a STOP may take to show before it is sent again. */
     private static final long STOP_GRACE_MILLIS = 10_000;
@@ -73,7 +72,7 @@ final class HealthManager {
         this.settings = settings;
         this.wallClock = wallClock;
         this.monotonicClock = monotonicClock;
-        this.lease = new Lease(shared.map(LEASE_MAP), nodeId, Channels.OWNED_TTL);
+        this.lease = new Lease(shared.map(Channels.HEALTH_MANAGER_LEASE), nodeId, Channels.OWNED_TTL);
         this.liveness = new DeaLiveness(settings);
         this.backoff = new CrashBackoff(settings);
     }

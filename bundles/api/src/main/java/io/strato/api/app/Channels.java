@@ -37,6 +37,8 @@ public final class Channels {
     public static final String DESIRED_APPS = "controller.desired";
     /** Map: app guid → {@link AppHealth}; written by the acting health manager with {@link #OWNED_TTL}. */
     public static final String APP_HEALTH = "health.apps";
+    /** Map: the {@link io.strato.api.cluster.Lease} of the acting health manager (its holder is a node id). */
+    public static final String HEALTH_MANAGER_LEASE = "health-manager.lease";
     /** Topic: {@link AppEvent}s (crashes), recorded by the controller. */
     public static final String APP_EVENTS = "app.events";
     /** {@link InternalAuth} purpose of the calls to a node's service broker. */

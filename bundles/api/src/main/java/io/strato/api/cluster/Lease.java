@@ -11,7 +11,8 @@ import java.util.Optional;
  */
 public final class Lease {
 
-    private static final String KEY = "holder";
+    /** The key of the lease's entry in its map; its value is the holder. */
+    public static final String KEY = "holder";
 
     private final SharedMap map;
     private final String holder;

@@ -5,6 +5,7 @@ import io.strato.api.app.Channels;
 import io.strato.api.app.DeaAdvertisement;
 import io.strato.api.app.DesiredApp;
 import io.strato.api.cluster.ClusterView;
+import io.strato.api.cluster.Lease;
 import io.strato.api.cluster.NodeRecord;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.service.ServiceOffering;
@@ -64,10 +65,20 @@ public class StatusCommand implements Action {
         table.print(System.out);
         Map<String, String> names = new HashMap<>();
         nodes.forEach(n -> names.put(n.id(), n.name()));
+        healthManager(names);
         dataServices(names);
         cluster.warnings().forEach(w -> System.out.println("WARNING: " + w));
         appWarnings();
         return null;
+    }
+
+    /** Which node's health manager acts, when the cluster has one. */
+    private void healthManager(Map<String, String> nodeNames) {
+        if (shared == null) {
+            return;
+        }
+        shared.map(Channels.HEALTH_MANAGER_LEASE).get(Lease.KEY).ifPresent(id ->
+                System.out.println("Health manager: acting on " + nodeNames.getOrDefault(id, id)));
     }
 
     /** Each node's data services and whether their servers answer. */

@@ -102,6 +102,9 @@ class StatusAndNodeListTest {
         command.shared = shared;
         String out = capture(command::execute);
         assertTrue(out.contains("Data services: mysql on dea-node (DOWN), redis on dea-node"), out);
+        assertTrue(!out.contains("Health manager:"), "no health manager acts");
+        shared.map(Channels.HEALTH_MANAGER_LEASE).put(io.strato.api.cluster.Lease.KEY, "node-a");
+        assertTrue(capture(command::execute).contains("Health manager: acting on dea-node"));
         assertTrue(out.contains("WARNING: mysql on dea-node is down: mysql server at 127.0.0.1:13306 does not answer"), out);
         assertTrue(out.contains("WARNING: app shop cannot start all instances: insufficient memory on all DEAs"), out);
         assertTrue(out.contains("WARNING: app shop is FLAPPING: instance 1 crashed 5 times, next restart in 30 s"), out);
