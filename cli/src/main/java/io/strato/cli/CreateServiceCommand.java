@@ -33,7 +33,11 @@ public final class CreateServiceCommand implements Runnable {
             throw new CliError("Service '" + name + "' already exists: pick another name or `strato delete-service " + name + "`");
         }
         ServicePlan chosen = controller.planFor(label, plan);
-        controller.createServiceInstance(name, chosen.guid(), controller.defaultSpaceGuid(), parameters);
+        try (Waiting waiting = Waiting.start(strato.terminal().err(),
+                "Creating service '" + name + "' (" + label + ", plan " + chosen.name() + ")")) {
+            controller.createServiceInstance(name, chosen.guid(), controller.defaultSpaceGuid(), parameters);
+            waiting.done();
+        }
         strato.terminal().out().println("Created service '" + name + "' (" + label + ", plan " + chosen.name()
                 + "): bind it with `strato bind-service " + name + " <app>`");
     }

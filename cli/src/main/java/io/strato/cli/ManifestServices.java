@@ -43,7 +43,11 @@ public final class ManifestServices {
                     + " does not exist: run `strato create-service <type> " + request.name() + "`");
         }
         ServicePlan plan = controller.planFor(request.label(), null);
-        out.println("Creating service '" + request.name() + "' (" + request.label() + ", " + plan.name() + ")...");
-        return controller.createServiceInstance(request.name(), plan.guid(), spaceGuid, Map.of());
+        try (Waiting waiting = Waiting.start(out, "Creating service '" + request.name() + "' (" + request.label()
+                + ", plan " + plan.name() + ")")) {
+            ServiceInstance created = controller.createServiceInstance(request.name(), plan.guid(), spaceGuid, Map.of());
+            waiting.done();
+            return created;
+        }
     }
 }

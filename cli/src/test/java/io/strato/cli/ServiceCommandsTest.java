@@ -63,6 +63,7 @@ class ServiceCommandsTest {
         CliRun.Result create = cli.run("create-service", "redis", "cache", "--plan", "big");
 
         assertEquals(0, create.exitCode(), create.err());
+        assertTrue(create.err().matches("(?s)Creating service 'cache' \\(redis, plan big\\)\\.* done in \\d+\\.\\d s\\R"), create.err());
         JsonNode body = ApiClient.JSON.readTree(controller.requests("POST", "/v2/service_instances").get(0).body());
         assertEquals("cache", body.path("name").asText());
         assertEquals("svc-redis-big", body.path("service_plan_guid").asText());
