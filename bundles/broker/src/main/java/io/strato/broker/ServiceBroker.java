@@ -5,21 +5,28 @@ import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.json.Json;
 import io.strato.api.service.ServiceCatalogEntry;
-import io.strato.api.service.ServiceHealth;
-import io.strato.api.service.ServiceOffering;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
+import io.strato.api.service.ServiceHealth;
 import io.strato.api.service.ServiceInstance;
+import io.strato.api.service.ServiceOffering;
 import io.strato.api.service.ServicePlugin;
 import io.strato.api.store.Database;
 import io.strato.api.store.StoreException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +47,16 @@ final class ServiceBroker {
     private final SharedMap catalog;
     private final String nodeId;
     private final String brokerUrl;
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
+
     private final Map<String, ServicePlugin> plugins = new ConcurrentHashMap<>();
+    /** Health checks run here, so a plugin whose server hangs cannot hold up the catalog's refresh. */
+    private final ExecutorService healthChecks = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "strato-broker-health");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, CompletableFuture<ServiceHealth>> checking = new ConcurrentHashMap<>();
 
     ServiceBroker(Database database, SharedState shared, String nodeId, String brokerUrl) throws StoreException {
         this.store = new BrokerStore(database);
@@ -72,21 +88,39 @@ final class ServiceBroker {
 
     private void advertise(ServicePlugin plugin) {
         ServiceCatalogEntry entry = plugin.catalog();
-        ServiceOffering offering = ServiceOffering.of(nodeId, brokerUrl, entry, health(plugin));
+        ServiceOffering offering = ServiceOffering.of(nodeId, brokerUrl, entry, health(entry.label(), plugin));
         catalog.put(offering.key(), Json.write(offering), Channels.OWNED_TTL);
     }
 
-    private static ServiceHealth health(ServicePlugin plugin) {
+    /**
+     * The plugin's health, waited for at most {@link #HEALTH_TIMEOUT}; a check still running from before is
+     * waited for rather than started again, so a hung server costs one thread, not one per refresh.
+     */
+    private ServiceHealth health(String label, ServicePlugin plugin) {
+        CompletableFuture<ServiceHealth> check = checking.compute(label, (k, running) ->
+                running != null && !running.isDone() ? running : CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return plugin.health();
+                    } catch (RuntimeException e) {
+                        return ServiceHealth.down("its health check failed: " + e);
+                    }
+                }, healthChecks));
         try {
-            return plugin.health();
-        } catch (RuntimeException e) {
-            return ServiceHealth.down("its health check failed: " + e);
+            return check.get(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return ServiceHealth.down(label + " did not answer its health check within " + HEALTH_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            return ServiceHealth.down("its health check failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ServiceHealth.down("its health check was interrupted");
         }
     }
 
     /** Takes this node's entries out of the catalog at once rather than when they expire. */
     void withdrawAll() {
         plugins.keySet().forEach(label -> catalog.remove(nodeId + "|" + label));
+        healthChecks.shutdownNow();
     }
 
     List<ServiceCatalogEntry> catalog() {

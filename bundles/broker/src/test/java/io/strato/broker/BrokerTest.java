@@ -9,6 +9,7 @@ import io.strato.api.app.Channels;
 import io.strato.api.app.InternalAuth;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.json.Json;
+import io.strato.api.service.ServiceHealth;
 import io.strato.services.filesystem.FilesystemPlugin;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -85,6 +86,37 @@ class BrokerTest {
 
         broker.removePlugin(plugin);
         assertTrue(shared.map(Channels.BROKER_CATALOG).get("node-1|fakedb").isEmpty());
+    }
+
+    @Test
+    void theAdvertisementCarriesThePluginsHealthAndAHungCheckCannotHoldItUp() throws Exception {
+        plugin.health = ServiceHealth.down("the server does not answer");
+        broker.advertiseAll();
+        JsonNode advert = Json.mapper().readTree(shared.map(Channels.BROKER_CATALOG).get("node-1|fakedb").orElseThrow());
+        assertFalse(advert.at("/health/up").asBoolean());
+        assertEquals("the server does not answer", advert.at("/health/detail").asText());
+
+        plugin.healthHangs.acquire();
+        try {
+            int before = plugin.healthChecks.get();
+            long started = System.nanoTime();
+            broker.advertiseAll();
+            broker.advertiseAll();
+            assertTrue(System.nanoTime() - started < ServiceBroker.HEALTH_TIMEOUT.multipliedBy(3).toNanos(),
+                    "each refresh waits at most the health timeout");
+            assertEquals(before + 1, plugin.healthChecks.get(), "a hung check is not started again");
+            advert = Json.mapper().readTree(shared.map(Channels.BROKER_CATALOG).get("node-1|fakedb").orElseThrow());
+            assertEquals("fakedb did not answer its health check within 2 s", advert.at("/health/detail").asText());
+        } finally {
+            plugin.healthHangs.release();
+        }
+        plugin.health = ServiceHealth.up("ok");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        do {
+            broker.advertiseAll();
+            advert = Json.mapper().readTree(shared.map(Channels.BROKER_CATALOG).get("node-1|fakedb").orElseThrow());
+        } while (!advert.at("/health/up").asBoolean() && System.nanoTime() < deadline);
+        assertTrue(advert.at("/health/up").asBoolean(), "healthy again once the server answers");
     }
 
     @Test

@@ -54,8 +54,16 @@ final class FakePlugin implements ServicePlugin {
         databases.remove(instance.id());
     }
 
+    /** What health() answers; it blocks while {@link #healthHangs} is held. */
+    volatile ServiceHealth health = ServiceHealth.up("ok");
+    final java.util.concurrent.Semaphore healthHangs = new java.util.concurrent.Semaphore(1);
+    final java.util.concurrent.atomic.AtomicInteger healthChecks = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public ServiceHealth health() {
-        return ServiceHealth.up("ok");
+        healthChecks.incrementAndGet();
+        healthHangs.acquireUninterruptibly();
+        healthHangs.release();
+        return health;
     }
 }
