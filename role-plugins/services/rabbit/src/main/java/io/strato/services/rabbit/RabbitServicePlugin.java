@@ -8,39 +8,22 @@ import io.strato.api.service.ServiceHealth;
 import io.strato.api.service.ServiceInstance;
 import io.strato.api.service.ServicePlan;
 import io.strato.api.service.ServicePlugin;
-import io.strato.api.service.process.InstanceServers;
-import io.strato.api.service.process.ProcessSpec;
-import io.strato.api.service.process.SupervisedProcess;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
 /**
- * The rabbit service (AMQP 0-9-1, RabbitMQ-compatible): one Qpid Broker-J broker per node in a child JVM run
- * and supervised by this plugin; every service instance is its own virtual host, every binding its own
- * user with a random password that may open that virtual host only. The broker keeps virtual hosts, users
- * and rules in its own configuration, and messages of durable queues in a Derby store per virtual host.
- * Immediate, so the broker comes back as soon as the node starts.
+ * The rabbit service (AMQP 0-9-1, RabbitMQ-compatible): every service instance is its own virtual host, every
+ * binding its own user with a random password that may open that virtual host only. The virtual hosts live on
+ * the plugin's own broker (Qpid Broker-J in a child JVM run and supervised by this plugin, {@link QpidBroker}),
+ * or, with {@code externalHost} set, on an existing RabbitMQ managed through its management HTTP API
+ * ({@link RabbitManagementApi}). Immediate, so the own broker comes back as soon as the node starts.
  */
 @Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.rabbit", immediate = true)
 public final class RabbitServicePlugin implements ServicePlugin, Role {
@@ -65,84 +48,47 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
         int directMemoryMb() default 128;
 
         int startTimeoutSeconds() default 60;
+
+        /** Set to use an existing RabbitMQ instead of running a broker; then adminUser and adminPassword are its administrator. */
+        String externalHost() default "";
+
+        /** The external server's AMQP port, what apps are told. */
+        int externalPort() default 5672;
+
+        /** Blank means http://&lt;externalHost&gt;:15672. */
+        String managementUrl() default "";
+
+        String adminUser() default "guest";
+
+        String adminPassword() default "";
     }
 
     /** Stackato's label, so apps that read VCAP_SERVICES["rabbitmq"] find it. */
     static final String LABEL = "rabbitmq";
-    static final String VERSION = "10.1.0";
+    static final String VERSION = QpidBroker.VERSION;
+    /** Binding users are "b-" and the binding id; the external mode deletes only such users of a virtual host. */
+    static final String USER_PREFIX = "b-";
     private static final String PLAN = "free";
     private static final String VHOST = "vhost";
-    /** Unix domain socket paths are limited to 107 bytes on Linux. */
-    private static final int MAX_SOCKET_PATH = 100;
     private static final System.Logger LOG = System.getLogger(RabbitServicePlugin.class.getName());
 
-    private final String host;
-    private final int port;
     private final SecureRandom random = new SecureRandom();
-    private final SupervisedProcess broker;
-    private final BrokerControl control;
-    private final String startFailure;
+    private final RabbitBackend backend;
 
     @Activate
     public RabbitServicePlugin(Config config) {
-        this.host = config.host();
-        this.port = config.port();
-        Path dataDir = InstanceServers.dataDir(config.dataDir(), "rabbit").toAbsolutePath();
-        String java = config.javaBinary().isBlank()
-                ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
-                : config.javaBinary();
-        SupervisedProcess process = null;
-        BrokerControl controlChannel = null;
-        String failure = null;
-        Duration timeout = Duration.ofSeconds(config.startTimeoutSeconds());
-        try {
-            Files.createDirectories(dataDir);
-            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
-            String secret = secret(dataDir.resolve("control.secret"));
-            Path socket = controlSocket(dataDir);
-            String classPath = RabbitServerFiles.unpack(dataDir.resolve("server"));
-            Path log = dataDir.resolve("broker.log");
-            List<String> command = new ArrayList<>(List.of(java,
-                    "-Xmx" + config.heapMb() + "m", "-XX:MaxDirectMemorySize=" + config.directMemoryMb() + "m", "-XX:+UseSerialGC",
-                    // a handful of threads per virtual host instead of Qpid's 64: a node has many small virtual hosts
-                    "-Dvirtualhost.connectionThreadPool.size=4", "-Dvirtualhost.connectionThreadPool.numberOfSelectors=1",
-                    "-Dvirtualhost.housekeepingThreadCount=1", "-Dqpid.port.amqp.threadPool.size=4",
-                    "-Dderby.stream.error.file=" + dataDir.resolve("derby.log"),
-                    "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS",
-                    "-Dorg.slf4j.simpleLogger.showThreadName=false", "-Dorg.slf4j.simpleLogger.log.org.apache.qpid=warn",
-                    "-cp", classPath, RabbitServerFiles.MAIN_CLASS,
-                    host, Integer.toString(port), dataDir.resolve("broker").toString(), socket.toString(),
-                    dataDir.resolve("control.secret").toString()));
-            stopLeftover(dataDir);
-            if (listening(host, port)) {
-                throw new IOException("another program listens on " + host + ":" + port + "; stop it or set port in etc/io.strato.service.rabbit.cfg");
-            }
-            controlChannel = new BrokerControl(socket, secret);
-            process = new SupervisedProcess(new ProcessSpec("rabbit broker", command, dataDir, log, Map.of(), host, port, timeout));
-            long started = System.nanoTime();
-            process.start();
-            controlChannel.await(timeout);
-            LOG.log(Level.INFO, "rabbit broker (Qpid Broker-J " + VERSION + ") started in " + (System.nanoTime() - started) / 1_000_000
-                    + " ms on " + host + ":" + port + " (pid " + process.pid() + ", " + controlChannel.call("PING").split(" ")[1]
-                    + " virtual hosts, log " + log + ")");
-        } catch (IOException | RuntimeException e) {
-            failure = "the rabbit broker could not be started: " + e.getMessage();
-            LOG.log(Level.ERROR, failure);
-            if (process != null) {
-                process.stop();
-            }
-        }
-        this.broker = process;
-        this.control = controlChannel;
-        this.startFailure = failure;
+        this(config.externalHost().isBlank() ? new QpidBroker(config)
+                : new RabbitManagementApi(config.externalHost().trim(), config.externalPort(), config.managementUrl(), config.adminUser(),
+                        config.adminPassword()));
+    }
+
+    RabbitServicePlugin(RabbitBackend backend) {
+        this.backend = backend;
     }
 
     @Deactivate
     void deactivate() {
-        if (broker != null) {
-            broker.stop();
-            LOG.log(Level.INFO, "rabbit broker stopped");
-        }
+        backend.close();
     }
 
     @Override
@@ -157,7 +103,7 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
 
     @Override
     public ServiceCatalogEntry catalog() {
-        return new ServiceCatalogEntry(LABEL, VERSION, "RabbitMQ-compatible message broker (AMQP 0-9-1, Qpid Broker-J)",
+        return new ServiceCatalogEntry(LABEL, VERSION, backend.description(),
                 List.of("amqp", "rabbitmq", "message-queue"),
                 List.of(new ServicePlan(PLAN, "Own virtual host on the node's AMQP broker", true)));
     }
@@ -165,7 +111,11 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
     @Override
     public synchronized ServiceInstance provision(String instanceId, String plan, Map<String, String> parameters) throws ServiceException {
         String vhost = nameOf(instanceId);
-        call("could not create the virtual host of rabbit instance " + instanceId, "CREATE-VHOST", vhost);
+        try {
+            backend.createVirtualHost(vhost);
+        } catch (IOException e) {
+            throw new ServiceException("could not create the virtual host of rabbit instance " + instanceId + ": " + e.getMessage(), e);
+        }
         LOG.log(Level.INFO, "rabbit instance " + instanceId + ": created virtual host " + vhost);
         return new ServiceInstance(instanceId, plan, Map.of(VHOST, vhost));
     }
@@ -178,50 +128,45 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);
         String password = HexFormat.of().formatHex(bytes);
-        call("could not create a user for binding " + bindingId + " of rabbit instance " + instance.id(), "CREATE-USER", user, password, vhost);
-        String uri = "amqp://" + user + ":" + password + "@" + host + ":" + port + "/" + vhost;
+        try {
+            backend.createUser(user, password, vhost);
+        } catch (IOException e) {
+            throw new ServiceException("could not create a user for binding " + bindingId + " of rabbit instance " + instance.id() + ": "
+                    + e.getMessage(), e);
+        }
+        String host = backend.host();
+        int port = backend.port();
+        String uri = "amqp://" + user + ":" + password + "@" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + vhost;
         return new ServiceCredentials(uri, vhost, host, port, user, password, Map.of(VHOST, vhost));
     }
 
     /** Deletes the binding's user and closes its connections: its credentials stop working at once. */
     @Override
     public synchronized void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
-        call("could not delete the user of binding " + bindingId + " of rabbit instance " + instance.id(), "DELETE-USER", userOf(bindingId));
+        try {
+            backend.deleteUser(userOf(bindingId));
+        } catch (IOException e) {
+            throw new ServiceException("could not delete the user of binding " + bindingId + " of rabbit instance " + instance.id() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Deletes the virtual host with its queues and messages, and every user allowed on it. */
     @Override
     public synchronized void deprovision(ServiceInstance instance) throws ServiceException {
         String vhost = detail(instance, VHOST);
-        String existed = call("could not delete rabbit instance " + instance.id(), "DELETE-VHOST", vhost);
-        LOG.log(Level.INFO, "rabbit instance " + instance.id() + ": deleted virtual host " + vhost
-                + ("true".equals(existed) ? "" : " (it was already gone)"));
+        boolean existed;
+        try {
+            existed = backend.deleteVirtualHost(vhost);
+        } catch (IOException e) {
+            throw new ServiceException("could not delete rabbit instance " + instance.id() + ": " + e.getMessage(), e);
+        }
+        LOG.log(Level.INFO, "rabbit instance " + instance.id() + ": deleted virtual host " + vhost + (existed ? "" : " (it was already gone)"));
     }
 
     @Override
     public ServiceHealth health() {
-        if (startFailure != null) {
-            return ServiceHealth.down(startFailure);
-        }
-        try {
-            String[] ping = control.call("PING").split(" ");
-            return ServiceHealth.up("rabbit broker at " + host + ":" + port + " is " + ping[0] + " with " + ping[1] + " virtual hosts and "
-                    + ping[2] + " users" + (broker.restarts() > 0 ? "; restarted " + broker.restarts() + " times" : ""));
-        } catch (IOException e) {
-            return ServiceHealth.down("rabbit broker at " + host + ":" + port + " does not answer"
-                    + (broker.isAlive() ? "" : " (not running; it is restarted with back-off)") + ": " + e.getMessage());
-        }
-    }
-
-    private String call(String what, String... command) throws ServiceException {
-        if (startFailure != null) {
-            throw new ServiceException("rabbit is not available on this node: " + startFailure);
-        }
-        try {
-            return control.call(command);
-        } catch (IOException e) {
-            throw new ServiceException(what + ": " + e.getMessage(), e);
-        }
+        return backend.health();
     }
 
     /** Virtual host name from an instance id: letters, digits, '_', '.' and '-', which need no escaping in the URI. */
@@ -234,7 +179,7 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
     }
 
     static String userOf(String bindingId) {
-        return "b-" + nameOf(bindingId);
+        return USER_PREFIX + nameOf(bindingId);
     }
 
     private static String detail(ServiceInstance instance, String key) throws ServiceException {
@@ -243,83 +188,5 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
             throw new ServiceException("rabbit instance " + instance.id() + " has no " + key + "; was it provisioned by this plugin?");
         }
         return value;
-    }
-
-    /**
-     * A broker this data directory's plugin started and never stopped (the node was killed) still holds the
-     * port and the stores: stop it, as the plugin would have.
-     */
-    private static void stopLeftover(Path dataDir) throws IOException {
-        Path pidFile = dataDir.resolve("broker").resolve("broker.pid");
-        if (!Files.isRegularFile(pidFile)) {
-            return;
-        }
-        long pid;
-        try {
-            pid = Long.parseLong(Files.readString(pidFile).trim());
-        } catch (NumberFormatException e) {
-            return;
-        }
-        ProcessHandle leftover = ProcessHandle.of(pid).orElse(null);
-        String commandLine = leftover == null ? "" : leftover.info().commandLine().orElse("");
-        if (leftover == null || !leftover.isAlive() || !commandLine.contains(RabbitServerFiles.MAIN_CLASS)
-                || !commandLine.contains(dataDir.resolve("broker").toString())) {
-            return;
-        }
-        LOG.log(Level.WARNING, "a rabbit broker from an earlier run of this node is still running (pid " + pid + "); stopping it");
-        leftover.destroy();
-        try {
-            leftover.onExit().get(15, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            leftover.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while stopping the leftover rabbit broker", e);
-        }
-    }
-
-    private static boolean listening(String host, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** The control secret, made at first start; only the node's user can read it. */
-    private String secret(Path file) throws IOException {
-        if (Files.isRegularFile(file)) {
-            String existing = Files.readString(file, StandardCharsets.UTF_8).trim();
-            if (!existing.isEmpty()) {
-                return existing;
-            }
-        }
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String secret = HexFormat.of().formatHex(bytes);
-        Path partial = file.resolveSibling(file.getFileName() + ".part");
-        Files.deleteIfExists(partial);
-        Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(partial, secret + "\n", StandardCharsets.UTF_8);
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return secret;
-    }
-
-    /** In the data directory; when that path is too long for a Unix socket, in a private directory under /tmp named after it. */
-    private static Path controlSocket(Path dataDir) throws IOException {
-        Path socket = dataDir.resolve("control.sock");
-        if (socket.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
-            return socket;
-        }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(dataDir.toString().getBytes(StandardCharsets.UTF_8));
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "strato-rabbit-" + HexFormat.of().formatHex(hash, 0, 8));
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            return dir.resolve("control.sock");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IOException(e);
-        }
     }
 }

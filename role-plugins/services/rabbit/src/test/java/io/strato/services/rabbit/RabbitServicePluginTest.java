@@ -61,6 +61,11 @@ class RabbitServicePluginTest {
             public int heapMb() { return 128; }
             public int directMemoryMb() { return 64; }
             public int startTimeoutSeconds() { return 60; }
+            public String externalHost() { return ""; }
+            public int externalPort() { return 5672; }
+            public String managementUrl() { return ""; }
+            public String adminUser() { return "guest"; }
+            public String adminPassword() { return ""; }
             public Class<? extends Annotation> annotationType() { return RabbitServicePlugin.Config.class; }
         });
     }
