@@ -63,6 +63,8 @@ final class HealthManager {
     private final Map<String, Long> stopsSent = new HashMap<>();
     private final Set<String> crashesSeen = new HashSet<>();
     private final Map<String, String> deaOfInstance = new HashMap<>();
+    /** DEA id → its node's name, for log lines about DEAs that are gone. */
+    private final Map<String, String> deaNodes = new HashMap<>();
     private final Map<String, AppHealth> reported = new HashMap<>();
     private boolean acting;
 
@@ -96,8 +98,9 @@ final class HealthManager {
             acting = true;
         }
         long now = wallClock.getAsLong();
-        DeaLiveness.Outcome deas = liveness.observe(readAll(Channels.DEA_ADVERTISEMENTS, DeaAdvertisement.class),
-                monotonicClock.getAsLong());
+        List<DeaAdvertisement> ads = readAll(Channels.DEA_ADVERTISEMENTS, DeaAdvertisement.class);
+        ads.forEach(ad -> deaNodes.put(ad.deaId(), ad.nodeName()));
+        DeaLiveness.Outcome deas = liveness.observe(ads, monotonicClock.getAsLong());
         List<InstanceStatus> all = readAll(Channels.INSTANCES, InstanceStatus.class);
         all.forEach(i -> deaOfInstance.put(i.instanceId(), i.deaId()));
         deas.newlyLost().forEach(this::declareLost);
@@ -244,8 +247,10 @@ final class HealthManager {
         SharedMap instances = shared.map(Channels.INSTANCES);
         instanceIds.forEach(instances::remove);
         shared.map(Channels.DEA_ADVERTISEMENTS).remove(deaId);
-        LOG.warn("DEA {} is lost: no heartbeat for {} s; removed its {} route(s), its {} instance(s) start on other DEAs",
-                deaId, settings.deaLostAfter().toSeconds(), removedRoutes, instanceIds.size());
+        LOG.warn("The DEA on node {} ({}) is lost: no heartbeat for {} s; removed its {} route(s), its {} instance(s) "
+                + "start on other DEAs", deaNodes.getOrDefault(deaId, "?"), deaId, settings.deaLostAfter().toSeconds(),
+                removedRoutes, instanceIds.size());
+        deaNodes.remove(deaId);
     }
 
     private void stopApp(String appGuid, List<InstanceStatus> instances, long now) {
