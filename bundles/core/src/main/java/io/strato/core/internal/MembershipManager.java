@@ -102,9 +102,9 @@ public class MembershipManager implements Membership, ClusterSecret {
     }
 
     @Override
-    public synchronized void rememberPeers(List<String> peers) {
+    public synchronized void rememberPeers(String groupName, List<String> peers) {
         List<String> sorted = peers.stream().sorted().toList();
-        if (sorted.isEmpty() || sorted.equals(settings.peers())) {
+        if (!groupName.equals(settings.groupName()) || sorted.isEmpty() || sorted.equals(settings.peers())) {
             return; // alone now: keep the last peers, they are where the cluster will be
         }
         settings = settings.withPeers(sorted);

@@ -42,7 +42,7 @@ public class PeerMemory {
     private void remember() {
         List<String> others = hazelcast.getCluster().getMembers().stream().filter(m -> !m.localMember())
                 .map(Member::getAddress).map(a -> a.getHost() + ":" + a.getPort()).toList();
-        membership.rememberPeers(others);
+        membership.rememberPeers(hazelcast.getConfig().getGroupConfig().getName(), others);
     }
 
     @Deactivate
