@@ -179,6 +179,21 @@ final class StratoNode implements AutoCloseable {
         return Files.readString(home.resolve("data/log/karaf.log"));
     }
 
+    /**
+     * Freezes (SIGSTOP) or thaws (SIGCONT) the node's Karaf JVM, not its app instances: to the other nodes a
+     * frozen node looks like one cut off the network.
+     */
+    void signalJvm(String signal) throws IOException, InterruptedException {
+        List<ProcessHandle> jvms = process.descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).toList();
+        if (jvms.isEmpty()) {
+            throw new IllegalStateException(name + " has no Karaf JVM to signal");
+        }
+        for (ProcessHandle jvm : jvms) {
+            new ProcessBuilder("kill", "-" + signal, String.valueOf(jvm.pid())).start().waitFor();
+        }
+    }
+
     /** kill -9 of the whole node: the Karaf JVM and its children. */
     void kill() throws InterruptedException {
         if (process == null) {
