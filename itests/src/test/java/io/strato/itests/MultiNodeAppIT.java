@@ -50,6 +50,9 @@ public class MultiNodeAppIT {
         controller.edit("etc/io.strato.router.cfg", "port = 8080", "port = " + routerPort);
         StratoNode dea2 = node("node-2", 8);
         StratoNode dea3 = node("node-3", 9);
+        // two DEAs on one host: each its own instance ports, as on separate machines
+        dea2.edit("etc/io.strato.dea.cfg", "runAsUser = nobody", "runAsUser = nobody\nportRange = 62000-62499");
+        dea3.edit("etc/io.strato.dea.cfg", "runAsUser = nobody", "runAsUser = nobody\nportRange = 62500-62999");
         for (StratoNode n : nodes) {
             n.start();
         }
