@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -96,7 +95,7 @@ public final class InstanceServers implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             stop(instanceId);
             try {
-                deleteTree(dir);
+                ServerFiles.deleteTree(dir);
             } catch (IOException ignored) {
                 // the provision error below is what the user needs; a leftover directory is only refused on reuse
             }
@@ -142,7 +141,7 @@ public final class InstanceServers implements AutoCloseable {
         Path dir = dir(instanceId);
         stop(instanceId);
         try {
-            deleteTree(dir);
+            ServerFiles.deleteTree(dir);
         } catch (IOException e) {
             throw new ServiceException("the " + serverName + " for instance " + instanceId + " is stopped but " + dir
                     + " could not be deleted: " + e.getMessage(), e);
@@ -229,14 +228,4 @@ public final class InstanceServers implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

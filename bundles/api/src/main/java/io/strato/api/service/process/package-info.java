@@ -5,7 +5,9 @@
  * {@link io.strato.api.service.process.PortAllocator} hands out ports from a configured range.
  * {@link io.strato.api.service.process.InstanceServers} builds on both for plugins that give every
  * service instance a server of its own, so such a plugin writes only the server's command line.
- * {@link io.strato.api.service.process.ServerUser} runs a server as an unprivileged user on a root node.
+ * {@link io.strato.api.service.process.ServerUser} runs a server as an unprivileged user on a root node;
+ * {@link io.strato.api.service.process.AdminLogin} and {@link io.strato.api.service.process.ServerFiles} keep its
+ * admin account and handle its files.
  * Servers run outside the Karaf JVM, so their memory and crashes stay theirs.
  */
 @org.osgi.annotation.versioning.Version("0.1.0")

@@ -1,12 +1,12 @@
 package io.strato.services.mysql;
 
+import io.strato.api.service.process.ServerFiles;
+import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.ServerUser;
 import io.strato.api.service.process.ProcessSpec;
 import io.strato.api.service.process.SupervisedProcess;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
-import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -20,14 +20,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.slf4j.Logger;
@@ -56,9 +52,6 @@ final class MariaDbServer implements AutoCloseable {
     private final Path log;
     private SupervisedProcess process;
 
-    /** The account the plugin runs its admin SQL as. */
-    record AdminLogin(String user, String password) {
-    }
 
     MariaDbServer(Path dataDir, String host, int port, int bufferPoolMb, ServerUser user, Duration startTimeout) throws IOException {
         this.dataDir = dataDir;
@@ -81,7 +74,7 @@ final class MariaDbServer implements AutoCloseable {
         if (!Files.exists(db.resolve("mariadb_upgrade_info")) || !Files.exists(adminFile)) {
             install(base, db, adminFile);
         }
-        AdminLogin admin = readAdmin(adminFile);
+        AdminLogin admin = AdminLogin.load(adminFile);
         if (portTaken()) {
             throw new IOException("something already listens on " + host + ":" + port + " (a MariaDB server left over from an earlier"
                     + " run of this node? see " + db + "/*.pid); stop it or set port in etc/io.strato.service.mysql.cfg");
@@ -140,7 +133,7 @@ final class MariaDbServer implements AutoCloseable {
             return target;
         }
         if (Files.exists(target)) {
-            deleteTree(target);
+            ServerFiles.deleteTree(target);
         }
         Files.createDirectories(target);
         try (InputStream raw = MariaDbServer.class.getResourceAsStream("/mariadb-bin/" + BINARIES)) {
@@ -177,17 +170,10 @@ final class MariaDbServer implements AutoCloseable {
         LOG.info("mysql: creating the MariaDB system tables in {} (first start)", db);
         long started = System.nanoTime();
         if (Files.exists(db)) {
-            deleteTree(db);
+            ServerFiles.deleteTree(db);
         }
         AdminLogin login = new AdminLogin(ADMIN_USER, newPassword());
-        Properties p = new Properties();
-        p.setProperty("user", login.user());
-        p.setProperty("password", login.password());
-        Files.deleteIfExists(adminFile);
-        Files.createFile(adminFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (Writer out = Files.newBufferedWriter(adminFile)) {
-            p.store(out, "admin of the node's mysql (MariaDB) server");
-        }
+        login.save(adminFile, "admin of the node's mysql (MariaDB) server");
         Files.createDirectories(db);
         Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rwx------"));
         user.own(db);
@@ -210,7 +196,7 @@ final class MariaDbServer implements AutoCloseable {
         try {
             run(user.wrap(command), "creating the MariaDB system tables (mariadb-install-db)");
         } catch (IOException e) {
-            deleteTree(db);
+            ServerFiles.deleteTree(db);
             Files.deleteIfExists(adminFile);
             throw e;
         } finally {
@@ -271,36 +257,11 @@ final class MariaDbServer implements AutoCloseable {
         user.own(file);
     }
 
-    private static AdminLogin readAdmin(Path adminFile) throws IOException {
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(adminFile)) {
-            p.load(in);
-        }
-        return new AdminLogin(p.getProperty("user"), p.getProperty("password"));
-    }
 
     private void run(List<String> command, String what) throws IOException {
-        Process p = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        try {
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException(what + " failed; see " + log);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException(what + " interrupted", e);
-        }
+        ServerFiles.runToEnd(command, dataDir, log, what);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 
     private static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);

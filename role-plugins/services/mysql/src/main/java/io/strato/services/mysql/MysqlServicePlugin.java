@@ -1,5 +1,6 @@
 package io.strato.services.mysql;
 
+import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.ServerUser;
 import io.strato.api.role.Role;
 import io.strato.api.service.ServiceCatalogEntry;
@@ -96,7 +97,7 @@ public final class MysqlServicePlugin implements ServicePlugin, Role {
             try {
                 ownServer = new MariaDbServer(dataDir, host, port, config.bufferPoolMb(), ServerUser.forServer("mysql", config.runAs()),
                         Duration.ofSeconds(config.startTimeoutSeconds()));
-                MariaDbServer.AdminLogin login = ownServer.start();
+                AdminLogin login = ownServer.start();
                 adminLogin = new MysqlAdmin(host, port, login.user(), login.password());
             } catch (IOException e) {
                 failure = e.getMessage();

@@ -1,25 +1,21 @@
 package io.strato.services.postgresql;
 
+import io.strato.api.service.process.ServerFiles;
+import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.ServerUser;
 import io.strato.api.service.process.ProcessSpec;
 import io.strato.api.service.process.SupervisedProcess;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The node's own PostgreSQL server: binaries unpacked from this bundle, a cluster created once with a
@@ -40,9 +36,6 @@ final class PostgresServer implements AutoCloseable {
     private SupervisedProcess process;
     private AdminLogin admin;
 
-    /** The superuser the plugin connects as. */
-    record AdminLogin(String user, String password) {
-    }
 
     PostgresServer(Path dataDir, String host, int port, String allowedNetwork, ServerUser user, Duration startTimeout) {
         this.dataDir = dataDir;
@@ -63,7 +56,7 @@ final class PostgresServer implements AutoCloseable {
         if (!Files.exists(pgdata.resolve("PG_VERSION"))) {
             initdb(bin, pgdata, adminFile);
         }
-        admin = readAdmin(adminFile);
+        admin = AdminLogin.load(adminFile);
         writeHba(pgdata);
         process = new SupervisedProcess(new ProcessSpec("postgresql server", user.wrap(List.of(bin.resolve("postgres").toString(),
                 "-D", pgdata.toString(), "-p", Integer.toString(port), "-h", host, "-c", "unix_socket_directories=")),
@@ -106,14 +99,7 @@ final class PostgresServer implements AutoCloseable {
 
     private void initdb(Path bin, Path pgdata, Path adminFile) throws IOException {
         AdminLogin login = new AdminLogin("postgres", newPassword());
-        Properties p = new Properties();
-        p.setProperty("user", login.user());
-        p.setProperty("password", login.password());
-        Files.deleteIfExists(adminFile);
-        Files.createFile(adminFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (Writer out = Files.newBufferedWriter(adminFile)) {
-            p.store(out, "superuser of the node's postgresql server");
-        }
+        login.save(adminFile, "superuser of the node's postgresql server");
         Files.createDirectories(pgdata);
         Files.setPosixFilePermissions(pgdata, PosixFilePermissions.fromString("rwx------"));
         user.own(pgdata);
@@ -126,7 +112,7 @@ final class PostgresServer implements AutoCloseable {
                     "--auth=scram-sha-256", "--pwfile=" + pwfile, "-E", "UTF8", "--locale=C")), "initdb");
         } catch (IOException e) {
             // initdb refuses a non-empty directory: leave none behind, so the next start tries again
-            deleteTree(pgdata);
+            ServerFiles.deleteTree(pgdata);
             throw e;
         } finally {
             Files.deleteIfExists(pwfile);
@@ -146,37 +132,11 @@ final class PostgresServer implements AutoCloseable {
         user.own(file);
     }
 
-    private static AdminLogin readAdmin(Path adminFile) throws IOException {
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(adminFile)) {
-            p.load(in);
-        }
-        return new AdminLogin(p.getProperty("user"), p.getProperty("password"));
-    }
 
     private void run(List<String> command, String what) throws IOException {
-        Path log = dataDir.resolve("postgresql.log");
-        Process p = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        try {
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException(what + " failed; see " + log);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException(what + " interrupted", e);
-        }
+        ServerFiles.runToEnd(command, dataDir, dataDir.resolve("postgresql.log"), what);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 
     static String newPassword() {
         byte[] bytes = new byte[24];

@@ -1,5 +1,6 @@
 package io.strato.services.postgresql;
 
+import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.ServerUser;
 import io.strato.api.role.Role;
 import io.strato.api.service.ServiceCatalogEntry;
@@ -88,7 +89,7 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
             try {
                 ownServer = new PostgresServer(dataDir, host, port, config.allowedNetwork(), ServerUser.forServer("postgresql", config.runAs()),
                         Duration.ofSeconds(config.startTimeoutSeconds()));
-                PostgresServer.AdminLogin login = ownServer.start();
+                AdminLogin login = ownServer.start();
                 adminLogin = new PostgresAdmin(host, port, login.user(), login.password());
             } catch (IOException e) {
                 failure = e.getMessage();
