@@ -5,8 +5,13 @@ import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.Registration;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.role.Role;
+import io.strato.api.app.InstanceStatus;
+import io.strato.api.json.Json;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The health-manager role: runs {@link HealthManager} passes every {@code intervalMillis}, and soon after any
- * change to the desired apps or to the instances DEAs report. Several nodes may have the role; one acts.
+ * change to the desired apps or to the state of an instance a DEA reports. Several nodes may have the role; one acts.
  */
 @Component(service = Role.class, configurationPid = "io.strato.healthmanager", immediate = true)
 @Designate(ocd = HealthManagerRole.Config.class)
@@ -59,6 +64,7 @@ public final class HealthManagerRole implements Role {
     private final ScheduledExecutorService scheduler;
     private final List<Registration> listeners;
     private final AtomicBoolean dirty = new AtomicBoolean(true);
+    private final Map<String, String> instanceStates = new ConcurrentHashMap<>();
     private final long intervalNanos;
     private volatile long lastPass;
 
@@ -79,11 +85,32 @@ public final class HealthManagerRole implements Role {
         });
         this.listeners = List.of(
                 shared.map(Channels.DESIRED_APPS).listen((key, value) -> dirty.set(true)),
-                shared.map(Channels.INSTANCES).listen((key, value) -> dirty.set(true)));
+                shared.map(Channels.INSTANCES).listen(this::instanceChanged));
         scheduler.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("Health manager started: DEAs are lost after {} s without heartbeat; {} immediate restarts, then "
                         + "{} s back-off doubling up to {} s", settings.deaLostAfter().toSeconds(),
                 settings.immediateRestarts(), settings.backoffStart().toSeconds(), settings.backoffMax().toSeconds());
+    }
+
+    /**
+     * DEAs rewrite every instance entry every few seconds to keep it alive; only a new state (or version, or a
+     * removal) calls for a pass before the next regular one.
+     */
+    private void instanceChanged(String instanceId, Optional<String> json) {
+        String now = json.flatMap(HealthManagerRole::stateOf).orElse(null);
+        String before = now == null ? instanceStates.remove(instanceId) : instanceStates.put(instanceId, now);
+        if (!java.util.Objects.equals(before, now)) {
+            dirty.set(true);
+        }
+    }
+
+    private static Optional<String> stateOf(String json) {
+        try {
+            InstanceStatus s = Json.read(json, InstanceStatus.class);
+            return Optional.of(s.state() + "|" + s.appVersion() + "|" + s.deaId());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private void tick() {
