@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -237,10 +236,9 @@ final class HealthManager {
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
         SharedMap routes = shared.map(Channels.ROUTES);
         int removedRoutes = 0;
-        for (Map.Entry<String, String> e : routes.entries().entrySet()) {
-            Stream<RouteEntry> route = parse(e.getValue(), RouteEntry.class);
-            if (route.anyMatch(r -> instanceIds.contains(r.instanceId()))) {
-                routes.remove(e.getKey());
+        for (RouteEntry route : routes.values(RouteEntry.class)) {
+            if (instanceIds.contains(route.instanceId())) {
+                routes.remove(route.key());
                 removedRoutes++;
             }
         }
@@ -309,16 +307,9 @@ final class HealthManager {
     }
 
     private <T> List<T> readAll(String map, Class<T> type) {
-        return shared.map(map).entries().values().stream().flatMap(json -> parse(json, type)).toList();
+        return shared.map(map).values(type);
     }
 
-    private static <T> Stream<T> parse(String json, Class<T> type) {
-        try {
-            return Stream.of(Json.read(json, type));
-        } catch (IllegalArgumentException e) {
-            return Stream.empty();
-        }
-    }
 
     private void forgetAll() {
         acting = false;

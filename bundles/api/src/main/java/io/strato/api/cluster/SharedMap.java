@@ -1,6 +1,9 @@
 package io.strato.api.cluster;
 
+import io.strato.api.json.Json;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,6 +42,22 @@ public interface SharedMap {
 
     /** A snapshot of all entries. */
     Map<String, String> entries();
+
+    /**
+     * A snapshot of all values read as JSON of {@code type}; values that are not (written by another version,
+     * or by hand) are left out rather than failing the reader.
+     */
+    default <T> List<T> values(Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (String json : entries().values()) {
+            try {
+                out.add(Json.read(json, type));
+            } catch (IllegalArgumentException e) {
+                // left out, as documented
+            }
+        }
+        return out;
+    }
 
     /**
      * Calls {@code listener} on every change made by any node: added, updated, removed, expired.

@@ -21,6 +21,21 @@ class LocalSharedStateTest {
         state.close();
     }
 
+    /** A value of the map, as a role writes it. */
+    record Point(int x, int y) {
+    }
+
+    @Test
+    void valuesReadsTheEntriesThatAreJsonOfTheTypeAndLeavesOutTheRest() {
+        SharedMap map = state.map("points");
+        map.put("a", io.strato.api.json.Json.write(new Point(1, 2)));
+        map.put("b", "not json");
+        map.put("c", io.strato.api.json.Json.write(new Point(3, 4)));
+        List<Point> points = new ArrayList<>(map.values(Point.class));
+        points.sort(java.util.Comparator.comparingInt(Point::x));
+        assertEquals(List.of(new Point(1, 2), new Point(3, 4)), points);
+    }
+
     @Test
     void entryWithTtlExpiresAndListenersHearIt() throws Exception {
         SharedMap map = state.map("m");

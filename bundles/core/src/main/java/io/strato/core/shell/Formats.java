@@ -4,10 +4,8 @@ import io.strato.api.app.Channels;
 import io.strato.api.app.DeaAdvertisement;
 import io.strato.api.cluster.NodeRecord;
 import io.strato.api.cluster.SharedState;
-import io.strato.api.json.Json;
 import io.strato.api.role.RoleState;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,18 +41,7 @@ final class Formats {
 
     /** Every entry of a shared map as {@code type}; entries this version cannot read are left out. */
     static <T> List<T> readAll(SharedState shared, String map, Class<T> type) {
-        List<T> out = new ArrayList<>();
-        if (shared == null) {
-            return out;
-        }
-        shared.map(map).entries().values().forEach(json -> {
-            try {
-                out.add(Json.read(json, type));
-            } catch (RuntimeException e) {
-                // shown as absent rather than failing the command
-            }
-        });
-        return out;
+        return shared == null ? List.of() : shared.map(map).values(type);
     }
 
     /** Memory the DEA's instances reserve out of what it offers: "512/2048 MB"; "-" without a DEA. */

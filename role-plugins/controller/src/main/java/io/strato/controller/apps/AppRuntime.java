@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,14 +85,17 @@ public final class AppRuntime {
 
     /** What DEAs report about the app's instances. */
     public List<InstanceStatus> instancesOf(String appGuid) {
-        return shared.map(Channels.INSTANCES).entries().values().stream()
-                .flatMap(json -> parse(json, InstanceStatus.class))
+        return shared.map(Channels.INSTANCES).values(InstanceStatus.class).stream()
                 .filter(i -> i.appGuid().equals(appGuid)).toList();
     }
 
     /** What the health manager reports about the app: placement problem, flapping indexes. */
     public Optional<AppHealth> health(String appGuid) {
-        return shared.map(Channels.APP_HEALTH).get(appGuid).flatMap(json -> parse(json, AppHealth.class).findFirst());
+        try {
+            return shared.map(Channels.APP_HEALTH).get(appGuid).map(json -> Json.read(json, AppHealth.class));
+        } catch (IllegalArgumentException unreadable) {
+            return Optional.empty();
+        }
     }
 
     private DesiredApp desiredOf(App app) {
@@ -105,11 +107,4 @@ public final class AppRuntime {
                 environment, services.vcapServices(app.guid()));
     }
 
-    private static <T> Stream<T> parse(String json, Class<T> type) {
-        try {
-            return Stream.of(Json.read(json, type));
-        } catch (IllegalArgumentException e) {
-            return Stream.empty();
-        }
-    }
 }

@@ -105,14 +105,7 @@ public final class StagingDispatcher implements AutoCloseable {
     private Optional<StagerAdvertisement> leastBusyStager() {
         Map<String, Long> ours = new ConcurrentHashMap<>();
         active.values().forEach(t -> ours.merge(String.valueOf(t.stagerId()), 1L, Long::sum));
-        return shared.map(Channels.STAGER_ADVERTISEMENTS).entries().values().stream()
-                .flatMap(json -> {
-                    try {
-                        return java.util.stream.Stream.of(Json.read(json, StagerAdvertisement.class));
-                    } catch (IllegalArgumentException e) {
-                        return java.util.stream.Stream.empty();
-                    }
-                })
+        return shared.map(Channels.STAGER_ADVERTISEMENTS).values(StagerAdvertisement.class).stream()
                 // tasks this controller just sent are not yet in the stager's advertisement
                 .min(Comparator.comparingLong((StagerAdvertisement s) -> s.activeTasks() + ours.getOrDefault(s.stagerId(), 0L))
                         .thenComparing(StagerAdvertisement::stagerId));

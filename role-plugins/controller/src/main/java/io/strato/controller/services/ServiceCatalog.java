@@ -3,7 +3,6 @@ package io.strato.controller.services;
 import io.strato.api.service.ServiceOffering;
 import io.strato.api.app.Channels;
 import io.strato.api.cluster.SharedState;
-import io.strato.api.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * The marketplace: every service some node's broker offers now. A service is known by its label across the
@@ -50,13 +48,7 @@ public final class ServiceCatalog {
 
     /** Every offering of every node, by node id then label. */
     public List<ServiceOffering> offerings() {
-        return shared.map(Channels.BROKER_CATALOG).entries().values().stream().flatMap(json -> {
-            try {
-                return Stream.of(Json.read(json, ServiceOffering.class));
-            } catch (IllegalArgumentException e) {
-                return Stream.empty();
-            }
-        }).filter(o -> o.label() != null && o.nodeId() != null && o.brokerUrl() != null)
+        return shared.map(Channels.BROKER_CATALOG).values(ServiceOffering.class).stream().filter(o -> o.label() != null && o.nodeId() != null && o.brokerUrl() != null)
                 .sorted(Comparator.comparing(ServiceOffering::nodeId).thenComparing(ServiceOffering::label)).toList();
     }
 
