@@ -3,7 +3,6 @@ package io.strato.controller.rest;
 import io.strato.api.app.RouterEndpoint;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.SharedMap;
-import io.strato.api.json.Json;
 import io.strato.controller.ControllerSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,8 +36,8 @@ public class InfoResource {
      * clients print URLs that work ({@code http://<app>.<domain>:<port>}).
      */
     Optional<Integer> appPort() {
-        Set<Integer> ports = routers.entries().values().stream()
-                .map(json -> Json.read(json, RouterEndpoint.class).port()).collect(Collectors.toSet());
+        Set<Integer> ports = routers.values(RouterEndpoint.class).stream().map(RouterEndpoint::port)
+                .collect(Collectors.toSet());
         return ports.size() == 1 && !ports.contains(80) ? ports.stream().findFirst() : Optional.empty();
     }
 

@@ -6,7 +6,6 @@ import io.strato.api.app.InstanceStatus;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
-import io.strato.api.json.Json;
 import io.strato.api.role.Role;
 import io.strato.api.role.RoleNames;
 import io.strato.api.service.ServiceCatalogEntry;
@@ -35,7 +34,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -422,9 +420,7 @@ public final class HarborPlugin implements ServicePlugin, Role {
 
     /** The app's running instances, in a stable order so that taking them in turn spreads connections evenly. */
     private List<Forwarder.Backend> running(String appGuid) {
-        return instances.entries().values().stream()
-                .map(HarborPlugin::status)
-                .filter(Objects::nonNull)
+        return instances.values(InstanceStatus.class).stream()
                 .filter(s -> s.appGuid().equals(appGuid) && s.state() == InstanceState.RUNNING
                         && s.address() != null && s.port() > 0)
                 .sorted(Comparator.comparing(InstanceStatus::instanceId))
@@ -432,13 +428,6 @@ public final class HarborPlugin implements ServicePlugin, Role {
                 .toList();
     }
 
-    private static InstanceStatus status(String json) {
-        try {
-            return Json.read(json, InstanceStatus.class);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 
     private Set<Integer> takenPorts() throws ServiceException {
         Set<Integer> taken = new HashSet<>();
