@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param uris        routes instances register
  * @param environment user environment plus service variables
  * @param services    VCAP_SERVICES as JSON text
+ * @param appUid      the uid the app's code runs as (allocated by the controller, one per app)
  */
 public record DesiredApp(String appGuid, String name, String version, int instances, String dropletUrl,
                          long memoryMb, long diskMb, String command, List<String> uris,
-                         Map<String, String> environment, String services) {
+                         Map<String, String> environment, String services, int appUid) {
     public DesiredApp {
         Objects.requireNonNull(appGuid, "appGuid");
         Objects.requireNonNull(name, "name");
@@ -37,6 +38,6 @@ public record DesiredApp(String appGuid, String name, String version, int instan
     /** The order that starts instance {@code index} of this app on {@code deaId}. */
     public InstanceOrder startOrder(String deaId, int index) {
         return new InstanceOrder(deaId, InstanceOrder.Action.START, appGuid, name, version, index, null, dropletUrl,
-                memoryMb, diskMb, command, uris, environment, services);
+                memoryMb, diskMb, command, uris, environment, services, appUid);
     }
 }

@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param uris        routes to register once the port answers
  * @param environment user environment (environment_json) plus service variables
  * @param services    VCAP_SERVICES as JSON text
+ * @param appUid      the uid the app's code runs as on every node (START; 0 for STOP)
  */
 public record InstanceOrder(String deaId, Action action, String appGuid, String appName, String appVersion, int index,
                             String instanceId, String dropletUrl, long memoryMb, long diskMb, String command,
-                            List<String> uris, Map<String, String> environment, String services) {
+                            List<String> uris, Map<String, String> environment, String services,
+                            int appUid) {
 
     public enum Action { START, STOP }
 

@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param command     the app's explicit start command, or null
  * @param environment the app's environment_json
  * @param memoryMb    the app's memory limit (used for staging too)
+ * @param appUid      the uid staging runs as: the app's own (allocated by the controller)
  */
 public record StagingRequest(String taskId, String stagerId, String appGuid, String appName, String packageUrl,
                              String dropletUrl, String buildpack, String command, Map<String, String> environment,
-                             long memoryMb) {
+                             long memoryMb, int appUid) {
     public StagingRequest {
         Objects.requireNonNull(taskId, "taskId");
         Objects.requireNonNull(stagerId, "stagerId");

@@ -16,7 +16,7 @@ class MessagesTest {
     @Test
     void recordsSurviveTheWireAndIgnoreUnknownFields() {
         InstanceOrder order = new InstanceOrder("dea-1", InstanceOrder.Action.START, "g", "app", "v1", 2, null,
-                "http://x/droplet", 256, 1024, null, List.of("app.localhost"), Map.of("A", "b"), "{}");
+                "http://x/droplet", 256, 1024, null, List.of("app.localhost"), Map.of("A", "b"), "{}", 20001);
         assertEquals(order, Json.read(Json.write(order), InstanceOrder.class));
         String newer = Json.write(new RouteEntry("App.LocalHost", "127.0.0.1", 6000, "g", "i", 0))
                 .replace("{", "{\"weight\":3,");
