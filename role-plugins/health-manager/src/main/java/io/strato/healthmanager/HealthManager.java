@@ -257,7 +257,7 @@ final class HealthManager {
                     if (stopsSent.getOrDefault(appGuid + "|" + deaId, 0L) <= now) {
                         stopsSent.put(appGuid + "|" + deaId, now + STOP_GRACE_MILLIS);
                         send(new InstanceOrder(deaId, Action.STOP, appGuid, null, null, -1, null, null, 0, 0, null,
-                                null, null, null));
+                                null, null, null, 0));
                     }
                 });
     }
@@ -268,7 +268,7 @@ final class HealthManager {
         }
         stopsSent.put(i.instanceId(), now + STOP_GRACE_MILLIS);
         send(new InstanceOrder(i.deaId(), Action.STOP, i.appGuid(), null, i.appVersion(), i.index(), i.instanceId(),
-                null, 0, 0, null, null, null, null));
+                null, 0, 0, null, null, null, null, 0));
     }
 
     private void publishHealth(Map<String, AppHealth> health) {

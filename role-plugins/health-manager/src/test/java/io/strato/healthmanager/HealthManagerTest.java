@@ -61,9 +61,14 @@ class HealthManagerTest {
 
     private DesiredApp app(String guid, long memory, int instances, String version) {
         DesiredApp d = new DesiredApp(guid, "name-" + guid, version, instances, "http://cc/droplets/" + guid + "/h1",
-                memory, 1024, null, List.of(guid + ".example.com"), Map.of("MODE", "prod"), "{}");
+                memory, 1024, null, List.of(guid + ".example.com"), Map.of("MODE", "prod"), "{}", uidOf(guid));
         shared.map(Channels.DESIRED_APPS).put(guid, Json.write(d));
         return d;
+    }
+
+    /** A uid per app, as the controller hands them out. */
+    private static int uidOf(String guid) {
+        return 20000 + Math.floorMod(guid.hashCode(), 10000);
     }
 
     /** A DEA heartbeat: a new advertisement, as a DEA writes one every few seconds. */
@@ -113,6 +118,8 @@ class HealthManagerTest {
         assertEquals(a.dropletUrl(), first.dropletUrl());
         assertEquals("prod", first.environment().get("MODE"));
         assertEquals(List.of("spread.example.com"), first.uris());
+        assertEquals(a.appUid(), first.appUid(), "the instance runs as the app's own uid");
+        assertEquals(a.appUid(), starts.get(1).appUid());
         hm.pass();
         assertEquals(List.of(), take(Action.START), "a START is not repeated while the instance is on its way");
     }
@@ -178,6 +185,7 @@ class HealthManagerTest {
         assertEquals(1, stops.size());
         assertEquals(-1, stops.get(0).index(), "every instance of the app on that DEA");
         assertEquals(a.appGuid(), stops.get(0).appGuid());
+        assertEquals(0, stops.get(0).appUid(), "a STOP names no uid");
     }
 
     @Test
