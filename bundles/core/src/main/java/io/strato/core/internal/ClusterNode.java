@@ -45,6 +45,12 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     static final Duration RECORD_TTL = Duration.ofSeconds(15);
+    /**
+     * Map and key of the entry the primary keeps refreshed with its heartbeat: sealed like every entry, it
+     * tells a node that has just joined whether its secret is the cluster's (kato:node-attach).
+     */
+    static final String PROOF = "strato.proof";
+    static final String PROOF_KEY = "proof";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     /** Value of the primary claim. */
@@ -54,6 +60,7 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
     private final SharedMap nodes;
     private final SharedMap primaryMap;
     private final SharedMap clusterMap;
+    private final SharedMap proofMap;
     private final LocalRoles roles;
     private final NodeIdentity identity;
     private final String address;
@@ -77,6 +84,7 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
         this.nodes = state.map(ClusterKeys.NODES);
         this.primaryMap = state.map(ClusterKeys.PRIMARY);
         this.clusterMap = state.map(ClusterKeys.CLUSTER);
+        this.proofMap = state.map(PROOF);
         this.roles = roles;
         this.identity = identity;
         this.address = address;
@@ -105,7 +113,11 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
 
     @Override
     public void beat() {
-        nodes.put(identity.id(), Json.write(localNode()), RECORD_TTL);
+        NodeRecord self = localNode();
+        nodes.put(identity.id(), Json.write(self), RECORD_TTL);
+        if (self.primary()) {
+            proofMap.put(PROOF_KEY, "primary " + identity.id(), RECORD_TTL);
+        }
     }
 
     @Override

@@ -1,12 +1,8 @@
 package io.strato.core.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 
@@ -18,12 +14,14 @@ import java.util.Properties;
  * @param members the addresses given to {@code kato:node-attach}
  * @param peers   cluster addresses of the other members, as this node last saw them
  *
- * <p>The secret gates joins: the cluster's Hazelcast group name is derived from it, and Hazelcast members
- * of different groups never join each other.
+ * <p>The secret is what makes a node part of the cluster: every shared entry and message is sealed with a
+ * key derived from it ({@link SealedSharedState}), and a node attaching with another secret is refused. The
+ * Hazelcast group name is NOT derived from it: Hazelcast writes the group name into every log line.
  */
 record ClusterSettings(String secret, List<String> members, List<String> peers) {
 
     static final String FILE = "strato-cluster.properties";
+    static final String GROUP_NAME = "strato";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     ClusterSettings {
@@ -70,13 +68,17 @@ record ClusterSettings(String secret, List<String> members, List<String> peers) 
         return p;
     }
 
-    /** The Hazelcast group name of this cluster: nodes with another secret land in another group. */
+    /** Never the secret: settings may end up in a log line or an exception. */
+    @Override
+    public String toString() {
+        return "ClusterSettings[members=" + members + ", peers=" + peers + "]";
+    }
+
+    /**
+     * The Hazelcast group name: the same for every Strato cluster and public (Hazelcast logs it). It decides
+     * nothing about trust; the secret does.
+     */
     String groupName() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return "strato-" + HexFormat.of().formatHex(digest, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is unavailable", e);
-        }
+        return GROUP_NAME;
     }
 }

@@ -8,6 +8,7 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.strato.api.cluster.ClusterSecret;
 import io.strato.api.cluster.Registration;
 import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
@@ -24,47 +25,73 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * {@link SharedState} on the Hazelcast instance of Karaf Cellar. It lives as long as that instance: when
- * Cellar restarts Hazelcast (a node attaching to another cluster), this service goes away and comes back,
- * and so do the roles built on it.
+ * {@link SharedState} on the Hazelcast instance of Karaf Cellar, every value and message sealed with the
+ * cluster secret ({@link SealedSharedState}): all roles read and write cluster state through it, so only
+ * nodes holding the secret can read or write it. It lives as long as that instance: when Cellar restarts
+ * Hazelcast (a node attaching to another cluster, with another secret), this service goes away and comes
+ * back, and so do the roles built on it.
  */
-@Component(service = SharedState.class)
+@Component(service = {SharedState.class, HazelcastSharedState.class})
 public class HazelcastSharedState implements SharedState {
 
-    private final HazelcastInstance hazelcast;
+    private final SealedSharedState sealed;
 
     @Activate
-    public HazelcastSharedState(@Reference HazelcastInstance hazelcast) {
-        this.hazelcast = hazelcast;
+    public HazelcastSharedState(@Reference HazelcastInstance hazelcast, @Reference ClusterSecret secret) {
+        this.sealed = new SealedSharedState(new Raw(hazelcast), secret.value());
     }
 
     @Override
     public SharedMap map(String name) {
-        return new HazelcastMap(hazelcast.getMap(name));
+        return sealed.map(name);
     }
 
     @Override
     public Topic topic(String name) {
-        ITopic<String> topic = hazelcast.getTopic(name);
-        return new Topic() {
-            @Override
-            public void publish(String message) {
-                topic.publish(message);
-            }
-
-            @Override
-            public Registration subscribe(Consumer<String> listener) {
-                String id = topic.addMessageListener(m -> listener.accept(m.getMessageObject()));
-                return () -> topic.removeMessageListener(id);
-            }
-        };
+        return sealed.topic(name);
     }
 
-    private record HazelcastMap(IMap<String, String> map) implements SharedMap {
+    /** Whether the entry opens with this node's secret; empty when there is none. */
+    Optional<Boolean> opens(String map, String key) {
+        return sealed.opens(map, key);
+    }
+
+    /** The transport: plain Hazelcast maps and topics of strings. */
+    private record Raw(HazelcastInstance hazelcast) implements SharedState {
+
+        @Override
+        public SharedMap map(String name) {
+            return new HazelcastMap(hazelcast.getMap(name));
+        }
+
+        @Override
+        public Topic topic(String name) {
+            ITopic<Object> topic = hazelcast.getTopic(name);
+            return new Topic() {
+                @Override
+                public void publish(String message) {
+                    topic.publish(message);
+                }
+
+                @Override
+                public Registration subscribe(Consumer<String> listener) {
+                    String id = topic.addMessageListener(m -> listener.accept(text(m.getMessageObject())));
+                    return () -> topic.removeMessageListener(id);
+                }
+            };
+        }
+    }
+
+    /** Keys and values are strings; anything else (written by a process that is not a node) reads as "" and does not open. */
+    private static String text(Object o) {
+        return o instanceof String s ? s : "";
+    }
+
+    private record HazelcastMap(IMap<Object, Object> map) implements SharedMap {
 
         @Override
         public Optional<String> get(String key) {
-            return Optional.ofNullable(map.get(key));
+            return Optional.ofNullable(map.get(key)).map(HazelcastSharedState::text);
         }
 
         @Override
@@ -80,7 +107,7 @@ public class HazelcastSharedState implements SharedState {
         @Override
         public Optional<String> putIfAbsent(String key, String value, Duration ttl) {
             return Optional.ofNullable(ttl == null ? map.putIfAbsent(key, value)
-                    : map.putIfAbsent(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS));
+                    : map.putIfAbsent(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS)).map(HazelcastSharedState::text);
         }
 
         @Override
@@ -100,7 +127,13 @@ public class HazelcastSharedState implements SharedState {
 
         @Override
         public Map<String, String> entries() {
-            return new HashMap<>(map);
+            Map<String, String> out = new HashMap<>();
+            map.forEach((k, v) -> {
+                if (k instanceof String key) {
+                    out.put(key, text(v));
+                }
+            });
+            return out;
         }
 
         @Override
@@ -110,27 +143,33 @@ public class HazelcastSharedState implements SharedState {
         }
     }
 
-    private record Forwarder(SharedMap.MapListener listener) implements EntryAddedListener<String, String>,
-            EntryUpdatedListener<String, String>, EntryRemovedListener<String, String>, EntryExpiredListener<String, String> {
+    private record Forwarder(SharedMap.MapListener listener) implements EntryAddedListener<Object, Object>,
+            EntryUpdatedListener<Object, Object>, EntryRemovedListener<Object, Object>, EntryExpiredListener<Object, Object> {
 
-        @Override
-        public void entryAdded(EntryEvent<String, String> e) {
-            listener.changed(e.getKey(), Optional.ofNullable(e.getValue()));
+        private void changed(Object key, Optional<String> value) {
+            if (key instanceof String k) {
+                listener.changed(k, value);
+            }
         }
 
         @Override
-        public void entryUpdated(EntryEvent<String, String> e) {
-            listener.changed(e.getKey(), Optional.ofNullable(e.getValue()));
+        public void entryAdded(EntryEvent<Object, Object> e) {
+            changed(e.getKey(), Optional.ofNullable(e.getValue()).map(HazelcastSharedState::text));
         }
 
         @Override
-        public void entryRemoved(EntryEvent<String, String> e) {
-            listener.changed(e.getKey(), Optional.empty());
+        public void entryUpdated(EntryEvent<Object, Object> e) {
+            changed(e.getKey(), Optional.ofNullable(e.getValue()).map(HazelcastSharedState::text));
         }
 
         @Override
-        public void entryExpired(EntryEvent<String, String> e) {
-            listener.changed(e.getKey(), Optional.empty());
+        public void entryRemoved(EntryEvent<Object, Object> e) {
+            changed(e.getKey(), Optional.empty());
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<Object, Object> e) {
+            changed(e.getKey(), Optional.empty());
         }
     }
 }

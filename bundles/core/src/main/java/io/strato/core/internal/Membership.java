@@ -19,10 +19,13 @@ public interface Membership {
      * Remembers the cluster addresses of the other members now in the cluster, so that this node finds them
      * when it starts again (a node others attached to has no join address of its own).
      *
-     * @param groupName the Hazelcast group they were seen in; members of a group this node has just left
-     *                  (attach, detach) are not remembered
+     * @param secret the cluster secret they proved to hold; members of a cluster this node has just left
+     *               (attach, detach) are not remembered
      */
-    void rememberPeers(String groupName, java.util.List<String> peers);
+    void rememberPeers(String secret, java.util.List<String> peers);
+
+    /** Forgets a peer that left its cluster on purpose (kato:node-detach on that node). */
+    void forgetPeer(String secret, String peer);
 
     /** Thrown with a one-line message for the shell. */
     final class MembershipException extends Exception {

@@ -1,5 +1,6 @@
 package io.strato.core.internal;
 
+import io.strato.api.cluster.ClusterKeys;
 import io.strato.api.cluster.ClusterSecret;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.role.RoleNames;
@@ -20,14 +21,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * Which cluster this node belongs to. Keeps the secret and join addresses in
- * {@code etc/strato-cluster.properties}, mirrors them into Cellar's {@code etc/hazelcast.xml} (group name
- * derived from the secret, tcp-ip members) and restarts Cellar's Hazelcast when they change: on first
- * start (a fresh secret), on attach and on detach.
+ * {@code etc/strato-cluster.properties}, mirrors them into Cellar's {@code etc/hazelcast.xml} (a fixed,
+ * public group name and the tcp-ip members) and restarts Cellar's Hazelcast when they change: on first
+ * start, on attach and on detach. The secret itself never leaves the properties file and memory: the
+ * shared state is sealed with it, and an attach with a secret that does not open the cluster's entries is
+ * undone at once.
  */
 @Component(service = {Membership.class, ClusterSecret.class}, immediate = true)
 public class MembershipManager implements Membership, ClusterSecret {
@@ -86,9 +90,22 @@ public class MembershipManager implements Membership, ClusterSecret {
             throw new MembershipException("this node has the primary role; remove it first (kato:role-remove primary) "
                     + "or attach the other node to this one");
         }
-        change(new ClusterSettings(secret, List.of(target)));
+        ClusterSettings previous = settings;
         LOG.info("Attaching to the cluster at {}", target);
-        return awaitPrimary(target);
+        change(new ClusterSettings(secret, List.of(target)));
+        try {
+            return awaitPrimary(target);
+        } catch (WrongSecret e) {
+            settings = previous;
+            file.write(previous.toProperties(), "Strato cluster membership of this node (secret and join addresses)");
+            mirrorIntoHazelcast();
+            LOG.warn("Attaching to {} failed: wrong cluster secret (the cluster's entries do not open with it); this node "
+                    + "went back to its own cluster and secret", target);
+            new Thread(this::restartCellar, "strato-cellar-restore").start();
+            throw new MembershipException("wrong cluster secret: the cluster at " + target + " does not accept it; on its "
+                    + "primary run kato:cluster-secret and pass that with --secret. This node stays in its own cluster "
+                    + "with its own secret");
+        }
     }
 
     @Override
@@ -96,21 +113,48 @@ public class MembershipManager implements Membership, ClusterSecret {
         if (settings.members().isEmpty()) {
             throw new MembershipException("this node is not attached to another node");
         }
+        withService(PeerMemory.class, PeerMemory::withdraw);
         change(ClusterSettings.fresh());
         LOG.info("Detached from the cluster; this node now forms a cluster of its own");
         return "Detached: this node is now a cluster of its own (new secret generated)";
     }
 
     @Override
-    public synchronized void rememberPeers(String groupName, List<String> peers) {
+    public synchronized void rememberPeers(String secret, List<String> peers) {
         List<String> sorted = peers.stream().sorted().toList();
-        if (!groupName.equals(settings.groupName()) || sorted.isEmpty() || sorted.equals(settings.peers())) {
+        if (!secret.equals(settings.secret()) || sorted.isEmpty() || sorted.equals(settings.peers())) {
             return; // alone now: keep the last peers, they are where the cluster will be
         }
         settings = settings.withPeers(sorted);
         file.write(settings.toProperties(), "Strato cluster membership of this node (secret and join addresses)");
         mirrorIntoHazelcast(); // read at the next start; the running Hazelcast needs no restart
         LOG.info("Cluster members to rejoin after a restart: {}", String.join(", ", settings.joinTargets()));
+    }
+
+    @Override
+    public synchronized void forgetPeer(String secret, String peer) {
+        if (!secret.equals(settings.secret()) || !settings.peers().contains(peer)) {
+            return;
+        }
+        settings = settings.withPeers(settings.peers().stream().filter(p -> !p.equals(peer)).toList());
+        file.write(settings.toProperties(), "Strato cluster membership of this node (secret and join addresses)");
+        mirrorIntoHazelcast();
+        LOG.info("Node at {} left the cluster; it is no longer rejoined after a restart", peer);
+    }
+
+    private <S> void withService(Class<S> type, java.util.function.Consumer<S> action) {
+        ServiceTracker<S, S> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        try {
+            S service = tracker.getService();
+            if (service != null) {
+                action.accept(service);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not tell the cluster this node leaves: {}", e.toString());
+        } finally {
+            tracker.close();
+        }
     }
 
     private void change(ClusterSettings next) {
@@ -161,27 +205,46 @@ public class MembershipManager implements Membership, ClusterSecret {
         }
     }
 
-    /** Waits until the other cluster's primary is visible from here. */
-    private String awaitPrimary(String target) throws MembershipException {
+    /** The secret does not open what the cluster's primary wrote. */
+    private static final class WrongSecret extends Exception {
+    }
+
+    /**
+     * Waits until the other cluster's primary is visible from here. Fails fast when the primary's sealed
+     * entries (the proof it keeps refreshed, its claim) are there but do not open with the secret given.
+     */
+    private String awaitPrimary(String target) throws MembershipException, WrongSecret {
         ServiceTracker<ClusterView, ClusterView> views = new ServiceTracker<>(context, ClusterView.class, null);
+        ServiceTracker<HazelcastSharedState, HazelcastSharedState> states = new ServiceTracker<>(context, HazelcastSharedState.class, null);
         views.open();
+        states.open();
         try {
             long deadline = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(60);
             while (System.currentTimeMillis() < deadline) {
-                ClusterView view = views.getService();
-                if (view != null) {
-                    var primary = view.primary();
-                    if (primary.isPresent() && !primary.get().id().equals(view.localNode().id())) {
-                        return "Attached to cluster " + view.config().name() + " (primary: " + primary.get().name()
-                                + ", " + view.nodes().size() + " nodes)";
+                try {
+                    HazelcastSharedState state = states.getService();
+                    if (state != null && (state.opens(ClusterNode.PROOF, ClusterNode.PROOF_KEY).equals(Optional.of(false))
+                            || state.opens(ClusterKeys.PRIMARY, ClusterKeys.PRIMARY_KEY).equals(Optional.of(false)))) {
+                        throw new WrongSecret();
                     }
+                    ClusterView view = views.getService();
+                    if (view != null) {
+                        var primary = view.primary();
+                        if (primary.isPresent() && !primary.get().id().equals(view.localNode().id())) {
+                            return "Attached to cluster " + view.config().name() + " (primary: " + primary.get().name()
+                                    + ", " + view.nodes().size() + " nodes)";
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("Cluster state not readable yet: {}", e.toString()); // Hazelcast restarting
                 }
-                Thread.sleep(500);
+                Thread.sleep(200);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             views.close();
+            states.close();
         }
         throw new MembershipException("no primary answered at " + target + " within 60 s: check the address, the "
                 + "secret and that the primary's cluster port is reachable; this node keeps trying to join it");
