@@ -3,6 +3,7 @@ package io.strato.broker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strato.api.json.Json;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -63,7 +64,7 @@ public class BrokerResource {
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     public Response bind(@PathParam("id") String id, @PathParam("bid") String bindingId, String body) {
         return answer(() -> {
-            ServiceBroker.Outcome o = broker.bind(id, bindingId, appGuid(body));
+            ServiceBroker.Outcome o = broker.bind(id, bindingOf(bindingId, body));
             return Response.status(o.status()).entity(o.body()).build();
         });
     }
@@ -77,18 +78,28 @@ public class BrokerResource {
         });
     }
 
-    /** The app of a bind request: {@code bind_resource.app_guid}, else the older top-level {@code app_guid}. */
-    private static String appGuid(String body) {
+    /**
+     * The binding a bind request asks for: the app from {@code bind_resource.app_guid} (else the older top-level
+     * {@code app_guid}) and the uid its instances run as from {@code bind_resource.app_uid}, which must be there:
+     * plugins grant that uid access where their server has no users, so a bind without it is refused (400).
+     */
+    static ServiceBinding bindingOf(String bindingId, String body) throws BrokerException {
+        JsonNode json;
         try {
-            JsonNode json = body == null || body.isBlank() ? null : Json.mapper().readTree(body);
-            if (json == null) {
-                return null;
-            }
-            String guid = json.path("bind_resource").path("app_guid").asText(json.path("app_guid").asText(""));
-            return guid.isBlank() ? null : guid;
+            json = body == null || body.isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(body);
         } catch (IOException e) {
-            return null;
+            throw new BrokerException(400, "the bind request is not JSON: " + e.getMessage());
         }
+        String guid = json.path("bind_resource").path("app_guid").asText(json.path("app_guid").asText(""));
+        JsonNode uid = json.path("bind_resource").path("app_uid");
+        if (uid.isMissingNode() || uid.isNull()) {
+            throw new BrokerException(400, "the bind request has no bind_resource.app_uid: the broker needs the uid the"
+                    + " app runs as (1..65535) to grant it access; update the controller");
+        }
+        if (!uid.isIntegralNumber() || !ServiceBinding.isAppUid(uid.asLong())) {
+            throw new BrokerException(400, "bind_resource.app_uid must be a uid from 1 to 65535, not " + uid);
+        }
+        return new ServiceBinding(bindingId, guid.isBlank() ? "" : guid, uid.asInt());
     }
 
     private static Map<String, Object> service(ServiceCatalogEntry e) {

@@ -2,6 +2,7 @@ package io.strato.broker;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.strato.api.json.Json;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceInstance;
 import io.strato.api.store.Database;
 import io.strato.api.store.StoreException;
@@ -28,7 +29,10 @@ final class BrokerStore {
             "CREATE TABLE brk_instances (id VARCHAR(64) NOT NULL PRIMARY KEY, label VARCHAR(64) NOT NULL,"
                     + " plan VARCHAR(255) NOT NULL, details VARCHAR(32672) NOT NULL, created_at BIGINT NOT NULL)",
             "CREATE TABLE brk_bindings (id VARCHAR(64) NOT NULL PRIMARY KEY,"
-                    + " instance_id VARCHAR(64) NOT NULL REFERENCES brk_instances(id), created_at BIGINT NOT NULL)");
+                    + " instance_id VARCHAR(64) NOT NULL REFERENCES brk_instances(id), created_at BIGINT NOT NULL)",
+            // the app a binding is for, and the uid its instances run as (0: bound before requests carried one)
+            "ALTER TABLE brk_bindings ADD COLUMN app_guid VARCHAR(64) DEFAULT '' NOT NULL",
+            "ALTER TABLE brk_bindings ADD COLUMN app_uid INT DEFAULT 0 NOT NULL");
 
     /** An instance and the label of the plugin that made it. */
     record Stored(String label, ServiceInstance instance) {
@@ -62,9 +66,9 @@ final class BrokerStore {
         update("DELETE FROM brk_instances WHERE id = ?", id);
     }
 
-    void addBinding(String id, String instanceId) throws SQLException {
-        update("INSERT INTO brk_bindings (id, instance_id, created_at) VALUES (?, ?, ?)", id, instanceId,
-                System.currentTimeMillis());
+    void addBinding(ServiceBinding binding, String instanceId) throws SQLException {
+        update("INSERT INTO brk_bindings (id, instance_id, created_at, app_guid, app_uid) VALUES (?, ?, ?, ?, ?)",
+                binding.bindingId(), instanceId, System.currentTimeMillis(), binding.appGuid(), binding.appUid());
     }
 
     /** The instance a binding belongs to. */
@@ -73,9 +77,20 @@ final class BrokerStore {
                 .stream().findFirst();
     }
 
-    List<String> bindingsOf(String instanceId) throws SQLException {
-        return query("SELECT id FROM brk_bindings WHERE instance_id = ? ORDER BY created_at", rs -> rs.getString(1),
-                instanceId);
+    /** The bindings of an instance, oldest first. */
+    List<ServiceBinding> bindingsOf(String instanceId) throws SQLException {
+        return query("SELECT id, app_guid, app_uid FROM brk_bindings WHERE instance_id = ? ORDER BY created_at",
+                BrokerStore::binding, instanceId);
+    }
+
+    /** A binding of the instance, when there is one with that id. */
+    Optional<ServiceBinding> binding(String instanceId, String bindingId) throws SQLException {
+        return query("SELECT id, app_guid, app_uid FROM brk_bindings WHERE instance_id = ? AND id = ?",
+                BrokerStore::binding, instanceId, bindingId).stream().findFirst();
+    }
+
+    private static ServiceBinding binding(ResultSet rs) throws SQLException {
+        return new ServiceBinding(rs.getString(1), rs.getString(2), rs.getInt(3));
     }
 
     void removeBinding(String id) throws SQLException {

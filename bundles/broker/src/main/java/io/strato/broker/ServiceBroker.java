@@ -4,6 +4,7 @@ import io.strato.api.app.Channels;
 import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.json.Json;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -165,7 +166,7 @@ final class ServiceBroker {
                 new BrokerException(410, "no service instance " + instanceId));
         ServicePlugin plugin = plugin(s.label());
         try {
-            for (String binding : store.bindingsOf(instanceId)) {
+            for (ServiceBinding binding : store.bindingsOf(instanceId)) {
                 unbind(plugin, s.instance(), binding);
             }
             plugin.deprovision(s.instance());
@@ -179,16 +180,17 @@ final class ServiceBroker {
     }
 
     /**
-     * Key under which a plugin's {@code bind} finds the guid of the app being bound in the instance's details
-     * (when the platform sent one): a service that acts for the app, like harbor's port forwarding, needs it.
+     * Key under which a plugin's {@code bind} also finds the guid of the app being bound in the instance's details
+     * (when the platform sent one), for plugins written before {@link ServiceBinding} carried it.
      */
     static final String BIND_APP_GUID = "app_guid";
 
-    /** @param appGuid the app being bound, or null when the platform did not say */
-    Outcome bind(String instanceId, String bindingId, String appGuid) throws BrokerException {
+    /** Binds the app the binding names; the binding is recorded with its app uid, which unbind hands back. */
+    Outcome bind(String instanceId, ServiceBinding binding) throws BrokerException {
         BrokerStore.Stored s = stored(instanceId).orElseThrow(() ->
                 new BrokerException(404, "no service instance " + instanceId));
         ServicePlugin plugin = plugin(s.label());
+        String bindingId = binding.bindingId();
         try {
             if (store.bindingInstance(bindingId).isPresent()) {
                 // credentials are handed out once and not kept here
@@ -199,21 +201,23 @@ final class ServiceBroker {
         }
         ServiceCredentials credentials;
         try {
-            credentials = plugin.bind(withApp(s.instance(), appGuid), bindingId);
+            credentials = plugin.bind(withApp(s.instance(), binding.appGuid()), binding);
         } catch (ServiceException | RuntimeException e) {
             throw new BrokerException(500, s.label() + ": bind failed: " + e.getMessage());
         }
         try {
-            store.addBinding(bindingId, instanceId);
+            store.addBinding(binding, instanceId);
         } catch (SQLException e) {
-            undo(() -> plugin.unbind(s.instance(), bindingId), "unbind " + bindingId);
+            undo(() -> plugin.unbind(s.instance(), binding), "unbind " + bindingId);
             throw new BrokerException(500, "the broker could not record binding " + bindingId + ": " + e.getMessage());
         }
+        LOG.info("bound {} instance {} to app {} (uid {}), binding {}", s.label(), instanceId, binding.appGuid(),
+                binding.appUid(), bindingId);
         return new Outcome(201, Map.of("credentials", credentials.toMap()));
     }
 
     private static ServiceInstance withApp(ServiceInstance instance, String appGuid) {
-        if (appGuid == null) {
+        if (appGuid == null || appGuid.isEmpty()) {
             return instance;
         }
         Map<String, String> details = new HashMap<>(instance.details());
@@ -225,10 +229,9 @@ final class ServiceBroker {
         BrokerStore.Stored s = stored(instanceId).orElseThrow(() ->
                 new BrokerException(410, "no service instance " + instanceId));
         try {
-            if (!store.bindingInstance(bindingId).map(instanceId::equals).orElse(false)) {
-                throw new BrokerException(410, "no binding " + bindingId + " of service instance " + instanceId);
-            }
-            unbind(plugin(s.label()), s.instance(), bindingId);
+            ServiceBinding binding = store.binding(instanceId, bindingId).orElseThrow(() ->
+                    new BrokerException(410, "no binding " + bindingId + " of service instance " + instanceId));
+            unbind(plugin(s.label()), s.instance(), binding);
         } catch (ServiceException | RuntimeException e) {
             throw new BrokerException(500, s.label() + ": unbind failed: " + e.getMessage());
         } catch (SQLException e) {
@@ -236,10 +239,10 @@ final class ServiceBroker {
         }
     }
 
-    private void unbind(ServicePlugin plugin, ServiceInstance instance, String bindingId)
+    private void unbind(ServicePlugin plugin, ServiceInstance instance, ServiceBinding binding)
             throws ServiceException, SQLException {
-        plugin.unbind(instance, bindingId);
-        store.removeBinding(bindingId);
+        plugin.unbind(instance, binding);
+        store.removeBinding(binding.bindingId());
     }
 
     private ServicePlugin plugin(String label) throws BrokerException {

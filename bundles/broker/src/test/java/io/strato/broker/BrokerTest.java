@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.Test;
 class BrokerTest {
 
     private static final String SECRET = "cluster-secret-for-tests";
+    /** A bind request as the controller sends it: the app and the uid its instances run as. */
+    private static final String BIND = "{\"app_guid\":\"app-9\",\"bind_resource\":{\"app_guid\":\"app-9\",\"app_uid\":20009}}";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final LocalSharedState shared = new LocalSharedState();
@@ -129,7 +132,8 @@ class BrokerTest {
         assertEquals(409, call("PUT", "/v2/service_instances/i1",
                 "{\"service_id\":\"fakedb\",\"plan_id\":\"big\"}").statusCode());
 
-        HttpResponse<String> bound = call("PUT", "/v2/service_instances/i1/service_bindings/b1", "{}");
+        HttpResponse<String> bound = call("PUT", "/v2/service_instances/i1/service_bindings/b1",
+                "{\"bind_resource\":{\"app_uid\":20009}}");
         assertEquals(201, bound.statusCode());
         JsonNode credentials = json(bound).path("credentials");
         assertEquals("fake://u_b1@host/d_i1", credentials.path("uri").asText());
@@ -153,7 +157,7 @@ class BrokerTest {
                 "{\"service_id\":\"nosuch\",\"plan_id\":\"free\"}").statusCode());
         assertEquals(400, call("PUT", "/v2/service_instances/i1",
                 "{\"service_id\":\"fakedb\",\"plan_id\":\"huge\"}").statusCode());
-        assertEquals(404, call("PUT", "/v2/service_instances/nosuch/service_bindings/b1", "{}").statusCode());
+        assertEquals(404, call("PUT", "/v2/service_instances/nosuch/service_bindings/b1", BIND).statusCode());
     }
 
     @Test
@@ -162,7 +166,7 @@ class BrokerTest {
                 "{\"service_id\":\"fakedb\",\"plan_id\":\"free\",\"parameters\":{\"fail\":\"true\"}}");
         assertEquals(500, r.statusCode());
         assertTrue(json(r).path("description").asText().contains("the server refused"), r.body());
-        assertEquals(404, call("PUT", "/v2/service_instances/i2/service_bindings/b1", "{}").statusCode());
+        assertEquals(404, call("PUT", "/v2/service_instances/i2/service_bindings/b1", BIND).statusCode());
         assertEquals(410, call("DELETE", "/v2/service_instances/i2", null).statusCode());
         assertEquals(201, call("PUT", "/v2/service_instances/i2",
                 "{\"service_id\":\"fakedb\",\"plan_id\":\"free\"}").statusCode(), "the id is free to use again");
@@ -191,12 +195,41 @@ class BrokerTest {
     }
 
     @Test
+    void aBindWithoutAValidAppUidIsRefusedAndBindsNothing() throws Exception {
+        assertEquals(201, call("PUT", "/v2/service_instances/u1", "{\"service_id\":\"fakedb\",\"plan_id\":\"free\"}").statusCode());
+        for (String body : List.of("{}", "{\"bind_resource\":{\"app_guid\":\"a\"}}",
+                "{\"bind_resource\":{\"app_guid\":\"a\",\"app_uid\":0}}",
+                "{\"bind_resource\":{\"app_guid\":\"a\",\"app_uid\":65536}}",
+                "{\"bind_resource\":{\"app_guid\":\"a\",\"app_uid\":-5}}",
+                "{\"bind_resource\":{\"app_guid\":\"a\",\"app_uid\":\"20001\"}}",
+                "{\"app_guid\":\"a\",\"app_uid\":20001}")) {
+            HttpResponse<String> r = call("PUT", "/v2/service_instances/u1/service_bindings/ub", body);
+            assertEquals(400, r.statusCode(), body);
+            assertTrue(json(r).path("description").asText().contains("app_uid"), r.body());
+        }
+        assertFalse(plugin.users.contains("ub"), "the plugin was not asked to bind");
+        assertEquals(201, call("PUT", "/v2/service_instances/u1/service_bindings/ub", BIND).statusCode());
+        assertEquals(20009, plugin.boundUids.get("ub"));
+    }
+
+    @Test
+    void bindingsRecordedBeforeUidsAreUnboundWithTheUnknownUid() throws Exception {
+        assertEquals(201, call("PUT", "/v2/service_instances/o1", "{\"service_id\":\"fakedb\",\"plan_id\":\"free\"}").statusCode());
+        try (java.sql.Connection c = database.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO brk_bindings (id, instance_id, created_at) VALUES ('old', 'o1', 1)");
+        }
+        assertEquals(200, call("DELETE", "/v2/service_instances/o1/service_bindings/old", null).statusCode());
+        assertEquals(io.strato.api.service.ServiceBinding.UNKNOWN_UID, plugin.unboundUids.get("old"));
+    }
+
+    @Test
     void aRestartedBrokerStillKnowsItsInstancesAndBindings() throws Exception {
         assertEquals(201, call("PUT", "/v2/service_instances/i3",
                 "{\"service_id\":\"fakedb\",\"plan_id\":\"big\"}").statusCode());
         assertEquals(201, call("PUT", "/v2/service_instances/i3/service_bindings/b3",
-                "{\"app_guid\":\"app-1\",\"bind_resource\":{\"app_guid\":\"app-1\"}}").statusCode());
+                "{\"app_guid\":\"app-1\",\"bind_resource\":{\"app_guid\":\"app-1\",\"app_uid\":20001}}").statusCode());
         assertEquals("app-1", plugin.boundApps.get("b3"), "the plugin sees the bound app in the details");
+        assertEquals(20001, plugin.boundUids.get("b3"), "the plugin is given the app's uid");
 
         server.close();
         database.close();
@@ -207,6 +240,7 @@ class BrokerTest {
                 "{\"service_id\":\"fakedb\",\"plan_id\":\"big\"}").statusCode());
         assertEquals(200, call("DELETE", "/v2/service_instances/i3/service_bindings/b3", null).statusCode());
         assertFalse(plugin.users.contains("b3"));
+        assertEquals(20001, plugin.unboundUids.get("b3"), "unbind after a restart still knows the app's uid");
         assertEquals(200, call("DELETE", "/v2/service_instances/i3", null).statusCode());
         assertFalse(plugin.databases.contains("i3"));
     }
@@ -214,7 +248,7 @@ class BrokerTest {
     @Test
     void deprovisionRevokesBindingsLeftBehind() throws Exception {
         call("PUT", "/v2/service_instances/i4", "{\"service_id\":\"fakedb\",\"plan_id\":\"free\"}");
-        call("PUT", "/v2/service_instances/i4/service_bindings/b4", "{}");
+        call("PUT", "/v2/service_instances/i4/service_bindings/b4", BIND);
         assertEquals(200, call("DELETE", "/v2/service_instances/i4", null).statusCode());
         assertFalse(plugin.users.contains("b4"));
         assertFalse(plugin.databases.contains("i4"));
@@ -228,7 +262,7 @@ class BrokerTest {
                 "{\"service_id\":\"filesystem\",\"plan_id\":\"free\"}").statusCode());
         Path dir = root.toAbsolutePath().resolve("fs1");
         assertTrue(Files.isDirectory(dir));
-        JsonNode credentials = json(call("PUT", "/v2/service_instances/fs1/service_bindings/fb1", "{}"))
+        JsonNode credentials = json(call("PUT", "/v2/service_instances/fs1/service_bindings/fb1", BIND))
                 .path("credentials");
         assertEquals(dir.toString(), credentials.path("dir").asText());
         assertEquals(dir.toUri().toString(), credentials.path("uri").asText());

@@ -1,5 +1,6 @@
 package io.strato.broker;
 
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -19,6 +20,9 @@ final class FakePlugin implements ServicePlugin {
     final Set<String> users = ConcurrentHashMap.newKeySet();
     /** binding id → the app guid bind found in the instance's details, "" when none */
     final Map<String, String> boundApps = new ConcurrentHashMap<>();
+    /** binding id → the app uid bind and unbind were given */
+    final Map<String, Integer> boundUids = new ConcurrentHashMap<>();
+    final Map<String, Integer> unboundUids = new ConcurrentHashMap<>();
 
     @Override
     public ServiceCatalogEntry catalog() {
@@ -37,16 +41,19 @@ final class FakePlugin implements ServicePlugin {
     }
 
     @Override
-    public ServiceCredentials bind(ServiceInstance instance, String bindingId) {
+    public ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) {
+        String bindingId = binding.bindingId();
         users.add(bindingId);
+        boundUids.put(bindingId, binding.appUid());
         boundApps.put(bindingId, instance.details().getOrDefault(ServiceBroker.BIND_APP_GUID, ""));
         return new ServiceCredentials("fake://u_" + bindingId + "@host/" + instance.details().get("db"),
                 instance.details().get("db"), "host", 4000, "u_" + bindingId, "secret", Map.of());
     }
 
     @Override
-    public void unbind(ServiceInstance instance, String bindingId) {
-        users.remove(bindingId);
+    public void unbind(ServiceInstance instance, ServiceBinding binding) {
+        users.remove(binding.bindingId());
+        unboundUids.put(binding.bindingId(), binding.appUid());
     }
 
     @Override

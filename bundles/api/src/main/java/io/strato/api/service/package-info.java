@@ -5,5 +5,5 @@
  * offers them to the cluster through a service broker, so the controller never links a plugin's
  * classes and a third party's plugin on any node appears in the catalog. See docs/service-plugins.md.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package io.strato.api.service;

@@ -3,6 +3,7 @@ package io.strato.services.filesystem;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.role.Role;
 import io.strato.api.role.RoleNames;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -103,14 +104,16 @@ public class FilesystemPlugin implements ServicePlugin, Role {
     }
 
     @Override
-    public ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         Path dir = existing(instance);
         return new ServiceCredentials(dir.toUri().toString(), instance.id(), hostname.get(), 0, "", "",
                 Map.of("dir", dir.toString()));
     }
 
     @Override
-    public void unbind(ServiceInstance instance, String bindingId) {
+    public void unbind(ServiceInstance instance, ServiceBinding binding) {
+        String bindingId = binding.bindingId();
         // a binding hands out a path only; there is nothing to revoke
     }
 

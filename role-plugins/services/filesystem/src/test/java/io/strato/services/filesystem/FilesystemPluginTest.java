@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
@@ -27,8 +28,8 @@ class FilesystemPluginTest {
         assertTrue(Files.isDirectory(dir));
         assertEquals(dir.toString(), instance.details().get("dir"));
 
-        ServiceCredentials first = plugin.bind(instance, "b1");
-        ServiceCredentials second = plugin.bind(instance, "b2");
+        ServiceCredentials first = plugin.bind(instance, new ServiceBinding("b1", "app-guid", 20001));
+        ServiceCredentials second = plugin.bind(instance, new ServiceBinding("b2", "app-guid", 20001));
         assertEquals(dir.toUri().toString(), first.uri());
         assertTrue(first.uri().startsWith("file:///"), first.uri());
         assertEquals(dir.toString(), first.toMap().get("dir"));
@@ -38,26 +39,26 @@ class FilesystemPluginTest {
         assertEquals(first.toMap(), second.toMap(), "every app instance and app sees the same directory");
 
         Files.writeString(Path.of(first.extra().get("dir"), "data.txt"), "kept");
-        plugin.unbind(instance, "b1");
+        plugin.unbind(instance, new ServiceBinding("b1", "app-guid", 20001));
         assertEquals("kept", Files.readString(Path.of(second.extra().get("dir"), "data.txt")),
                 "unbinding keeps the data");
 
         // a new plugin object, as after a node restart, binds to the same data
         FilesystemPlugin restarted = new FilesystemPlugin(root, () -> "10.0.0.5");
-        assertEquals("kept", Files.readString(Path.of(restarted.bind(instance, "b3").extra().get("dir"), "data.txt")));
+        assertEquals("kept", Files.readString(Path.of(restarted.bind(instance, new ServiceBinding("b3", "app-guid", 20001)).extra().get("dir"), "data.txt")));
 
         Files.createDirectories(dir.resolve("sub"));
         Files.writeString(dir.resolve("sub/more.txt"), "x");
         plugin.deprovision(instance);
         assertFalse(Files.exists(dir));
-        assertThrows(ServiceException.class, () -> plugin.bind(instance, "b4"));
+        assertThrows(ServiceException.class, () -> plugin.bind(instance, new ServiceBinding("b4", "app-guid", 20001)));
     }
 
     @Test
     void instancesAreSeparate() throws Exception {
         ServiceInstance a = plugin.provision("a-" + UUID.randomUUID(), "free", Map.of());
         ServiceInstance b = plugin.provision("b-" + UUID.randomUUID(), "free", Map.of());
-        assertFalse(plugin.bind(a, "x").uri().equals(plugin.bind(b, "y").uri()));
+        assertFalse(plugin.bind(a, new ServiceBinding("x", "app-guid", 20001)).uri().equals(plugin.bind(b, new ServiceBinding("y", "app-guid", 20001)).uri()));
         plugin.deprovision(a);
         assertTrue(Files.isDirectory(Path.of(b.details().get("dir"))));
     }

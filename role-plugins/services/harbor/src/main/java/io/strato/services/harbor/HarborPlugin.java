@@ -8,6 +8,7 @@ import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.role.Role;
 import io.strato.api.role.RoleNames;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -297,7 +298,8 @@ public final class HarborPlugin implements ServicePlugin, Role {
     }
 
     @Override
-    public synchronized ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public synchronized ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         Path file = file(instance.id());
         Properties p = read(file).orElseThrow(() -> new ServiceException("harbor instance " + instance.id()
                 + " is unknown on this node: delete the service and create it again"));
@@ -335,7 +337,8 @@ public final class HarborPlugin implements ServicePlugin, Role {
     }
 
     @Override
-    public synchronized void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public synchronized void unbind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         Path file = file(instance.id());
         Properties p = read(file).orElse(null);
         if (p == null || !bindingId.equals(p.getProperty(BINDING))) {

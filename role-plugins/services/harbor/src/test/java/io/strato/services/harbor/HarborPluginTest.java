@@ -10,6 +10,7 @@ import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.json.Json;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
@@ -80,7 +81,7 @@ class HarborPluginTest {
         assertEquals(range.substring(0, range.indexOf('-')), Integer.toString(port), "the first port of the range");
         assertRefused(port, "nothing listens before a bind");
 
-        ServiceCredentials credentials = plugin.bind(bound(instance), "b1");
+        ServiceCredentials credentials = plugin.bind(bound(instance), new ServiceBinding("b1", "app-guid", 20001));
         assertEquals("tcp://127.0.0.1:" + port, credentials.uri());
         assertEquals("h1", credentials.name());
         assertEquals("127.0.0.1", credentials.hostname());
@@ -95,12 +96,12 @@ class HarborPluginTest {
 
         try (Socket open = new Socket("127.0.0.1", port)) {
             assertEquals('a', open.getInputStream().read(), "a connection stays open while bound");
-            plugin.unbind(instance, "b1");
+            plugin.unbind(instance, new ServiceBinding("b1", "app-guid", 20001));
             assertEquals(-1, readIgnoringReset(open.getInputStream()), "unbind cuts open connections");
         }
         assertRefused(port, "after unbind");
 
-        assertEquals(port, plugin.bind(bound(instance), "b2").port(), "the port stays the instance's");
+        assertEquals(port, plugin.bind(bound(instance), new ServiceBinding("b2", "app-guid", 20001)).port(), "the port stays the instance's");
         assertEquals("a", roundTrip(port, "back"), "a new binding starts with the first instance");
         plugin.deprovision(instance);
         assertRefused(port, "after deprovision");
@@ -112,13 +113,13 @@ class HarborPluginTest {
         running("i-a", a.port());
         ServiceInstance instance = plugin.provision("h1", "free", Map.of());
         int port = Integer.parseInt(instance.details().get("port"));
-        plugin.bind(bound(instance), "b1");
+        plugin.bind(bound(instance), new ServiceBinding("b1", "app-guid", 20001));
 
         plugin.deactivate();
         assertRefused(port, "a stopped plugin listens on nothing");
         plugin = new HarborPlugin(dir, "127.0.0.1", "10.0.0.5", range, shared);
         assertEquals("a", roundTrip(port, "again"));
-        assertThrows(ServiceException.class, () -> plugin.bind(bound(instance), "b2"), "a port goes to one app");
+        assertThrows(ServiceException.class, () -> plugin.bind(bound(instance), new ServiceBinding("b2", "app-guid", 20001)), "a port goes to one app");
 
         int second = Integer.parseInt(plugin.provision("h2", "free", Map.of()).details().get("port"));
         assertFalse(second == port, "a restarted plugin knows which ports are taken");
@@ -142,7 +143,7 @@ class HarborPluginTest {
     void aConnectionWithoutARunningInstanceIsClosed() throws Exception {
         ServiceInstance instance = plugin.provision("h1", "free", Map.of());
         int port = Integer.parseInt(instance.details().get("port"));
-        plugin.bind(bound(instance), "b1");
+        plugin.bind(bound(instance), new ServiceBinding("b1", "app-guid", 20001));
         try (Socket s = new Socket("127.0.0.1", port)) {
             assertEquals(-1, readIgnoringReset(s.getInputStream()));
         }
@@ -151,7 +152,7 @@ class HarborPluginTest {
     @Test
     void bindNeedsTheApp() throws Exception {
         ServiceInstance instance = plugin.provision("h1", "free", Map.of());
-        ServiceException noApp = assertThrows(ServiceException.class, () -> plugin.bind(instance, "b1"));
+        ServiceException noApp = assertThrows(ServiceException.class, () -> plugin.bind(instance, new ServiceBinding("b1", "app-guid", 20001)));
         assertTrue(noApp.getMessage().contains("app_guid"), noApp.getMessage());
     }
 

@@ -9,6 +9,7 @@ import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.json.Json;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
@@ -82,7 +83,7 @@ class HarborUdpTest {
         assertEquals(first, port, "the first port of the range");
         assertEquals("udp", instance.details().get("protocol"));
 
-        ServiceCredentials credentials = plugin.bind(bound(instance), "b1");
+        ServiceCredentials credentials = plugin.bind(bound(instance), new ServiceBinding("b1", "app-guid", 20001));
         assertEquals("udp://127.0.0.1:" + port, credentials.uri());
         assertEquals(port, credentials.port());
         assertEquals(Integer.toString(port), credentials.toMap().get("harbor_port"));
@@ -174,14 +175,14 @@ class HarborUdpTest {
         int port = Integer.parseInt(instance.details().get("port"));
         assertNoAnswer(client(), port, "nothing forwards before a bind");
 
-        plugin.bind(bound(instance), "b1");
+        plugin.bind(bound(instance), new ServiceBinding("b1", "app-guid", 20001));
         DatagramSocket c = client();
         assertEquals("a", exchange(c, port, "bound"));
-        plugin.unbind(instance, "b1");
+        plugin.unbind(instance, new ServiceBinding("b1", "app-guid", 20001));
         assertNoAnswer(c, port, "after unbind");
         assertUdpBindable(port, "after unbind");
 
-        assertEquals(port, plugin.bind(bound(instance), "b2").port(), "the port stays the instance's");
+        assertEquals(port, plugin.bind(bound(instance), new ServiceBinding("b2", "app-guid", 20001)).port(), "the port stays the instance's");
         assertEquals("a", exchange(c, port, "bound again"));
         plugin.deprovision(instance);
         assertNoAnswer(c, port, "after deprovision");
@@ -214,7 +215,7 @@ class HarborUdpTest {
         int port = Integer.parseInt(instance.details().get("port"));
         assertEquals("both", instance.details().get("protocol"));
 
-        ServiceCredentials credentials = plugin.bind(bound(instance), "b1");
+        ServiceCredentials credentials = plugin.bind(bound(instance), new ServiceBinding("b1", "app-guid", 20001));
         assertEquals("tcp://127.0.0.1:" + port, credentials.uri());
         assertEquals("both", credentials.toMap().get("protocol"));
         assertEquals(Integer.toString(port), credentials.toMap().get("harbor_port"));
@@ -273,7 +274,7 @@ class HarborUdpTest {
 
     private int bindUdp(String id) throws ServiceException {
         ServiceInstance instance = plugin.provision(id, "free", Map.of("protocol", "udp"));
-        plugin.bind(bound(instance), "b-" + id);
+        plugin.bind(bound(instance), new ServiceBinding("b-" + id, "app-guid", 20001));
         return port(instance);
     }
 

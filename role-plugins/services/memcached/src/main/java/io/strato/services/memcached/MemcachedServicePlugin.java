@@ -1,6 +1,7 @@
 package io.strato.services.memcached;
 
 import io.strato.api.role.Role;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -102,14 +103,16 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
     }
 
     @Override
-    public ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         InstanceServer server = servers.require(instance.id());
         return new ServiceCredentials("memcached://" + host + ":" + server.port(), instance.id(), host, server.port(), "", "", Map.of());
     }
 
     /** Without SASL there is no per-binding secret to revoke. */
     @Override
-    public void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public void unbind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         servers.require(instance.id());
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
@@ -58,8 +59,8 @@ class MemcachedServicePluginTest {
         plugin = new MemcachedServicePlugin(config());
         ServiceInstance first = plugin.provision("first", "free", Map.of());
         ServiceInstance second = plugin.provision("second", "free", Map.of());
-        ServiceCredentials a = plugin.bind(first, "binding-a");
-        ServiceCredentials b = plugin.bind(second, "binding-b");
+        ServiceCredentials a = plugin.bind(first, new ServiceBinding("binding-a", "app-guid", 20001));
+        ServiceCredentials b = plugin.bind(second, new ServiceBinding("binding-b", "app-guid", 20001));
 
         MemcachedClient clientA = connect(a);
         MemcachedClient clientB = connect(b);
@@ -79,28 +80,28 @@ class MemcachedServicePluginTest {
     void serversComeBackAfterANodeRestart() throws Exception {
         plugin = new MemcachedServicePlugin(config());
         ServiceInstance instance = plugin.provision("kept", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001));
         plugin.deactivate();
         assertFalse(accepts(credentials));
 
         plugin = new MemcachedServicePlugin(config());
 
-        assertTrue(accepts(plugin.bind(instance, "b")));
+        assertTrue(accepts(plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001))));
     }
 
     @Test
     void deprovisionStopsTheServerAndDeletesItsDirectory() throws Exception {
         plugin = new MemcachedServicePlugin(config());
         ServiceInstance instance = plugin.provision("gone", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001));
         assertTrue(accepts(credentials));
 
-        plugin.unbind(instance, "b");
+        plugin.unbind(instance, new ServiceBinding("b", "app-guid", 20001));
         plugin.deprovision(instance);
 
         assertFalse(accepts(credentials));
         assertFalse(Files.exists(dataDir.resolve("instances/gone")));
-        assertThrows(ServiceException.class, () -> plugin.bind(instance, "b"));
+        assertThrows(ServiceException.class, () -> plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001)));
     }
 
     private static boolean accepts(ServiceCredentials credentials) {

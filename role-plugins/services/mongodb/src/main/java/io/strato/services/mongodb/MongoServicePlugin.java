@@ -1,6 +1,7 @@
 package io.strato.services.mongodb;
 
 import io.strato.api.role.Role;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -107,7 +108,8 @@ public final class MongoServicePlugin implements ServicePlugin, Role {
     }
 
     @Override
-    public ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         InstanceServer server = servers.require(instance.id());
         String database = server.fact(DATABASE);
         String uri = "mongodb://" + host + ":" + server.port() + "/" + database;
@@ -116,7 +118,8 @@ public final class MongoServicePlugin implements ServicePlugin, Role {
 
     /** The server has no users, so a binding has nothing of its own to revoke. */
     @Override
-    public void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public void unbind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         servers.require(instance.id());
     }
 

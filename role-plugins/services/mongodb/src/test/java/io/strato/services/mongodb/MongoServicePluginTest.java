@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
@@ -61,8 +62,8 @@ class MongoServicePluginTest {
         plugin = new MongoServicePlugin(config());
         ServiceInstance first = plugin.provision("first", "free", Map.of());
         ServiceInstance second = plugin.provision("second", "free", Map.of());
-        ServiceCredentials a = plugin.bind(first, "binding-a");
-        ServiceCredentials b = plugin.bind(second, "binding-b");
+        ServiceCredentials a = plugin.bind(first, new ServiceBinding("binding-a", "app-guid", 20001));
+        ServiceCredentials b = plugin.bind(second, new ServiceBinding("binding-b", "app-guid", 20001));
 
         assertNotEquals(a.port(), b.port());
         assertEquals(Map.of("uri", "mongodb://127.0.0.1:" + a.port() + "/" + a.name(), "name", a.name(),
@@ -84,7 +85,7 @@ class MongoServicePluginTest {
     void dataSurvivesARestartOfThePlugin() throws Exception {
         plugin = new MongoServicePlugin(config());
         ServiceInstance instance = plugin.provision("kept", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001));
         try (MongoClient client = MongoClients.create(credentials.uri())) {
             things(client, credentials).insertOne(new Document("k", "v"));
         }
@@ -93,7 +94,7 @@ class MongoServicePluginTest {
 
         plugin = new MongoServicePlugin(config());
 
-        ServiceCredentials again = plugin.bind(instance, "b");
+        ServiceCredentials again = plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001));
         assertEquals(credentials, again);
         try (MongoClient client = MongoClients.create(again.uri())) {
             assertEquals("v", things(client, again).find().first().getString("k"));
@@ -104,7 +105,7 @@ class MongoServicePluginTest {
     void aKilledServerIsRestartedWithItsData() throws Exception {
         plugin = new MongoServicePlugin(config());
         ServiceInstance instance = plugin.provision("crashy", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001));
         try (MongoClient client = MongoClients.create(credentials.uri())) {
             things(client, credentials).insertOne(new Document("k", "v"));
         }
@@ -136,17 +137,17 @@ class MongoServicePluginTest {
     void deprovisionStopsTheServerAndDeletesItsData() throws Exception {
         plugin = new MongoServicePlugin(config());
         ServiceInstance instance = plugin.provision("gone", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001));
         try (MongoClient client = MongoClients.create(credentials.uri())) {
             things(client, credentials).insertOne(new Document("k", "v"));
         }
 
-        plugin.unbind(instance, "b");
+        plugin.unbind(instance, new ServiceBinding("b", "app-guid", 20001));
         plugin.deprovision(instance);
 
         assertRefused(credentials.port());
         assertFalse(Files.exists(dataDir.resolve("instances/gone")));
-        assertThrows(ServiceException.class, () -> plugin.bind(instance, "b"));
+        assertThrows(ServiceException.class, () -> plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001)));
     }
 
     @Test

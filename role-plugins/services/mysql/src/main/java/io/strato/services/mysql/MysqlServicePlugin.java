@@ -3,6 +3,7 @@ package io.strato.services.mysql;
 import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.ServerUser;
 import io.strato.api.role.Role;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -157,7 +158,8 @@ public final class MysqlServicePlugin implements ServicePlugin, Role {
 
     /** Every binding is its own user with every privilege on the instance's database and none elsewhere. */
     @Override
-    public synchronized ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public synchronized ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         MysqlAdmin ready = ready();
         String database = detail(instance, DATABASE);
         String login = nameOf("b", bindingId, MAX_USER);
@@ -175,7 +177,8 @@ public final class MysqlServicePlugin implements ServicePlugin, Role {
 
     /** Drops the binding's user and ends its sessions: its credentials stop working at once. */
     @Override
-    public synchronized void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public synchronized void unbind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         MysqlAdmin ready = ready();
         String login = nameOf("b", bindingId, MAX_USER);
         try {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
@@ -99,8 +100,8 @@ class MysqlServicePluginTest {
     void eachInstanceIsADatabaseOnlyItsBindingsCanOpen() throws Exception {
         ServiceInstance first = plugin.provision("4c1f9a2e-0b7d-4f55-9a33-1d2c3b4a5f60", "free", Map.of());
         ServiceInstance second = plugin.provision("4c1f-second", "free", Map.of());
-        ServiceCredentials a = plugin.bind(first, "7e0c1a9b-2f4d-4b8e-a6c5-0d9e8f7a6b51");
-        ServiceCredentials b = plugin.bind(second, "binding-b");
+        ServiceCredentials a = plugin.bind(first, new ServiceBinding("7e0c1a9b-2f4d-4b8e-a6c5-0d9e8f7a6b51", "app-guid", 20001));
+        ServiceCredentials b = plugin.bind(second, new ServiceBinding("binding-b", "app-guid", 20001));
         assertEquals("mysql://" + a.username() + ":" + a.password() + "@127.0.0.1:" + port + "/" + a.name(), a.uri());
         assertTrue(a.username().length() <= 32, a.username());
         Map<String, Object> keys = a.toMap();
@@ -129,7 +130,7 @@ class MysqlServicePluginTest {
         assertThrows(SQLException.class, () -> connect(b.name(), b.username(), "").close(), "an empty password must be refused");
         connect(b).close();
 
-        plugin.unbind(first, "7e0c1a9b-2f4d-4b8e-a6c5-0d9e8f7a6b51");
+        plugin.unbind(first, new ServiceBinding("7e0c1a9b-2f4d-4b8e-a6c5-0d9e8f7a6b51", "app-guid", 20001));
         assertThrows(SQLException.class, () -> connect(a).close(), "unbound credentials must stop working");
         plugin.deprovision(first);
         plugin.deprovision(second);
@@ -143,8 +144,8 @@ class MysqlServicePluginTest {
     @Test
     void bindingsShareTheInstanceAndUnbindRevokesOnlyItsOwnCredentials() throws Exception {
         ServiceInstance instance = plugin.provision("shared", "free", Map.of());
-        ServiceCredentials web = plugin.bind(instance, "web");
-        ServiceCredentials worker = plugin.bind(instance, "worker");
+        ServiceCredentials web = plugin.bind(instance, new ServiceBinding("web", "app-guid", 20001));
+        ServiceCredentials worker = plugin.bind(instance, new ServiceBinding("worker", "app-guid", 20001));
         assertNotEquals(web.username(), worker.username());
 
         Connection open = connect(web);
@@ -156,13 +157,13 @@ class MysqlServicePluginTest {
             assertTrue(r.next(), "the other binding sees the table");
         }
 
-        plugin.unbind(instance, "web");
+        plugin.unbind(instance, new ServiceBinding("web", "app-guid", 20001));
 
         assertThrows(SQLException.class, () -> connect(web).close(), "unbound credentials must stop working");
         assertThrows(SQLException.class, () -> open.createStatement().execute("SELECT 1"), "its open session is ended");
         connect(worker).close();
 
-        ServiceCredentials retried = plugin.bind(instance, "worker");
+        ServiceCredentials retried = plugin.bind(instance, new ServiceBinding("worker", "app-guid", 20001));
         assertEquals(worker.username(), retried.username());
         assertThrows(SQLException.class, () -> connect(worker).close(), "a repeated bind replaces the binding's password");
         Connection kept = connect(retried);
@@ -176,7 +177,7 @@ class MysqlServicePluginTest {
     @Test
     void aProvisionThatFailsChangesNothing() throws Exception {
         ServiceInstance instance = plugin.provision("twice", "free", Map.of());
-        ServiceCredentials c = plugin.bind(instance, "twice-b");
+        ServiceCredentials c = plugin.bind(instance, new ServiceBinding("twice-b", "app-guid", 20001));
         try (Connection conn = connect(c); Statement s = conn.createStatement()) {
             s.execute("CREATE TABLE t (v int)");
         }
@@ -204,7 +205,7 @@ class MysqlServicePluginTest {
     @Test
     void clientsMayUseTls() throws Exception {
         ServiceInstance instance = plugin.provision("tls", "free", Map.of());
-        ServiceCredentials c = plugin.bind(instance, "tls-b");
+        ServiceCredentials c = plugin.bind(instance, new ServiceBinding("tls-b", "app-guid", 20001));
         Properties props = new Properties();
         props.setProperty("user", c.username());
         props.setProperty("password", c.password());
@@ -220,7 +221,7 @@ class MysqlServicePluginTest {
     @Test
     void aKilledServerIsRestartedAndDataSurvivesANodeRestart() throws Exception {
         ServiceInstance instance = plugin.provision("kept", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001));
         try (Connection c = connect(credentials); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE kept (v int) ENGINE=InnoDB");
             s.execute("INSERT INTO kept VALUES (42)");

@@ -3,6 +3,7 @@ package io.strato.services.postgresql;
 import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.ServerUser;
 import io.strato.api.role.Role;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -154,7 +155,8 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
 
     /** Every binding is its own login role, a member of the instance's owner role. */
     @Override
-    public synchronized ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public synchronized ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         PostgresAdmin ready = ready();
         String database = detail(instance, DATABASE);
         String login = "b" + nameOf(bindingId);
@@ -171,7 +173,8 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
 
     /** Drops the binding's role and ends its sessions: its credentials stop working at once. */
     @Override
-    public synchronized void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public synchronized void unbind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         PostgresAdmin ready = ready();
         try {
             ready.dropLogin(detail(instance, DATABASE), detail(instance, OWNER), "b" + nameOf(bindingId));

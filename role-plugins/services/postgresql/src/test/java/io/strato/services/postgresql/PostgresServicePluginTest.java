@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceInstance;
 import io.strato.api.service.process.PortAllocator;
@@ -94,8 +95,8 @@ class PostgresServicePluginTest {
     void eachInstanceIsADatabaseOnlyItsBindingsCanOpen() throws Exception {
         ServiceInstance first = plugin.provision("4c1f-first", "free", Map.of());
         ServiceInstance second = plugin.provision("4c1f-second", "free", Map.of());
-        ServiceCredentials a = plugin.bind(first, "binding-a");
-        ServiceCredentials b = plugin.bind(second, "binding-b");
+        ServiceCredentials a = plugin.bind(first, new ServiceBinding("binding-a", "app-guid", 20001));
+        ServiceCredentials b = plugin.bind(second, new ServiceBinding("binding-b", "app-guid", 20001));
         assertEquals("postgres://" + a.username() + ":" + a.password() + "@127.0.0.1:" + port + "/" + a.name(), a.uri());
 
         try (Connection c = connect(a); Statement s = c.createStatement()) {
@@ -115,7 +116,7 @@ class PostgresServicePluginTest {
                 "bindings must not open the maintenance database");
         connect(b).close();
 
-        plugin.unbind(first, "binding-a");
+        plugin.unbind(first, new ServiceBinding("binding-a", "app-guid", 20001));
         plugin.deprovision(first);
         plugin.deprovision(second);
 
@@ -126,8 +127,8 @@ class PostgresServicePluginTest {
     @Test
     void bindingsShareTheInstanceAndUnbindRevokesOnlyItsOwnCredentials() throws Exception {
         ServiceInstance instance = plugin.provision("shared", "free", Map.of());
-        ServiceCredentials web = plugin.bind(instance, "web");
-        ServiceCredentials worker = plugin.bind(instance, "worker");
+        ServiceCredentials web = plugin.bind(instance, new ServiceBinding("web", "app-guid", 20001));
+        ServiceCredentials worker = plugin.bind(instance, new ServiceBinding("worker", "app-guid", 20001));
         assertNotEquals(web.username(), worker.username());
 
         Connection open = connect(web);
@@ -140,13 +141,13 @@ class PostgresServicePluginTest {
             s.execute("DROP TABLE jobs");
         }
 
-        plugin.unbind(instance, "web");
+        plugin.unbind(instance, new ServiceBinding("web", "app-guid", 20001));
 
         assertThrows(SQLException.class, () -> connect(web).close(), "unbound credentials must stop working");
         assertThrows(SQLException.class, () -> open.createStatement().execute("SELECT 1"), "its open session is ended");
         connect(worker).close();
 
-        ServiceCredentials retried = plugin.bind(instance, "worker");
+        ServiceCredentials retried = plugin.bind(instance, new ServiceBinding("worker", "app-guid", 20001));
         assertEquals(worker.username(), retried.username());
         assertThrows(SQLException.class, () -> connect(worker).close(), "a repeated bind replaces the binding's password");
         connect(retried).close();
@@ -164,7 +165,7 @@ class PostgresServicePluginTest {
     @Test
     void dataSurvivesANodeRestart() throws Exception {
         ServiceInstance instance = plugin.provision("kept", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001));
         long stopSeconds;
         try (Connection c = connect(credentials); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE kept (v int)");

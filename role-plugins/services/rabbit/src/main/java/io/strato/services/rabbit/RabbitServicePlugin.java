@@ -1,6 +1,7 @@
 package io.strato.services.rabbit;
 
 import io.strato.api.role.Role;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -122,7 +123,8 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
 
     /** Every binding is its own user, allowed on the instance's virtual host only; binding again gives a new password. */
     @Override
-    public synchronized ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public synchronized ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         String vhost = detail(instance, VHOST);
         String user = userOf(bindingId);
         byte[] bytes = new byte[24];
@@ -142,7 +144,8 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
 
     /** Deletes the binding's user and closes its connections: its credentials stop working at once. */
     @Override
-    public synchronized void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public synchronized void unbind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         try {
             backend.deleteUser(userOf(bindingId));
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceHealth;
@@ -132,8 +133,8 @@ class RabbitExternalServerTest {
         assertEquals("11111111-aaaa-4bbb-8ccc-000000000001", vhostA);
         assertEquals(200, status("/api/vhosts/" + vhostA));
 
-        ServiceCredentials a = plugin.bind(first, "binding-a");
-        ServiceCredentials b = plugin.bind(second, "binding-b");
+        ServiceCredentials a = plugin.bind(first, new ServiceBinding("binding-a", "app-guid", 20001));
+        ServiceCredentials b = plugin.bind(second, new ServiceBinding("binding-b", "app-guid", 20001));
         int port = server.amqpPort;
         assertEquals(Map.of("uri", "amqp://" + a.username() + ":" + a.password() + "@127.0.0.1:" + port + "/" + vhostA,
                 "name", vhostA, "hostname", "127.0.0.1", "host", "127.0.0.1", "port", port,
@@ -163,7 +164,7 @@ class RabbitExternalServerTest {
         // is closed and its credentials stop working
         Connection open = connect(a);
         long unbindStarted = System.nanoTime();
-        plugin.unbind(first, "binding-a");
+        plugin.unbind(first, new ServiceBinding("binding-a", "app-guid", 20001));
         System.out.println("unbind took " + (System.nanoTime() - unbindStarted) / 1_000_000 + " ms");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (open.isOpen() && System.nanoTime() < deadline) {
@@ -173,11 +174,11 @@ class RabbitExternalServerTest {
         assertThrows(PossibleAuthenticationFailureException.class, () -> connect(a).close());
         assertEquals(404, status("/api/users/b-binding-a"));
         // unbinding again is no error
-        plugin.unbind(first, "binding-a");
+        plugin.unbind(first, new ServiceBinding("binding-a", "app-guid", 20001));
 
         // another binding of the same instance finds the instance's message; binding again gives a new password
-        ServiceCredentials c = plugin.bind(first, "binding-c");
-        ServiceCredentials c2 = plugin.bind(first, "binding-c");
+        ServiceCredentials c = plugin.bind(first, new ServiceBinding("binding-c", "app-guid", 20001));
+        ServiceCredentials c2 = plugin.bind(first, new ServiceBinding("binding-c", "app-guid", 20001));
         assertNotEquals(c.password(), c2.password());
         assertThrows(PossibleAuthenticationFailureException.class, () -> connect(c).close());
         assertEquals("kept", take(c2));
@@ -193,7 +194,7 @@ class RabbitExternalServerTest {
         }
         assertFalse(stillOpen.isOpen(), "a connection to a deleted virtual host is still open");
         assertThrows(PossibleAuthenticationFailureException.class, () -> connect(c2).close());
-        ServiceException gone = assertThrows(ServiceException.class, () -> plugin.bind(first, "binding-d"));
+        ServiceException gone = assertThrows(ServiceException.class, () -> plugin.bind(first, new ServiceBinding("binding-d", "app-guid", 20001)));
         assertTrue(gone.getMessage().contains("does not exist"), gone.getMessage());
         assertEquals(404, status("/api/users/b-binding-d"));
         // deprovisioning what is already gone is no error
@@ -216,10 +217,10 @@ class RabbitExternalServerTest {
         ServiceException twice = assertThrows(ServiceException.class, () -> plugin.provision("inst", "free", Map.of()));
         assertTrue(twice.getMessage().contains("already exists"), twice.getMessage());
         // the first instance still works
-        publish(plugin.bind(instance, "one"), "x");
+        publish(plugin.bind(instance, new ServiceBinding("one", "app-guid", 20001)), "x");
 
         ServiceInstance missing = new ServiceInstance("missing", "free", Map.of("vhost", "missing"));
-        assertThrows(ServiceException.class, () -> plugin.bind(missing, "two"));
+        assertThrows(ServiceException.class, () -> plugin.bind(missing, new ServiceBinding("two", "app-guid", 20001)));
         assertEquals(404, status("/api/users/b-two"));
 
         // wrong admin credentials: a clear reason, and nothing is created
@@ -240,7 +241,7 @@ class RabbitExternalServerTest {
     void aUsersListedConnectionsAreClosed() throws Exception {
         RabbitServicePlugin plugin = plugin();
         ServiceInstance instance = plugin.provision("listed", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "listed-binding");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("listed-binding", "app-guid", 20001));
         Connection open = connect(credentials);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

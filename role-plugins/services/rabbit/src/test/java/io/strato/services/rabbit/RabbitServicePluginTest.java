@@ -15,6 +15,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
@@ -115,8 +116,8 @@ class RabbitServicePluginTest {
 
         ServiceInstance first = plugin.provision("11111111-aaaa-4bbb-8ccc-000000000001", "free", Map.of());
         ServiceInstance second = plugin.provision("22222222-aaaa-4bbb-8ccc-000000000002", "free", Map.of());
-        ServiceCredentials a = plugin.bind(first, "binding-a");
-        ServiceCredentials b = plugin.bind(second, "binding-b");
+        ServiceCredentials a = plugin.bind(first, new ServiceBinding("binding-a", "app-guid", 20001));
+        ServiceCredentials b = plugin.bind(second, new ServiceBinding("binding-b", "app-guid", 20001));
 
         String vhostA = first.details().get("vhost");
         assertEquals("11111111-aaaa-4bbb-8ccc-000000000001", vhostA);
@@ -145,7 +146,7 @@ class RabbitServicePluginTest {
 
         // unbind: the binding's open connection is closed and its credentials stop working
         Connection open = connect(a);
-        plugin.unbind(first, "binding-a");
+        plugin.unbind(first, new ServiceBinding("binding-a", "app-guid", 20001));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (open.isOpen() && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -154,8 +155,8 @@ class RabbitServicePluginTest {
         assertThrows(PossibleAuthenticationFailureException.class, () -> connect(a).close());
 
         // another binding of the same instance finds the instance's message; binding again gives a new password
-        ServiceCredentials c = plugin.bind(first, "binding-c");
-        ServiceCredentials c2 = plugin.bind(first, "binding-c");
+        ServiceCredentials c = plugin.bind(first, new ServiceBinding("binding-c", "app-guid", 20001));
+        ServiceCredentials c2 = plugin.bind(first, new ServiceBinding("binding-c", "app-guid", 20001));
         assertNotEquals(c.password(), c2.password());
         assertThrows(PossibleAuthenticationFailureException.class, () -> connect(c).close());
         assertEquals("kept", take(c2));
@@ -166,7 +167,7 @@ class RabbitServicePluginTest {
         plugin.deprovision(first);
         assertFalse(Files.exists(store), "the store of a deprovisioned instance is still there");
         assertThrows(PossibleAuthenticationFailureException.class, () -> connect(c2).close());
-        assertThrows(ServiceException.class, () -> plugin.bind(first, "binding-d"));
+        assertThrows(ServiceException.class, () -> plugin.bind(first, new ServiceBinding("binding-d", "app-guid", 20001)));
 
         // the other instance is untouched
         publish(b, "still here");
@@ -181,10 +182,10 @@ class RabbitServicePluginTest {
         ServiceException twice = assertThrows(ServiceException.class, () -> plugin.provision("inst", "free", Map.of()));
         assertTrue(twice.getMessage().contains("already exists"), twice.getMessage());
         // the first instance still works
-        publish(plugin.bind(instance, "one"), "x");
+        publish(plugin.bind(instance, new ServiceBinding("one", "app-guid", 20001)), "x");
 
         ServiceInstance missing = new ServiceInstance("missing", "free", Map.of("vhost", "missing"));
-        assertThrows(ServiceException.class, () -> plugin.bind(missing, "two"));
+        assertThrows(ServiceException.class, () -> plugin.bind(missing, new ServiceBinding("two", "app-guid", 20001)));
         assertTrue(plugin.health().detail().contains("1 virtual hosts and 1 users"), plugin.health().detail());
 
         // deprovisioning what is already gone is no error (the broker retries a failed deprovision)
@@ -219,7 +220,7 @@ class RabbitServicePluginTest {
     void aBrokerLeftBehindByACrashedNodeIsStoppedAtStart() throws Exception {
         plugin = start();
         ServiceInstance instance = plugin.provision("left", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b1");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b1", "app-guid", 20001));
         plugin.deactivate();
         plugin = null;
         // the broker as the plugin runs it, but with no plugin watching it: what a killed node leaves behind
@@ -253,7 +254,7 @@ class RabbitServicePluginTest {
         plugin = start();
         assertTrue(plugin.health().up(), plugin.health().detail());
         ServiceInstance instance = plugin.provision("durable", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b1");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b1", "app-guid", 20001));
         publish(credentials, "before restart");
 
         // the node stops the role and starts it again

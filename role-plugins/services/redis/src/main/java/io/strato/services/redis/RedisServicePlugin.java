@@ -1,6 +1,7 @@
 package io.strato.services.redis;
 
 import io.strato.api.role.Role;
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -104,7 +105,8 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
     }
 
     @Override
-    public ServiceCredentials bind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         InstanceServer server = servers.require(instance.id());
         String password = server.fact(PASSWORD);
         String uri = "redis://:" + password + "@" + host + ":" + server.port();
@@ -113,7 +115,8 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
 
     /** Bindings share the instance's password (redis has one per server), so there is nothing to revoke per binding. */
     @Override
-    public void unbind(ServiceInstance instance, String bindingId) throws ServiceException {
+    public void unbind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
+        String bindingId = binding.bindingId();
         servers.require(instance.id());
     }
 

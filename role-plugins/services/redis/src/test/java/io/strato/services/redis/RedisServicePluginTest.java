@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
@@ -58,8 +59,8 @@ class RedisServicePluginTest {
         plugin = new RedisServicePlugin(config());
         ServiceInstance first = plugin.provision("first", "free", Map.of());
         ServiceInstance second = plugin.provision("second", "free", Map.of());
-        ServiceCredentials a = plugin.bind(first, "binding-a");
-        ServiceCredentials b = plugin.bind(second, "binding-b");
+        ServiceCredentials a = plugin.bind(first, new ServiceBinding("binding-a", "app-guid", 20001));
+        ServiceCredentials b = plugin.bind(second, new ServiceBinding("binding-b", "app-guid", 20001));
 
         try (Jedis jedis = connect(a)) {
             jedis.set("greeting", "hello");
@@ -82,7 +83,7 @@ class RedisServicePluginTest {
     void dataAndServersSurviveANodeRestart() throws Exception {
         plugin = new RedisServicePlugin(config());
         ServiceInstance instance = plugin.provision("kept", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001));
         try (Jedis jedis = connect(credentials)) {
             jedis.set("k", "v");
         }
@@ -91,7 +92,7 @@ class RedisServicePluginTest {
 
         plugin = new RedisServicePlugin(config());
 
-        try (Jedis jedis = connect(plugin.bind(instance, "b"))) {
+        try (Jedis jedis = connect(plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001)))) {
             assertEquals("v", jedis.get("k"));
         }
     }
@@ -100,7 +101,7 @@ class RedisServicePluginTest {
     void aKilledServerIsRestartedWithItsData() throws Exception {
         plugin = new RedisServicePlugin(config());
         ServiceInstance instance = plugin.provision("crashy", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001));
         try (Jedis jedis = connect(credentials)) {
             jedis.set("k", "v");
         }
@@ -137,17 +138,17 @@ class RedisServicePluginTest {
     void deprovisionStopsTheServerAndDeletesItsData() throws Exception {
         plugin = new RedisServicePlugin(config());
         ServiceInstance instance = plugin.provision("gone", "free", Map.of());
-        ServiceCredentials credentials = plugin.bind(instance, "b");
+        ServiceCredentials credentials = plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001));
         try (Jedis jedis = connect(credentials)) {
             jedis.set("k", "v");
         }
 
-        plugin.unbind(instance, "b");
+        plugin.unbind(instance, new ServiceBinding("b", "app-guid", 20001));
         plugin.deprovision(instance);
 
         assertThrows(JedisConnectionException.class, () -> connect(credentials).ping());
         assertFalse(Files.exists(dataDir.resolve("instances/gone")));
-        assertThrows(ServiceException.class, () -> plugin.bind(instance, "b"));
+        assertThrows(ServiceException.class, () -> plugin.bind(instance, new ServiceBinding("b", "app-guid", 20001)));
     }
 
     @Test
