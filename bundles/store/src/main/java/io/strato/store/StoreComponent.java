@@ -13,9 +13,13 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Properties;
 import javax.sql.DataSource;
 
@@ -48,6 +52,10 @@ public class StoreComponent {
         }
         DataSource dataSource = factory.createDataSource(props);
         JdbcDatabase database = new JdbcDatabase(dataSource, withoutCredentials(url));
+        if (isEmbeddedDerby(url)) {
+            dataSource.getConnection().close(); // creates the database now, so its directory can be closed to others
+            ownerOnly(url);
+        }
         LOG.info("Strato store opened: {}", database.location());
         this.registration = context.registerService(Database.class, database, null);
     }
@@ -64,6 +72,33 @@ public class StoreComponent {
             }
         }
         LOG.info("Strato store closed: {}", withoutCredentials(url));
+    }
+
+    /** The embedded store holds every user's and app's data: only the node's user may read its directory. */
+    static void ownerOnly(String url) {
+        Optional<Path> dir = embeddedDirectory(url);
+        if (dir.isEmpty() || !Files.isDirectory(dir.get())) {
+            return;
+        }
+        try {
+            Files.setPosixFilePermissions(dir.get(), PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            LOG.warn("Could not make the store directory {} readable by this node's user only: {}", dir.get(), e.toString());
+        }
+    }
+
+    /** The directory of an embedded Derby database on disk, e.g. {@code jdbc:derby:/x/data/strato/db;create=true}. */
+    static Optional<Path> embeddedDirectory(String url) {
+        if (!isEmbeddedDerby(url)) {
+            return Optional.empty();
+        }
+        String name = url.substring("jdbc:derby:".length()).split(";", 2)[0];
+        if (name.isBlank() || name.matches("^(memory|classpath|jar):.*")) {
+            return Optional.empty();
+        }
+        name = name.replaceFirst("^directory:", "");
+        Path path = Path.of(name);
+        return Optional.of(path.isAbsolute() ? path : Path.of(System.getProperty("derby.system.home", ".")).resolve(path));
     }
 
     static String defaultUrl() {
