@@ -15,6 +15,9 @@ import io.strato.api.cluster.SharedState;
 import io.strato.api.cluster.Topic;
 import io.strato.api.json.Json;
 import io.strato.api.role.Role;
+import io.strato.api.sandbox.Sandbox;
+import io.strato.api.sandbox.SandboxCgroups;
+import io.strato.api.sandbox.UidRange;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -64,8 +67,9 @@ public final class DeaRole implements Role {
         @AttributeDefinition(description = "Droplet cache and instance directories; empty means ${karaf.data}/strato/dea")
         String baseDir() default "";
 
-        @AttributeDefinition(description = "User instances run as when the node runs as root (e.g. nobody); empty keeps the node's user")
-        String runAsUser() default "";
+        @AttributeDefinition(description = "Uids app code may run as (each app has its own, given by the controller); "
+                + "orders for other uids are refused. Used when the node runs as root")
+        String appUidRange() default "20000-29999";
 
         @AttributeDefinition(description = "Open files per instance; 0 means no limit")
         int fdLimit() default 16384;
@@ -90,8 +94,8 @@ public final class DeaRole implements Role {
     private final SharedMap instances;
     private final SharedMap routes;
     private final Topic logs;
-    private final ProcessSandbox sandbox;
-    private final Cgroups cgroups;
+    private final Sandbox sandbox;
+    private final SandboxCgroups cgroups;
     private final DropletCache droplets;
     private final PortAllocator ports;
     private final Map<String, InstanceRunner> runners = new ConcurrentHashMap<>();
@@ -141,16 +145,16 @@ public final class DeaRole implements Role {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the DEA directory " + settings.baseDir(), e);
         }
-        this.cgroups = Cgroups.detect(deaId);
+        this.cgroups = SandboxCgroups.detect("dea", deaId);
         cgroups.removeLeftovers();
         LeftoverInstances.clean(settings.baseDir());
         try {
-            this.sandbox = ProcessSandbox.detect(settings, cgroups.limitsProcesses());
-            sandbox.openBaseDir(settings.baseDir());
+            this.sandbox = Sandbox.detect(settings.appUids(), "DEA " + cluster.localNode().name());
+            settings.openDirectories(sandbox);
         } catch (IOException e) {
             cgroups.close();
-            throw new UncheckedIOException("cannot open the DEA directory " + settings.baseDir()
-                    + " to the instance user: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot prepare the DEA directory " + settings.baseDir()
+                    + " for app instances: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             cgroups.close();
             throw e;
@@ -255,7 +259,13 @@ public final class DeaRole implements Role {
             }
             long free = freeMemoryMb();
             OptionalInt port = order.memoryMb() > free ? OptionalInt.empty() : ports.allocate();
-            if (order.memoryMb() > free) {
+            if (sandbox.switchesUser() && !settings.appUids().contains(order.appUid())) {
+                // never run app code as root, the node's user or a data server's user, whoever sent the order
+                runner = InstanceRunner.refused(order, id, deaId, address, settings, "refused: uid " + order.appUid()
+                        + " is outside this DEA's app uid range " + settings.appUids(), listener);
+                LOG.warn("Refused instance {} of app {} ({}): uid {} is outside the app uid range {}", order.index(),
+                        order.appName(), order.appGuid(), order.appUid(), settings.appUids());
+            } else if (order.memoryMb() > free) {
                 runner = InstanceRunner.refused(order, id, deaId, address, settings, "insufficient memory: needs "
                         + order.memoryMb() + " MB, " + free + " MB free of " + settings.memoryMb() + " MB on this DEA",
                         listener);
@@ -359,7 +369,7 @@ public final class DeaRole implements Role {
                 ? Path.of(System.getProperty("karaf.data", System.getProperty("java.io.tmpdir")), "strato", "dea")
                 : Path.of(config.baseDir());
         long memory = config.memoryMb() > 0 ? config.memoryMb() : DeaSettings.defaultMemoryMb();
-        return new DeaSettings(memory, range[0], range[1], baseDir, config.runAsUser(), config.fdLimit(),
+        return new DeaSettings(memory, range[0], range[1], baseDir, UidRange.parse(config.appUidRange()), config.fdLimit(),
                 config.processLimit(), Duration.ofSeconds(config.startTimeoutSeconds()),
                 Duration.ofSeconds(config.stopGraceSeconds()));
     }

@@ -1,8 +1,12 @@
 package io.strato.dea;
 
+import io.strato.api.sandbox.Sandbox;
+import io.strato.api.sandbox.UidRange;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,13 +17,13 @@ import java.util.Objects;
  * @param portFrom     first port given to instances
  * @param portTo       last port given to instances
  * @param baseDir      droplet cache and instance directories
- * @param runAsUser    user the instances run as when the DEA runs as root; empty keeps the DEA's user
+ * @param appUids      uids instances may run as (each app its own), when the DEA runs as root
  * @param fdLimit      open files per instance; 0 means no limit
  * @param processLimit processes per instance; 0 means no limit
  * @param startTimeout how long a new instance may take to listen on its port
  * @param stopGrace    how long a stopped instance may take to exit after SIGTERM before SIGKILL
  */
-public record DeaSettings(long memoryMb, int portFrom, int portTo, Path baseDir, String runAsUser, int fdLimit,
+public record DeaSettings(long memoryMb, int portFrom, int portTo, Path baseDir, UidRange appUids, int fdLimit,
                           int processLimit, Duration startTimeout, Duration stopGrace) {
     public DeaSettings {
         Objects.requireNonNull(baseDir, "baseDir");
@@ -30,7 +34,7 @@ public record DeaSettings(long memoryMb, int portFrom, int portTo, Path baseDir,
             throw new IllegalArgumentException("portRange must be like 61000-61999 within 1024-65535, not "
                     + portFrom + "-" + portTo);
         }
-        runAsUser = runAsUser == null ? "" : runAsUser.trim();
+        Objects.requireNonNull(appUids, "appUids");
         Objects.requireNonNull(startTimeout, "startTimeout");
         Objects.requireNonNull(stopGrace, "stopGrace");
     }
@@ -61,5 +65,25 @@ public record DeaSettings(long memoryMb, int portFrom, int portTo, Path baseDir,
             // not Linux, or an unusual /proc: fall back
         }
         return 4096;
+    }
+
+    /** Where instance directories live: each belongs to its app's uid. */
+    Path instancesDir() {
+        return baseDir.resolve("instances");
+    }
+
+    /**
+     * Instance directories are reachable by their apps (every directory above them traversable, none
+     * listable); the droplet cache and pid files are the node's alone.
+     */
+    void openDirectories(Sandbox sandbox) throws IOException {
+        Path data = Path.of(System.getProperty("karaf.data", baseDir.toString())).toAbsolutePath().normalize();
+        Path base = baseDir.toAbsolutePath().normalize();
+        sandbox.openPath(base.startsWith(data) ? data : base, instancesDir());
+        for (String own : new String[] {"droplets", "pids"}) {
+            Path dir = baseDir.resolve(own);
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
     }
 }

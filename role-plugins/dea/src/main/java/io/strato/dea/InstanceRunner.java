@@ -6,6 +6,10 @@ import io.strato.api.app.InstanceOrder;
 import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
 import io.strato.api.app.RouteEntry;
+import io.strato.api.sandbox.ProcessTree;
+import io.strato.api.sandbox.Sandbox;
+import io.strato.api.sandbox.SandboxCgroup;
+import io.strato.api.sandbox.SandboxCgroups;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,8 +59,8 @@ final class InstanceRunner {
     /** Outside the instance directory, which the instance user may write to. */
     private final Path pidFile;
     private final DeaSettings settings;
-    private final ProcessSandbox sandbox;
-    private final Cgroups cgroups;
+    private final Sandbox sandbox;
+    private final SandboxCgroups cgroups;
     private final DropletCache droplets;
     private final PortAllocator ports;
     private final Listener listener;
@@ -69,16 +73,16 @@ final class InstanceRunner {
     private boolean stopRequested;
     private boolean portReleased;
     private Process process;
-    private volatile Optional<InstanceCgroup> cgroup = Optional.empty();
+    private volatile Optional<SandboxCgroup> cgroup = Optional.empty();
 
     InstanceRunner(InstanceOrder order, String instanceId, String deaId, String address, int port, DeaSettings settings,
-                   ProcessSandbox sandbox, Cgroups cgroups, DropletCache droplets, PortAllocator ports, Listener listener) {
+                   Sandbox sandbox, SandboxCgroups cgroups, DropletCache droplets, PortAllocator ports, Listener listener) {
         this.order = order;
         this.instanceId = instanceId;
         this.deaId = deaId;
         this.address = address;
         this.port = port;
-        this.home = settings.baseDir().resolve("instances").resolve(instanceId);
+        this.home = settings.instancesDir().resolve(instanceId);
         this.pidFile = settings.baseDir().resolve("pids").resolve(instanceId);
         this.settings = settings;
         this.sandbox = sandbox;
@@ -164,7 +168,7 @@ final class InstanceRunner {
             Instant started = Instant.now();
             Map<String, String> env = InstanceEnvironment.build(order, instanceId, port, home, app, descriptor,
                     new InstanceEnvironment.Limits(order.memoryMb(), order.diskMb(), settings.fdLimit()), started);
-            sandbox.giveToInstanceUser(home);
+            sandbox.handOver(home, order.appUid());
             cgroup = cgroups.create(instanceId, order.memoryMb(), settings.processLimit());
             for (String hook : descriptor.preRunningHooks()) {
                 runHook(hook, app, env);
@@ -197,11 +201,7 @@ final class InstanceRunner {
             throws IOException, InterruptedException, StartFailure {
         checkNotStopped();
         listener.log(this, "DEA", "stdout", "Running pre-running hook: " + hook);
-        ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(hook, cgroup)).directory(app.toFile())
-                .redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        Process p = builder.start();
+        Process p = sandbox.start(sandboxed(hook, app, env), true);
         Thread pump = pump(p.getInputStream(), "stdout");
         if (!p.waitFor(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
             ProcessTree.terminate(p, sandbox.ownProcessGroup(), Optional.empty(), settings.stopGrace());
@@ -216,15 +216,13 @@ final class InstanceRunner {
 
     /** Whatever fails once the process runs is reported by {@link #failStart}, which ends the process. */
     private void launch(String command, Path app, Map<String, String> env) throws IOException, StartFailure {
-        ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(command, cgroup)).directory(app.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env);
+        Sandbox.Launch launch = sandboxed(command, app, env);
         Process started;
         synchronized (this) {
             if (stopRequested) {
                 throw new StartFailure("stopped while starting");
             }
-            started = builder.start();
+            started = sandbox.start(launch, false);
             process = started;
         }
         // drained and watched before anything else can fail: an app blocked on a full pipe, or an exit
@@ -232,12 +230,27 @@ final class InstanceRunner {
         pump(started.getInputStream(), "stdout");
         pump(started.getErrorStream(), "stderr");
         started.onExit().thenRun(() -> exited(started));
-        started.getOutputStream().close();
         Files.createDirectories(pidFile.getParent());
         Files.writeString(pidFile, started.pid() + " "
                 + started.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
         listener.log(this, "DEA", "stdout", "Starting instance " + order.index() + " of " + order.appName()
                 + " on port " + port + ": " + command);
+    }
+
+    /**
+     * The instance's sandbox: its own directory (HOME, TMPDIR, the app) and the directories of its
+     * filesystem services are writable, the rest of the node read-only.
+     */
+    private Sandbox.Launch sandboxed(String command, Path app, Map<String, String> env) {
+        List<Path> writable = new java.util.ArrayList<>();
+        writable.add(home);
+        order.environment().forEach((name, value) -> {
+            if (name.startsWith("STACKATO_FILESYSTEM") && value.startsWith("/")) {
+                writable.add(Path.of(value));
+            }
+        });
+        int processLimit = cgroups.limitsProcesses() ? 0 : settings.processLimit();
+        return new Sandbox.Launch(order.appUid(), command, env, app, writable, cgroup, settings.fdLimit(), processLimit);
     }
 
     private void awaitPort() throws InterruptedException {
@@ -307,7 +320,7 @@ final class InstanceRunner {
         }
         int status = exitedProcess.exitValue();
         ProcessTree.killLeftovers(exitedProcess, sandbox.ownProcessGroup(), cgroup);
-        boolean oom = cgroup.map(InstanceCgroup::oomKilled).orElse(false);
+        boolean oom = cgroup.map(SandboxCgroup::oomKilled).orElse(false);
         String why = oom ? "out of memory: went over its " + order.memoryMb() + " MB limit"
                 : describeExit(status);
         crash(status, why);
@@ -373,7 +386,7 @@ final class InstanceRunner {
     }
 
     private void releaseResources() {
-        cgroup.ifPresent(InstanceCgroup::remove);
+        cgroup.ifPresent(SandboxCgroup::remove);
         synchronized (this) {
             if (portReleased) {
                 return;

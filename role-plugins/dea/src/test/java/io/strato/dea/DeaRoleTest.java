@@ -16,6 +16,8 @@ import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.cluster.Topic;
 import io.strato.api.json.Json;
+import io.strato.api.sandbox.Sandbox;
+import io.strato.api.sandbox.UidRange;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -100,13 +102,9 @@ class DeaRoleTest {
     }
 
     private DeaRole newDea(long memoryMb, Duration startTimeout) {
-        return newDea(memoryMb, startTimeout, "");
-    }
-
-    private DeaRole newDea(long memoryMb, Duration startTimeout, String runAsUser) {
         int from = 40000 + (int) (Math.random() * 20000);
         return new DeaRole(state, new OneNode(deaId), () -> SECRET, new DeaSettings(memoryMb, from, from + 200, baseDir,
-                runAsUser, 4096, 64, startTimeout, Duration.ofSeconds(3)));
+                UidRange.DEFAULT, 4096, 64, startTimeout, Duration.ofSeconds(3)));
     }
 
     @AfterEach
@@ -171,7 +169,7 @@ class DeaRoleTest {
     void aKilledInstanceIsReportedCrashedAndLosesItsRouteUntilStopped() throws Exception {
         order(start("i-2", 0, 128, List.of("crash.example.com")));
         InstanceStatus running = awaitStatus("i-2", InstanceState.RUNNING);
-        long pid = get(running.port()).path("pid").asLong();
+        long pid = appProcess("i-2").pid();
         new ProcessBuilder("kill", "-9", String.valueOf(pid)).start().waitFor();
 
         InstanceStatus crashed = awaitStatus("i-2", InstanceState.CRASHED);
@@ -188,7 +186,7 @@ class DeaRoleTest {
         assertTrue(get(restarted.port()).path("hook").asBoolean(), "a START again replaces the crashed instance");
 
         order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "app-guid", "shop", null, 0, null, null, 0, 0,
-                null, null, null, null));
+                null, null, null, null, 0));
         await(() -> status("i-2").isEmpty(), "STOP of app and index clears the instance");
         await(() -> !Files.exists(baseDir.resolve("instances/i-2")), "its directory is removed");
     }
@@ -198,17 +196,16 @@ class DeaRoleTest {
         blobs.blobs.put("/droplets/tree", droplet(Map.of("server.js", SERVER_JS), "sleep 300 & node server.js; wait",
                 List.of(), Map.of()));
         InstanceOrder start = new InstanceOrder(deaId, InstanceOrder.Action.START, "app-guid", "shop", "v2", 1, "i-3",
-                blobs.url("/droplets/tree"), 128, 1024, null, List.of("tree.example.com"), Map.of(), null);
+                blobs.url("/droplets/tree"), 128, 1024, null, List.of("tree.example.com"), Map.of(), null, 20001);
         order(start);
         InstanceStatus running = awaitStatus("i-3", InstanceState.RUNNING);
-        long pid = get(running.port()).path("pid").asLong();
-        ProcessHandle node = ProcessHandle.of(pid).orElseThrow();
+        ProcessHandle node = appProcess("i-3");
         ProcessHandle shell = node.parent().orElseThrow();
         List<ProcessHandle> tree = shell.descendants().toList();
         assertTrue(tree.size() >= 2, "the shell runs sleep and node");
 
         order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "app-guid", null, null, -1, "i-3", null, 0, 0,
-                null, null, null, null));
+                null, null, null, null, 0));
         await(() -> status("i-3").isEmpty(), "the status is removed");
         assertTrue(state.map(Channels.ROUTES).get("tree.example.com|i-3").isEmpty());
         await(() -> !shell.isAlive() && tree.stream().noneMatch(ProcessHandle::isAlive), "no process of it is left");
@@ -219,8 +216,10 @@ class DeaRoleTest {
     void deactivationStopsEveryInstance() throws Exception {
         order(start("i-4", 0, 128, List.of("a.example.com")));
         order(start("i-5", 1, 128, List.of("a.example.com")));
-        long pid4 = get(awaitStatus("i-4", InstanceState.RUNNING).port()).path("pid").asLong();
-        long pid5 = get(awaitStatus("i-5", InstanceState.RUNNING).port()).path("pid").asLong();
+        awaitStatus("i-4", InstanceState.RUNNING);
+        awaitStatus("i-5", InstanceState.RUNNING);
+        long pid4 = appProcess("i-4").pid();
+        long pid5 = appProcess("i-5").pid();
 
         dea.deactivate();
         assertFalse(ProcessHandle.of(pid4).map(ProcessHandle::isAlive).orElse(false));
@@ -235,13 +234,13 @@ class DeaRoleTest {
     void stopOfAllInstancesOfOneVersionLeavesTheOtherVersion() throws Exception {
         order(start("i-13", 0, 64, List.of("v.example.com")));
         order(new InstanceOrder(deaId, InstanceOrder.Action.START, "app-guid", "shop", "v2", 1, "i-14",
-                blobs.url("/droplets/web"), 64, 64, null, List.of("v.example.com"), Map.of(), null));
+                blobs.url("/droplets/web"), 64, 64, null, List.of("v.example.com"), Map.of(), null, 20001));
         awaitStatus("i-13", InstanceState.RUNNING);
         awaitStatus("i-14", InstanceState.RUNNING);
         order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "other-app", null, null, -1, null, null, 0, 0,
-                null, null, null, null));
+                null, null, null, null, 0));
         order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "app-guid", null, "v1", -1, null, null, 0, 0,
-                null, null, null, null));
+                null, null, null, null, 0));
         await(() -> status("i-13").isEmpty(), "the v1 instance stops");
         assertEquals(InstanceState.RUNNING, status("i-14").orElseThrow().state());
         assertTrue(state.map(Channels.ROUTES).get("v.example.com|i-14").isPresent());
@@ -258,7 +257,7 @@ class DeaRoleTest {
         assertEquals(256, Json.read(state.map(Channels.DEA_ADVERTISEMENTS).get(deaId).orElseThrow(),
                 DeaAdvertisement.class).memoryFreeMb());
         order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "app-guid", "shop", null, 1, null, null, 0, 0,
-                null, null, null, null));
+                null, null, null, null, 0));
         await(() -> status("i-7").isEmpty(), "STOP of app and index clears the refused instance");
         assertEquals(InstanceState.RUNNING, status("i-6").orElseThrow().state());
     }
@@ -269,12 +268,12 @@ class DeaRoleTest {
         dea = newDea(1024, Duration.ofSeconds(2));
         blobs.blobs.put("/droplets/deaf", droplet(Map.of(), "sleep 300", List.of(), Map.of()));
         order(new InstanceOrder(deaId, InstanceOrder.Action.START, "deaf", "deaf", "v1", 0, "i-8",
-                blobs.url("/droplets/deaf"), 64, 64, null, List.of(), Map.of(), null));
+                blobs.url("/droplets/deaf"), 64, 64, null, List.of(), Map.of(), null, 20001));
         InstanceStatus deaf = awaitStatus("i-8", InstanceState.CRASHED);
         assertTrue(deaf.reason().startsWith("did not listen on port " + deaf.port() + " within 2 s"), deaf.reason());
 
         order(new InstanceOrder(deaId, InstanceOrder.Action.START, "gone", "gone", "v9", 0, "i-9",
-                blobs.url("/droplets/missing"), 64, 64, null, List.of(), Map.of(), null));
+                blobs.url("/droplets/missing"), 64, 64, null, List.of(), Map.of(), null, 20001));
         assertEquals("could not download the droplet: HTTP 404 from " + blobs.url("/droplets/missing"),
                 awaitStatus("i-9", InstanceState.CRASHED).reason());
     }
@@ -282,10 +281,11 @@ class DeaRoleTest {
     @Test
     void aFailureAfterTheLaunchEndsTheProcessItCrashesWith() throws Exception {
         // the pid file cannot be written once the process runs
+        Files.delete(baseDir.resolve("pids"));
         Files.writeString(baseDir.resolve("pids"), "in the way");
         blobs.blobs.put("/droplets/sleeper", droplet(Map.of(), "exec sleep 3017", List.of(), Map.of()));
         order(new InstanceOrder(deaId, InstanceOrder.Action.START, "sleeper", "sleeper", "v1", 0, "i-15",
-                blobs.url("/droplets/sleeper"), 64, 64, null, List.of(), Map.of(), null));
+                blobs.url("/droplets/sleeper"), 64, 64, null, List.of(), Map.of(), null, 20001));
         InstanceStatus crashed = awaitStatus("i-15", InstanceState.CRASHED);
         assertTrue(crashed.reason().startsWith("could not start: "), crashed.reason());
         Thread.sleep(1000);
@@ -302,7 +302,7 @@ class DeaRoleTest {
         });
         blobs.blobs.put("/droplets/sleeper", droplet(Map.of(), "exec sleep 3018", List.of(), Map.of()));
         order(new InstanceOrder(deaId, InstanceOrder.Action.START, "sleeper", "sleeper", "v1", 0, "i-16",
-                blobs.url("/droplets/sleeper"), 64, 64, null, List.of(), Map.of(), null));
+                blobs.url("/droplets/sleeper"), 64, 64, null, List.of(), Map.of(), null, 20001));
         InstanceStatus crashed = awaitStatus("i-16", InstanceState.CRASHED);
         assertTrue(crashed.reason().contains("the log is down"), crashed.reason());
         Thread.sleep(1000);
@@ -315,7 +315,7 @@ class DeaRoleTest {
         blobs.blobs.put("/droplets/chatty", droplet(Map.of(), "head -c 40000 /dev/zero | tr '\\0' x; echo; exec sleep 300",
                 List.of(), Map.of()));
         order(new InstanceOrder(deaId, InstanceOrder.Action.START, "chatty", "chatty", "v1", 0, "i-17",
-                blobs.url("/droplets/chatty"), 64, 64, null, List.of(), Map.of(), null));
+                blobs.url("/droplets/chatty"), 64, 64, null, List.of(), Map.of(), null, 20001));
         await(() -> logs.stream().anyMatch(l -> l.appGuid().equals("chatty") && l.line().equals("x".repeat(40000 - 2 * 16384))),
                 "the last piece of the long line is logged");
         assertEquals(List.of(16384, 16384, 40000 - 2 * 16384), logs.stream()
@@ -357,7 +357,7 @@ class DeaRoleTest {
         };
         dea.deactivate();
         int from = 40000 + (int) (Math.random() * 20000);
-        dea = new DeaRole(gated, new OneNode(deaId), () -> SECRET, new DeaSettings(1024, from, from + 200, baseDir, "",
+        dea = new DeaRole(gated, new OneNode(deaId), () -> SECRET, new DeaSettings(1024, from, from + 200, baseDir, UidRange.DEFAULT,
                 4096, 64, Duration.ofSeconds(20), Duration.ofSeconds(3)));
         order(start("i-18", 0, 64, List.of("gone.example.com")));
         awaitStatus("i-18", InstanceState.RUNNING);
@@ -365,7 +365,7 @@ class DeaRoleTest {
         assertTrue(refreshing.await(Channels.OWNED_TTL.toMillis(), TimeUnit.MILLISECONDS), "a refresh came");
 
         Thread stopper = new Thread(() -> order(new InstanceOrder(deaId, InstanceOrder.Action.STOP, "app-guid", null,
-                null, -1, "i-18", null, 0, 0, null, null, null, null)));
+                null, -1, "i-18", null, 0, 0, null, null, null, null, 0)));
         stopper.start();
         Thread.sleep(300);
         resume.countDown();
@@ -381,55 +381,69 @@ class DeaRoleTest {
         blobs.blobs.put("/droplets/hog", droplet(Map.of(), "node -e 'const a = []; for (;;) a.push(Buffer.alloc(1e7, 1))'",
                 List.of(), Map.of()));
         order(new InstanceOrder(deaId, InstanceOrder.Action.START, "hog", "hog", "hog-1", 0, "i-10",
-                blobs.url("/droplets/hog"), 96, 64, null, List.of(), Map.of(), null));
+                blobs.url("/droplets/hog"), 96, 64, null, List.of(), Map.of(), null, 20001));
         InstanceStatus crashed = awaitStatus("i-10", InstanceState.CRASHED);
         assertEquals("out of memory: went over its 96 MB limit", crashed.reason());
         assertEquals(137, crashed.exitStatus());
     }
 
     @Test
-    void instancesRunAsTheConfiguredUserWhenTheNodeIsRoot() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "the DEA does not run as root");
-        assumeTrue(new ProcessBuilder("id", "-u", "nobody").start().waitFor() == 0, "there is no user nobody");
-        dea.deactivate();
-        dea = newDea(1024, Duration.ofSeconds(20), "nobody");
-        order(start("i-11", 0, 128, List.of("nobody.example.com")));
-        JsonNode answer = get(awaitStatus("i-11", InstanceState.RUNNING).port());
-        assertEquals(65534, answer.path("uid").asInt());
-        assertTrue(answer.path("hook").asBoolean(), "the hook could write into the app directory");
+    void eachAppRunsAsItsOwnUidAndCannotReadAnotherAppsEnvironmentOrFiles() throws Exception {
+        assumeTrue(Sandbox.nodeRunsAsRoot(), "the DEA does not run as root");
+        order(start("i-11", 0, 128, List.of("one.example.com")));
+        InstanceOrder other = new InstanceOrder(deaId, InstanceOrder.Action.START, "other-guid", "other", "v1", 0, "i-21",
+                blobs.url("/droplets/web"), 128, 1024, null, List.of("two.example.com"),
+                Map.of("OTHER_SECRET", "s3cret-of-two"), "{}", 20002);
+        order(other);
+        JsonNode one = get(awaitStatus("i-11", InstanceState.RUNNING).port());
+        JsonNode two = get(awaitStatus("i-21", InstanceState.RUNNING).port());
+        assertEquals(20001, one.path("uid").asInt());
+        assertEquals(20002, two.path("uid").asInt());
+        assertTrue(one.path("hook").asBoolean(), "the hook could write into the app directory");
+        assertEquals("s3cret-of-two", two.path("env").path("OTHER_SECRET").asText());
+
+        // as app one's uid, from app one's directory: app two's environment, files and process are out of reach
+        long twoPid = appProcess("i-21").pid();
+        String probe = "cat /proc/" + twoPid + "/environ 2>/dev/null | tr '\\0' '\\n' | grep -c OTHER_SECRET;"
+                + " ls " + baseDir.resolve("instances/i-21") + " >/dev/null 2>&1 && echo listed || echo refused;"
+                + " kill -0 " + twoPid + " 2>/dev/null && echo signalled || echo unsignalled";
+        Process p = new ProcessBuilder("setpriv", "--reuid=20001", "--regid=20001", "--clear-groups", "--", "bash", "-c",
+                probe).redirectErrorStream(true).start();
+        List<String> out = new String(p.getInputStream().readAllBytes()).strip().lines().toList();
+        assertEquals(List.of("0", "refused", "unsignalled"), out);
     }
 
     @Test
-    void aRunAsUserThatCannotBeUsedStopsTheDeaFromStarting() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "the DEA does not run as root");
-        dea.deactivate();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> newDea(1024, Duration.ofSeconds(20), "no-such-user-strato"));
-        assertEquals("runAsUser=no-such-user-strato cannot be used: no such user on this machine; "
-                + "the DEA does not start rather than run instances as root", e.getMessage());
-        dea = newDea(1024, Duration.ofSeconds(20));
+    void anOrderForAUidOutsideTheRangeIsRefused() throws Exception {
+        assumeTrue(Sandbox.nodeRunsAsRoot(), "the DEA does not run as root");
+        for (int uid : new int[] {0, 65534}) {
+            String id = "i-root-" + uid;
+            order(new InstanceOrder(deaId, InstanceOrder.Action.START, "app-guid", "shop", "v1", 0, id,
+                    blobs.url("/droplets/web"), 64, 64, null, List.of("root.example.com"), Map.of(), "{}", uid));
+            InstanceStatus refused = awaitStatus(id, InstanceState.CRASHED);
+            assertEquals("refused: uid " + uid + " is outside this DEA's app uid range 20000-29999", refused.reason());
+        }
     }
 
     @Test
-    void aBaseDirTheInstanceUserCannotReachStopsTheDeaFromStarting() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "the DEA does not run as root");
-        assumeTrue(new ProcessBuilder("id", "-u", "nobody").start().waitFor() == 0, "there is no user nobody");
+    void aBaseDirAppsCannotReachStopsTheDeaFromStarting() throws Exception {
+        assumeTrue(Sandbox.nodeRunsAsRoot(), "the DEA does not run as root");
         Path locked = Files.createDirectory(baseDir.resolve("locked"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         dea.deactivate();
         int from = 40000 + (int) (Math.random() * 20000);
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> new DeaRole(state, new OneNode(deaId),
-                () -> SECRET, new DeaSettings(1024, from, from + 200, locked.resolve("dea"), "nobody", 4096, 64,
+                () -> SECRET, new DeaSettings(1024, from, from + 200, locked.resolve("dea"), UidRange.DEFAULT, 4096, 64,
                 Duration.ofSeconds(20), Duration.ofSeconds(3))));
-        assertTrue(e.getMessage().contains("the instance user cannot reach " + locked.resolve("dea/instances")),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("apps cannot reach " + locked.resolve("dea/instances")), e.getMessage());
         dea = newDea(1024, Duration.ofSeconds(20));
     }
 
     @Test
     void aDeaStartingAfterItsNodeWasKilledEndsTheInstancesLeftBehind() throws Exception {
         order(start("i-12", 0, 128, List.of()));
-        long pid = get(awaitStatus("i-12", InstanceState.RUNNING).port()).path("pid").asLong();
+        awaitStatus("i-12", InstanceState.RUNNING);
+        long pid = appProcess("i-12").pid();
         ProcessHandle left = ProcessHandle.of(pid).orElseThrow();
 
         // a second DEA on the same directory, as after a kill -9 of the node, before the first is gone
@@ -442,10 +456,20 @@ class DeaRoleTest {
         }
     }
 
+    /**
+     * The app's node process as the host sees it: inside its sandbox the app has a pid namespace of its own,
+     * so the pid it reports is not the host's.
+     */
+    private ProcessHandle appProcess(String instanceId) throws IOException {
+        long root = Long.parseLong(Files.readString(baseDir.resolve("pids").resolve(instanceId)).trim().split(" ")[0]);
+        return ProcessHandle.of(root).orElseThrow().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/node")).orElse(false)).findFirst().orElseThrow();
+    }
+
     private InstanceOrder start(String id, int index, long memoryMb, List<String> uris) {
         return new InstanceOrder(deaId, InstanceOrder.Action.START, "app-guid", "shop", "v1", index, id,
                 blobs.url("/droplets/web"), memoryMb, 1024, null, uris, Map.of("GREETING", "from the app"),
-                "{\"mydb\":[]}");
+                "{\"mydb\":[]}", 20001);
     }
 
     private void order(InstanceOrder order) {

@@ -1,4 +1,4 @@
-package io.strato.dea;
+package io.strato.api.sandbox;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -10,16 +10,16 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ends an instance with everything it started: SIGTERM to the whole tree, SIGKILL to what is left after
+ * Ends a sandboxed process with everything it started: SIGTERM to the whole tree, SIGKILL to what is left after
  * the grace period. The tree is taken before anything is signalled, because a child whose parent dies is
  * no longer a descendant; its process group and cgroup catch children that left the tree.
  */
-final class ProcessTree {
+public final class ProcessTree {
 
     private ProcessTree() {
     }
 
-    static void terminate(Process process, boolean ownGroup, Optional<InstanceCgroup> cgroup, Duration grace) {
+    public static void terminate(Process process, boolean ownGroup, Optional<SandboxCgroup> cgroup, Duration grace) {
         Set<ProcessHandle> members = snapshot(process, cgroup);
         signalGroup(process.pid(), ownGroup, "TERM");
         members.forEach(ProcessHandle::destroy);
@@ -48,13 +48,13 @@ final class ProcessTree {
         }
     }
 
-    /** Kills at once what an instance that exited by itself left running. */
-    static void killLeftovers(Process process, boolean ownGroup, Optional<InstanceCgroup> cgroup) {
+    /** Kills at once what a sandboxed process that exited by itself left running. */
+    public static void killLeftovers(Process process, boolean ownGroup, Optional<SandboxCgroup> cgroup) {
         signalGroup(process.pid(), ownGroup, "KILL");
         snapshot(process, cgroup).forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static Set<ProcessHandle> snapshot(Process process, Optional<InstanceCgroup> cgroup) {
+    private static Set<ProcessHandle> snapshot(Process process, Optional<SandboxCgroup> cgroup) {
         Set<ProcessHandle> members = new LinkedHashSet<>();
         if (process.isAlive()) {
             members.add(process.toHandle());

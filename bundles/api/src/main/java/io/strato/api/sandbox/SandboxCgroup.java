@@ -1,4 +1,4 @@
-package io.strato.dea;
+package io.strato.api.sandbox;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,26 +8,26 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The control groups of one instance: its processes join them when they start, and they go when it stops. */
-final class InstanceCgroup {
+/** The control groups of one sandbox: its processes join them when they start, and they go when it stops. */
+public final class SandboxCgroup {
 
     private final List<Path> dirs;
     private final Path memoryDir;
     private final boolean unified;
 
-    InstanceCgroup(List<Path> dirs, Path memoryDir, boolean unified) {
+    SandboxCgroup(List<Path> dirs, Path memoryDir, boolean unified) {
         this.dirs = List.copyOf(dirs);
         this.memoryDir = memoryDir;
         this.unified = unified;
     }
 
     /** The {@code cgroup.procs} files a new process writes its pid to. */
-    List<Path> procsFiles() {
+    public List<Path> procsFiles() {
         return dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
     }
 
     /** Whether the kernel killed a process of the instance for going over its memory limit. */
-    boolean oomKilled() {
+    public boolean oomKilled() {
         if (memoryDir == null) {
             return false;
         }
@@ -44,8 +44,8 @@ final class InstanceCgroup {
         return false;
     }
 
-    /** Every process still in the instance's groups, daemons that left the process tree included. */
-    Set<Long> pids() {
+    /** Every process still in the sandbox's groups, daemons that left the process tree included. */
+    public Set<Long> pids() {
         Set<Long> pids = new TreeSet<>();
         for (Path procs : procsFiles()) {
             try {
@@ -62,7 +62,7 @@ final class InstanceCgroup {
     }
 
     /** Kills what is left inside, then removes the groups (the kernel refuses while a process is inside). */
-    void remove() {
+    public void remove() {
         for (int attempt = 0; attempt < 50; attempt++) {
             pids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             List<Path> left = new ArrayList<>();
