@@ -68,6 +68,17 @@ final class HazelcastXml {
         }
     }
 
+    /** First and last port this node's Hazelcast may listen on ({@code <port auto-increment port-count>}). */
+    int[] portRange() throws IOException {
+        Element network = child(load().getDocumentElement(), "network");
+        Element port = network == null ? null : child(network, "port");
+        int first = port == null || port.getTextContent().isBlank() ? MembershipManager.DEFAULT_PORT
+                : Integer.parseInt(port.getTextContent().trim());
+        boolean increment = port == null || !"false".equals(port.getAttribute("auto-increment").trim());
+        int count = port == null || port.getAttribute("port-count").isBlank() ? 100 : Integer.parseInt(port.getAttribute("port-count").trim());
+        return new int[] {first, increment ? Math.min(65535, first + count - 1) : first};
+    }
+
     List<String> members() throws IOException {
         Element tcpIp = tcpIp(load());
         return tcpIp == null ? List.of() : children(tcpIp, "member").stream().map(e -> e.getTextContent().trim()).toList();

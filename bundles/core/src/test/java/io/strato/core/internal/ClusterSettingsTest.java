@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -69,6 +70,9 @@ class ClusterSettingsTest {
         assertEquals("10.1.2.3", hz.address());
         String text = Files.readString(xml);
         assertTrue(text.contains("<port auto-increment=\"false\">5799</port>"), text);
+        assertArrayEquals(new int[] {5799, 5799}, hz.portRange());
+        Files.writeString(xml, text.replace("<port auto-increment=\"false\">5799</port>", "<port port-count=\"3\">5701</port>"));
+        assertArrayEquals(new int[] {5701, 5703}, hz.portRange(), "auto-increment is on unless turned off");
         assertTrue(text.contains("hazelcast.phone.home.enabled"), text);
     }
 
