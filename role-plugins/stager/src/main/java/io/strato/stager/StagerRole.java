@@ -12,6 +12,9 @@ import io.strato.api.cluster.SharedState;
 import io.strato.api.cluster.Topic;
 import io.strato.api.json.Json;
 import io.strato.api.role.Role;
+import io.strato.api.sandbox.Sandbox;
+import io.strato.api.sandbox.SandboxCgroups;
+import io.strato.api.sandbox.UidRange;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -60,6 +63,10 @@ public final class StagerRole implements Role {
 
         @AttributeDefinition(description = "Seconds a staging task may take before it fails")
         int stagingTimeoutSeconds() default 900;
+
+        @AttributeDefinition(description = "Uids staging may run as (each app its own, given by the controller); "
+                + "requests for other uids are refused. Used when the node runs as root")
+        String appUidRange() default "20000-29999";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StagerRole.class);
@@ -69,6 +76,8 @@ public final class StagerRole implements Role {
     private final StagerSettings settings;
     private final String stagerId;
     private final BlobClient blobs;
+    private final Sandbox sandbox;
+    private final SandboxCgroups cgroups;
     private final Topic events;
     private final ExecutorService workers;
     private final ScheduledExecutorService advertiser;
@@ -90,7 +99,19 @@ public final class StagerRole implements Role {
         this.stagerId = cluster.localNode().id();
         this.blobs = new BlobClient(secret::value);
         this.events = state.topic(Channels.STAGING_EVENTS);
+        this.cgroups = SandboxCgroups.detect("stager", stagerId);
+        cgroups.removeLeftovers();
         removeLeftovers(settings.workDir());
+        this.sandbox = Sandbox.detect(settings.appUids(), "stager " + cluster.localNode().name());
+        try {
+            Path data = Path.of(System.getProperty("karaf.data", settings.workDir().toString())).toAbsolutePath().normalize();
+            Path work = settings.workDir().toAbsolutePath().normalize();
+            sandbox.openPath(work.startsWith(data) ? data : work, work);
+        } catch (IOException e) {
+            cgroups.close();
+            throw new java.io.UncheckedIOException("cannot prepare the staging directory " + settings.workDir()
+                    + " for staging tasks: " + e.getMessage(), e);
+        }
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(settings.maxConcurrent(), r -> {
             Thread t = new Thread(r, "strato-stager-" + n.incrementAndGet());
@@ -135,6 +156,7 @@ public final class StagerRole implements Role {
         tasks.values().forEach(r -> publish(StagingEvent.failed(r.taskId(), r.appGuid(),
                 "the stager stopped before staging this app; push again")));
         tasks.clear();
+        cgroups.close();
         state.map(Channels.STAGER_ADVERTISEMENTS).remove(stagerId);
         LOG.info("Stager {} stopped", stagerId);
     }
@@ -173,7 +195,7 @@ public final class StagerRole implements Role {
         StagingLog log = line -> publish(StagingEvent.log(request.taskId(), request.appGuid(), line));
         StagingEvent outcome;
         try {
-            StagingTask.Outcome done = new StagingTask(request, settings, blobs, log).run();
+            StagingTask.Outcome done = new StagingTask(request, settings, blobs, sandbox, cgroups, log).run();
             outcome = StagingEvent.succeeded(request.taskId(), request.appGuid(), done.dropletSha256(),
                     done.startCommand(), done.buildpack());
             LOG.info("Staged app {} ({}) as {}", request.appName(), request.appGuid(), done.buildpack());
@@ -201,7 +223,7 @@ public final class StagerRole implements Role {
                 ? Path.of(System.getProperty("karaf.data", System.getProperty("java.io.tmpdir")), "strato", "stager")
                 : Path.of(config.workDir());
         return new StagerSettings(workDir, config.maxConcurrent(), config.npmCommand(), config.pipCommand(),
-                Duration.ofSeconds(config.stagingTimeoutSeconds()));
+                Duration.ofSeconds(config.stagingTimeoutSeconds()), UidRange.parse(config.appUidRange()));
     }
 
     /** Task directories of a stager that was killed mid-task. */

@@ -1,5 +1,7 @@
 package io.strato.stager;
 
+import io.strato.api.sandbox.UidRange;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,8 +15,10 @@ import java.util.Objects;
  * @param npmCommand    the npm executable
  * @param pipCommand    the pip executable
  * @param timeout       a task that takes longer fails
+ * @param appUids       uids staging may run as (each app its own, given by the controller), when the node runs as root
  */
-public record StagerSettings(Path workDir, int maxConcurrent, String npmCommand, String pipCommand, Duration timeout) {
+public record StagerSettings(Path workDir, int maxConcurrent, String npmCommand, String pipCommand, Duration timeout,
+                             UidRange appUids) {
     public StagerSettings {
         Objects.requireNonNull(workDir, "workDir");
         if (maxConcurrent < 1) {
@@ -25,5 +29,11 @@ public record StagerSettings(Path workDir, int maxConcurrent, String npmCommand,
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the staging timeout must be positive");
         }
+        Objects.requireNonNull(appUids, "appUids");
+    }
+
+    /** Memory a staging task may use: the app's, but never less than npm and pip need. */
+    static long stagingMemoryMb(long appMemoryMb) {
+        return Math.max(appMemoryMb, 1024);
     }
 }

@@ -5,14 +5,19 @@ import io.strato.api.app.StagingRequest;
 import io.strato.api.manifest.AppManifest;
 import io.strato.api.manifest.ManifestException;
 import io.strato.api.manifest.ManifestParser;
+import io.strato.api.sandbox.Sandbox;
+import io.strato.api.sandbox.SandboxCgroup;
+import io.strato.api.sandbox.SandboxCgroups;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +32,9 @@ final class StagingTask {
                     + "|Network is unreachable|Connection refused|connection broken|Max retries exceeded|timed out",
             Pattern.CASE_INSENSITIVE);
 
+    private static final int FD_LIMIT = 16384;
+    private static final int PROCESS_LIMIT = 1024;
+
     /** The outcome of a successful staging. */
     record Outcome(String dropletSha256, String startCommand, String buildpack) {
     }
@@ -34,19 +42,30 @@ final class StagingTask {
     private final StagingRequest request;
     private final StagerSettings settings;
     private final BlobClient blobs;
+    private final Sandbox sandbox;
+    private final SandboxCgroups cgroups;
     private final StagingLog log;
 
-    StagingTask(StagingRequest request, StagerSettings settings, BlobClient blobs, StagingLog log) {
+    StagingTask(StagingRequest request, StagerSettings settings, BlobClient blobs, Sandbox sandbox,
+                SandboxCgroups cgroups, StagingLog log) {
         this.request = request;
         this.settings = settings;
         this.blobs = blobs;
+        this.sandbox = sandbox;
+        this.cgroups = cgroups;
         this.log = log;
     }
 
     Outcome run() throws StagingFailure, InterruptedException, IOException {
         Instant deadline = Instant.now().plus(settings.timeout());
+        if (sandbox.switchesUser() && !settings.appUids().contains(request.appUid())) {
+            throw new StagingFailure("refused: uid " + request.appUid() + " is outside this stager's app uid range "
+                    + settings.appUids());
+        }
         Files.createDirectories(settings.workDir());
         Path taskDir = Files.createTempDirectory(settings.workDir(), "task-");
+        Files.setPosixFilePermissions(taskDir, PosixFilePermissions.fromString("rwx--x--x"));
+        Optional<SandboxCgroup> cgroup = Optional.empty();
         try {
             Path app = taskDir.resolve("app");
             Path zip = taskDir.resolve("package.zip");
@@ -57,8 +76,16 @@ final class StagingTask {
             Files.delete(zip);
 
             AppManifest manifest = readManifest(app);
-            Map<String, String> env = stagingEnvironment(app, manifest);
-            CommandRunner runner = new CommandRunner(app, env, deadline, log);
+            Map<String, String> env = stagingEnvironment(app, taskDir.resolve("home"), manifest);
+            // from here on the app's own code runs: as the app's uid, in its sandbox, owning only the app and its
+            // home; the task directory stays the node's, so the droplet it writes there cannot be redirected
+            Path home = Files.createDirectories(taskDir.resolve("home"));
+            sandbox.handOver(app, request.appUid());
+            sandbox.handOver(home, request.appUid());
+            cgroup = cgroups.create(taskDir.getFileName().toString(),
+                    StagerSettings.stagingMemoryMb(request.memoryMb()), PROCESS_LIMIT);
+            CommandRunner runner = new CommandRunner(sandbox, new Sandbox.Launch(request.appUid(), "", env, app,
+                    List.of(home), cgroup, FD_LIMIT, cgroups.limitsProcesses() ? 0 : PROCESS_LIMIT), deadline, log);
             runHooks("pre-staging", manifest.preStaging(), runner);
 
             DetectedRuntime runtime = new RuntimeDetector(settings.npmCommand(), settings.pipCommand())
@@ -72,6 +99,8 @@ final class StagingTask {
                 StaticServerJar.write(app);
             }
             runHooks("post-staging", manifest.postStaging(), runner);
+            // nothing of the app may run while the node reads its files as root
+            cgroup.ifPresent(SandboxCgroup::remove);
 
             Map<String, String> dropletEnv = new LinkedHashMap<>(manifest.env());
             dropletEnv.putAll(runtime.env());
@@ -84,6 +113,7 @@ final class StagingTask {
             log.step("Staged: start command '" + runtime.startCommand() + "'");
             return new Outcome(droplet.sha256(), runtime.startCommand(), runtime.buildpack());
         } finally {
+            cgroup.ifPresent(SandboxCgroup::remove);
             FileUtils.deleteDirectory(taskDir.toFile());
         }
     }
@@ -107,11 +137,10 @@ final class StagingTask {
     /**
      * Hooks and installers see the app's own environment, as Stackato's do, and nothing of the node's
      * but PATH and LANG: they run code from the package and its dependencies, which must not read the
-     * node's secrets from its environment. HOME is the task directory, above the app as on a DEA, so
-     * that npm's and pip's caches stay out of the droplet and go with the task.
+     * node's secrets from its environment. HOME is a directory of the task beside the app, so that npm's
+     * and pip's caches stay out of the droplet and go with the task.
      */
-    private Map<String, String> stagingEnvironment(Path app, AppManifest manifest) {
-        Path home = app.getParent();
+    private Map<String, String> stagingEnvironment(Path app, Path home, AppManifest manifest) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("LANG", System.getenv().getOrDefault("LANG", "C.UTF-8"));
         env.put("npm_config_cache", home.resolve(".npm").toString());

@@ -9,6 +9,8 @@ import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.cluster.NodeRecord;
 import io.strato.api.json.Json;
+import io.strato.api.sandbox.Sandbox;
+import io.strato.api.sandbox.UidRange;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -29,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,7 +77,7 @@ class StagerRoleTest {
         blobs = new TestBlobStore(SECRET);
         state.topic(Channels.STAGING_EVENTS).subscribe(m -> events.add(Json.read(m, StagingEvent.class)));
         stager = new StagerRole(state, new OneNode("node-1"), () -> SECRET,
-                new StagerSettings(workDir, 2, null, null, Duration.ofSeconds(60)));
+                new StagerSettings(workDir, 2, null, null, Duration.ofSeconds(60), UidRange.DEFAULT));
     }
 
     @AfterEach
@@ -356,22 +359,57 @@ class StagerRoleTest {
         try (TestBlobStore otherCluster = new TestBlobStore("another-secret")) {
             otherCluster.blobs.put("/packages/p", zip(Map.of("index.html", "x")));
             StagingEvent refused = run(new StagingRequest(UUID.randomUUID().toString(), "node-1", "app", "app",
-                    otherCluster.url("/packages/p"), otherCluster.url("/droplets/d"), null, null, Map.of(), 64)).outcome;
+                    otherCluster.url("/packages/p"), otherCluster.url("/droplets/d"), null, null, Map.of(), 64, 20001)).outcome;
             assertEquals("could not download the app package: HTTP 403 from " + otherCluster.url("/packages/p"),
                     refused.error());
         }
     }
 
+    /** A hostile pre-staging hook: it runs as the app's uid, sees no node file, process or secret. */
+    @Test
+    void hooksRunAsTheAppsUidAndCannotReachTheNode() throws Exception {
+        assumeTrue(Sandbox.nodeRunsAsRoot(), "the stager does not run as root");
+        // outside /tmp, which the sandbox replaces: only the file's permissions keep it from the hook
+        Path etc = Files.createTempDirectory(Files.createDirectories(Path.of("target")).toAbsolutePath(), "node-etc-");
+        Path secret = etc.resolve("cluster-secret");
+        Files.writeString(secret, "the-cluster-secret");
+        Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Staged staged = stage(Map.of("stackato.yml", """
+                command: ./run.sh
+                hooks:
+                  pre-staging:
+                    - id -u > uid.txt
+                    - cat %s > stolen.txt 2>/dev/null || echo denied > stolen.txt
+                    - (ps -e -o pid= | wc -l) > processes.txt
+                """.formatted(secret), "run.sh", "#!/bin/sh\nexec sleep 1000\n"));
+        assertTrue(staged.outcome.success(), staged.outcome.error());
+        assertEquals("20001\n", new String(staged.files.get("uid.txt"), StandardCharsets.UTF_8));
+        assertEquals("denied\n", new String(staged.files.get("stolen.txt"), StandardCharsets.UTF_8));
+        int processes = Integer.parseInt(new String(staged.files.get("processes.txt"), StandardCharsets.UTF_8).trim());
+        assertTrue(processes < 8, "the hook sees its own processes only, not the node's: " + processes);
+    }
+
+    @Test
+    void aRequestForAUidOutsideTheRangeIsRefused() throws Exception {
+        assumeTrue(Sandbox.nodeRunsAsRoot(), "the stager does not run as root");
+        String id = UUID.randomUUID().toString();
+        blobs.blobs.put("/packages/" + id, zip(Map.of("index.html", "x")));
+        StagingEvent refused = run(new StagingRequest(id, "node-1", "guid-" + id, "app", blobs.url("/packages/" + id),
+                blobs.url("/droplets/" + id), null, null, Map.of(), 128, 0)).outcome;
+        assertEquals("refused: uid 0 is outside this stager's app uid range 20000-29999", refused.error());
+    }
+
     @Test
     void aTaskOverTheTimeoutFailsAndLeavesNothingRunning() throws Exception {
         StagerRole quick = new StagerRole(state, new OneNode("node-quick"), () -> SECRET,
-                new StagerSettings(workDir.resolve("quick"), 1, null, null, Duration.ofSeconds(2)));
+                new StagerSettings(workDir.resolve("quick"), 1, null, null, Duration.ofSeconds(2), UidRange.DEFAULT));
         try {
             String id = UUID.randomUUID().toString();
             blobs.blobs.put("/packages/" + id, zip(Map.of("stackato.yml",
                     "command: ./run.sh\nhooks:\n  pre-staging: sleep 297 & echo $! > sleeper.pid; wait\n")));
             Staged staged = run(new StagingRequest(id, "node-quick", "slow", "slow", blobs.url("/packages/" + id),
-                    blobs.url("/droplets/" + id), null, null, Map.of(), 64));
+                    blobs.url("/droplets/" + id), null, null, Map.of(), 64, 20001));
             assertEquals("staging timed out while running 'sleep 297 & echo $! > sleeper.pid; wait'",
                     staged.outcome.error());
             Thread.sleep(500);
@@ -389,7 +427,7 @@ class StagerRoleTest {
     void requestsForOtherStagersAreIgnored() throws Exception {
         blobs.blobs.put("/packages/x", zip(Map.of("index.html", "x")));
         state.topic(Channels.STAGING_REQUESTS).publish(Json.write(new StagingRequest("t", "node-2", "a", "a",
-                blobs.url("/packages/x"), blobs.url("/droplets/x"), null, null, Map.of(), 64)));
+                blobs.url("/packages/x"), blobs.url("/droplets/x"), null, null, Map.of(), 64, 20001)));
         assertEquals(null, events.poll(500, TimeUnit.MILLISECONDS));
     }
 
@@ -407,14 +445,14 @@ class StagerRoleTest {
         String id = UUID.randomUUID().toString();
         blobs.blobs.put("/packages/" + id, zip(files));
         return run(new StagingRequest(id, "node-1", "guid-" + id, "app", blobs.url("/packages/" + id),
-                blobs.url("/droplets/" + id), null, null, env, 128));
+                blobs.url("/droplets/" + id), null, null, env, 128, 20001));
     }
 
     private Staged stageBytes(byte[] zip) throws Exception {
         String id = UUID.randomUUID().toString();
         blobs.blobs.put("/packages/" + id, zip);
         return run(new StagingRequest(id, "node-1", "guid-" + id, "app", blobs.url("/packages/" + id),
-                blobs.url("/droplets/" + id), null, null, Map.of(), 128));
+                blobs.url("/droplets/" + id), null, null, Map.of(), 128, 20001));
     }
 
     private Staged run(StagingRequest request) throws Exception {

@@ -65,6 +65,11 @@ public final class Sandbox {
             writable = writable == null ? List.of() : List.copyOf(writable);
             cgroup = cgroup == null ? Optional.empty() : cgroup;
         }
+
+        /** The same sandbox for another command (the steps of one staging task). */
+        public Launch withCommand(String other) {
+            return new Launch(uid, other, environment, workDir, writable, cgroup, fdLimit, processLimit);
+        }
     }
 
     private final UidRange uids;
@@ -228,7 +233,7 @@ public final class Sandbox {
         if (!switchesUser()) {
             return;
         }
-        run(List.of(tool("chown").orElse(Path.of("chown")).toString(), "-R", uid + ":" + uid, dir.toString()),
+        run(List.of(tool("chown").orElse(Path.of("chown")).toString(), "-R", "-h", uid + ":" + uid, dir.toString()),
                 "hand " + dir + " to uid " + uid);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
