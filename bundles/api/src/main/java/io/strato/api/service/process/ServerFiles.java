@@ -2,7 +2,9 @@ package io.strato.api.service.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,7 @@ public final class ServerFiles {
      * to {@code log}. @throws IOException naming {@code what} and the log when it fails
      */
     public static void runToEnd(List<String> command, Path workDir, Path log, String what) throws IOException {
+        privateLog(log);
         Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         try {
@@ -30,6 +33,15 @@ public final class ServerFiles {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
             throw new IOException(what + " interrupted", e);
+        }
+    }
+
+    /** Makes {@code log} a file only the node's user reads (mode 600): a server's log may name users and databases. */
+    public static void privateLog(Path log) throws IOException {
+        if (Files.exists(log, LinkOption.NOFOLLOW_LINKS)) {
+            Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-------"));
+        } else {
+            Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
     }
 

@@ -132,6 +132,7 @@ public final class SupervisedProcess implements AutoCloseable {
     private void launch() throws IOException {
         Files.createDirectories(spec.directory());
         Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
+        ServerFiles.privateLog(spec.logFile());
         ProcessBuilder builder = new ProcessBuilder(spec.command())
                 .directory(spec.directory().toFile())
                 .redirectErrorStream(true)

@@ -3,6 +3,7 @@ package io.strato.services.mysql;
 import io.strato.api.service.process.ServerFiles;
 import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.ServerUser;
+import io.strato.api.service.process.PortOwner;
 import io.strato.api.service.process.ProcessSpec;
 import io.strato.api.service.process.SupervisedProcess;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.slf4j.Logger;
@@ -66,18 +68,25 @@ final class MariaDbServer implements AutoCloseable {
 
     /** Creates the system tables on first start, then runs the server and waits until it listens. */
     synchronized AdminLogin start() throws IOException {
-        Files.createDirectories(dataDir);
-        user.checkCanReach(dataDir);
+        user.prepareParent(dataDir);
         Path base = unpackBinaries();
         Path db = dataDir.resolve("db");
         Path adminFile = dataDir.resolve("admin.properties");
         if (!Files.exists(db.resolve("mariadb_upgrade_info")) || !Files.exists(adminFile)) {
             install(base, db, adminFile);
+        } else {
+            // also takes over the files of a server an earlier version ran as nobody
+            user.prepareOwnDir(db);
+        }
+        if (Files.isDirectory(dataDir.resolve("tls"))) {
+            user.prepareOwnDir(dataDir.resolve("tls"));
         }
         AdminLogin admin = AdminLogin.load(adminFile);
-        if (portTaken()) {
-            throw new IOException("something already listens on " + host + ":" + port + " (a MariaDB server left over from an earlier"
-                    + " run of this node? see " + db + "/*.pid); stop it or set port in etc/io.strato.service.mysql.cfg");
+        Optional<PortOwner> taken = PortOwner.of(host, port);
+        if (taken.isPresent() || portTaken()) {
+            throw new IOException("something already listens on " + host + ":" + port + " ("
+                    + taken.map(PortOwner::describe).orElse("a MariaDB server left over from an earlier run of this node? see " + db + "/*.pid")
+                    + "); stop it or set port in etc/io.strato.service.mysql.cfg");
         }
         List<String> command = new ArrayList<>(List.of(base.resolve("bin").resolve("mariadbd").toString(), "--no-defaults",
                 "--basedir=" + base, "--datadir=" + db, "--lc-messages-dir=" + base.resolve("share"),
@@ -96,6 +105,19 @@ final class MariaDbServer implements AutoCloseable {
         LOG.info("mysql: MariaDB {} server started on {}:{} in {} (data: {}, log: {})", VERSION, host, port,
                 seconds(System.nanoTime() - started), db, log);
         return admin;
+    }
+
+    /**
+     * Fails, naming the other program, unless the socket on the port belongs to the server this object started
+     * (its user and its process): the admin's password goes to no one else.
+     */
+    void requireOwnServer() throws java.sql.SQLException {
+        try {
+            PortOwner.requireServer("the mysql server", host, port, user.uid(), pid());
+        } catch (IOException e) {
+            LOG.error("mysql: refusing to log in as admin: {}", e.getMessage());
+            throw new java.sql.SQLException(e.getMessage(), e);
+        }
     }
 
     /** The server's process id, or -1 when it is not running. */

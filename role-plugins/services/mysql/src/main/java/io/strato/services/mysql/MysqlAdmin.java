@@ -23,12 +23,25 @@ final class MysqlAdmin {
     private final int port;
     private final String user;
     private final String password;
+    private final ServerCheck serverCheck;
+
+    /** Says, before every login, whether the server on the port is the one the password is for. */
+    @FunctionalInterface
+    interface ServerCheck {
+        void require() throws SQLException;
+    }
 
     MysqlAdmin(String host, int port, String user, String password) {
+        this(host, port, user, password, () -> { });
+    }
+
+    /** @param serverCheck fails when another program listens on the port: it must not get the admin's password */
+    MysqlAdmin(String host, int port, String user, String password, ServerCheck serverCheck) {
         this.host = host;
         this.port = port;
         this.user = user;
         this.password = password;
+        this.serverCheck = serverCheck;
     }
 
     /** Anonymous accounts would let anyone in without a password; done at every start of the own server. */
@@ -110,6 +123,7 @@ final class MysqlAdmin {
     }
 
     Connection connect() throws SQLException {
+        serverCheck.require();
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);

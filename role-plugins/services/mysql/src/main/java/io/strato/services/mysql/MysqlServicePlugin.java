@@ -52,7 +52,7 @@ public final class MysqlServicePlugin implements ServicePlugin, Role {
         int bufferPoolMb() default 128;
 
         /** The user the server runs as when the node is root; "root" keeps it root (mariadbd --user=root). */
-        String runAs() default "nobody";
+        String runAs() default "";
 
         int startTimeoutSeconds() default 60;
 
@@ -99,7 +99,8 @@ public final class MysqlServicePlugin implements ServicePlugin, Role {
                 ownServer = new MariaDbServer(dataDir, host, port, config.bufferPoolMb(), ServerUser.forServer("mysql", config.runAs()),
                         Duration.ofSeconds(config.startTimeoutSeconds()));
                 AdminLogin login = ownServer.start();
-                adminLogin = new MysqlAdmin(host, port, login.user(), login.password());
+                MariaDbServer started = ownServer;
+                adminLogin = new MysqlAdmin(host, port, login.user(), login.password(), started::requireOwnServer);
             } catch (IOException e) {
                 failure = e.getMessage();
                 LOG.error("mysql: the MariaDB server could not be started: {}", failure);

@@ -38,7 +38,7 @@ import org.mariadb.jdbc.Driver;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MysqlServicePluginTest {
 
-    /** Under target/ rather than a @TempDir: /tmp/junit* is private to root, and the server runs as nobody. */
+    /** Under target/ rather than a @TempDir: /tmp/junit* is private to root, and the server runs as its own user. */
     private final Path dataDir = Path.of("target", "mysql-test-" + System.nanoTime()).toAbsolutePath();
 
     private final int port = freePort();
@@ -75,7 +75,7 @@ class MysqlServicePluginTest {
             public String host() { return "127.0.0.1"; }
             public int port() { return port; }
             public int bufferPoolMb() { return 32; }
-            public String runAs() { return "nobody"; }
+            public String runAs() { return ""; }
             public int startTimeoutSeconds() { return 60; }
             public String externalHost() { return ""; }
             public int externalPort() { return 3306; }
@@ -272,5 +272,32 @@ class MysqlServicePluginTest {
             }
         }
         return users;
+    }
+
+    @Test
+    void theServerRunsAsItsOwnUserAndNoOtherUidCanWriteItsFiles() throws Exception {
+        if (!io.strato.api.service.process.ServerUser.nodeIsRoot()) {
+            return;
+        }
+        Path db = dataDir.resolve("db");
+        assertEquals("strato-mysql", Files.getOwner(db).getName());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db)));
+        assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)));
+        assertNotEquals(0, runAs(20077, "echo x >> " + db.resolve("mysql").resolve("global_priv.MAI")), "an app uid cannot write the grant tables");
+        assertNotEquals(0, runAs(20077, "ls " + db), "nor list the data directory");
+        assertNotEquals(0, runAs(20077, "echo x > " + db.resolve("intruder")), "nor create files in it");
+        assertNotEquals(0, runAs(20077, "cat " + dataDir.resolve("admin.properties")), "nor read the admin's password");
+        assertNotEquals(0, runAs(20077, "cat " + dataDir.resolve("mysql.log")), "nor read the server's log");
+        Process ps = new ProcessBuilder("ps", "-o", "user=", "-C", "mariadbd").start();
+        String users = new String(ps.getInputStream().readAllBytes()).trim();
+        assertTrue(java.util.Arrays.asList(users.split("\\s+")).contains("strato-mysql"), users);
+    }
+
+    /** Exit status of a bash command run as {@code uid}. */
+    static int runAs(int uid, String command) throws Exception {
+        Process p = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--", "bash", "-c", command)
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor();
     }
 }

@@ -23,12 +23,25 @@ final class PostgresAdmin {
     private final int port;
     private final String user;
     private final String password;
+    private final ServerCheck serverCheck;
+
+    /** Says, before every login, whether the server on the port is the one the password is for. */
+    @FunctionalInterface
+    interface ServerCheck {
+        void require() throws SQLException;
+    }
 
     PostgresAdmin(String host, int port, String user, String password) {
+        this(host, port, user, password, () -> { });
+    }
+
+    /** @param serverCheck fails when another program listens on the port: it must not get the superuser's password */
+    PostgresAdmin(String host, int port, String user, String password, ServerCheck serverCheck) {
         this.host = host;
         this.port = port;
         this.user = user;
         this.password = password;
+        this.serverCheck = serverCheck;
     }
 
     /** Keeps instance roles out of the maintenance databases; done at every start, it is idempotent. */
@@ -126,6 +139,7 @@ final class PostgresAdmin {
     }
 
     Connection connect(String database) throws SQLException {
+        serverCheck.require();
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);

@@ -3,6 +3,7 @@ package io.strato.services.postgresql;
 import io.strato.api.service.process.ServerFiles;
 import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.ServerUser;
+import io.strato.api.service.process.PortOwner;
 import io.strato.api.service.process.ProcessSpec;
 import io.strato.api.service.process.SupervisedProcess;
 import java.io.IOException;
@@ -16,6 +17,10 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's own PostgreSQL server: binaries unpacked from this bundle, a cluster created once with a
@@ -26,6 +31,7 @@ final class PostgresServer implements AutoCloseable {
 
     static final String BINARIES = "postgres-linux-x86_64.txz";
     static final String VERSION = "14.22.0";
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
 
     private final Path dataDir;
     private final String host;
@@ -48,13 +54,20 @@ final class PostgresServer implements AutoCloseable {
 
     /** Creates the cluster on first start, then runs the server and waits until it listens. */
     synchronized AdminLogin start() throws IOException {
-        Files.createDirectories(dataDir);
-        user.checkCanReach(dataDir);
+        user.prepareParent(dataDir);
         Path bin = unpackBinaries().resolve("bin");
         Path pgdata = dataDir.resolve("pgdata");
         Path adminFile = dataDir.resolve("admin.properties");
         if (!Files.exists(pgdata.resolve("PG_VERSION"))) {
             initdb(bin, pgdata, adminFile);
+        } else {
+            // also takes over a cluster an earlier version ran as nobody
+            user.prepareOwnDir(pgdata);
+        }
+        Optional<PortOwner> taken = PortOwner.of(host, port);
+        if (taken.isPresent()) {
+            throw new IOException("another program listens on " + host + ":" + port + " (" + taken.get().describe()
+                    + "); stop it or set port in etc/io.strato.service.postgresql.cfg");
         }
         admin = AdminLogin.load(adminFile);
         writeHba(pgdata);
@@ -63,6 +76,23 @@ final class PostgresServer implements AutoCloseable {
                 dataDir, dataDir.resolve("postgresql.log"), Map.of("LC_ALL", "C"), host, port, startTimeout));
         process.start();
         return admin;
+    }
+
+    /**
+     * Fails, naming the other program, unless the socket on the port belongs to the server this object started
+     * (its user and its process): the superuser's password goes to no one else.
+     */
+    void requireOwnServer() throws SQLException {
+        SupervisedProcess running;
+        synchronized (this) {
+            running = process;
+        }
+        try {
+            PortOwner.requireServer("the postgresql server", host, port, user.uid(), running == null ? -1 : running.pid());
+        } catch (IOException e) {
+            LOG.error("postgresql: refusing to log in as superuser: {}", e.getMessage());
+            throw new SQLException(e.getMessage(), e);
+        }
     }
 
     synchronized boolean listening() {
@@ -104,8 +134,9 @@ final class PostgresServer implements AutoCloseable {
         Files.setPosixFilePermissions(pgdata, PosixFilePermissions.fromString("rwx------"));
         user.own(pgdata);
         Path pwfile = dataDir.resolve("initdb.pw");
+        Files.deleteIfExists(pwfile);
+        Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(pwfile, login.password() + "\n");
-        Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
         user.own(pwfile);
         try {
             run(user.wrap(List.of(bin.resolve("initdb").toString(), "-D", pgdata.toString(), "-U", login.user(),
@@ -128,7 +159,10 @@ final class PostgresServer implements AutoCloseable {
             hba.append("host all all ").append(allowedNetwork).append(" scram-sha-256\n");
         }
         Path file = pgdata.resolve("pg_hba.conf");
-        Files.writeString(file, hba);
+        // never through a link the server's user may have put there
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, hba, java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         user.own(file);
     }
 

@@ -46,8 +46,8 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
         /** A CIDR allowed to connect besides loopback, e.g. the cluster's network when host is the node address. */
         String allowedNetwork() default "";
 
-        /** PostgreSQL refuses to run as root: the user it runs as when the node is root. */
-        String runAs() default "nobody";
+        /** The system user the server runs as when the node is root; blank: strato-postgresql, created when missing. */
+        String runAs() default "";
 
         int startTimeoutSeconds() default 60;
 
@@ -91,7 +91,8 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
                 ownServer = new PostgresServer(dataDir, host, port, config.allowedNetwork(), ServerUser.forServer("postgresql", config.runAs()),
                         Duration.ofSeconds(config.startTimeoutSeconds()));
                 AdminLogin login = ownServer.start();
-                adminLogin = new PostgresAdmin(host, port, login.user(), login.password());
+                PostgresServer started = ownServer;
+                adminLogin = new PostgresAdmin(host, port, login.user(), login.password(), started::requireOwnServer);
             } catch (IOException e) {
                 failure = e.getMessage();
                 LOG.error("postgresql server could not be started: {}", failure);

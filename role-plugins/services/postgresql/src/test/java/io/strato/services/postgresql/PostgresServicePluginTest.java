@@ -1,6 +1,7 @@
 package io.strato.services.postgresql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,11 +10,13 @@ import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceInstance;
 import io.strato.api.service.process.PortAllocator;
+import io.strato.api.service.process.ServerUser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,11 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.postgresql.Driver;
 
-/** One server for the class: initdb takes a few seconds. */
+/** One server for the class: initdb takes a few seconds. Runs as root: the server runs as strato-postgresql. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresServicePluginTest {
 
-    /** Under target/ rather than a @TempDir: /tmp/junit* is private to root, and the server runs as nobody. */
+    /** Under target/ rather than a @TempDir: /tmp/junit* is private to root, and the server runs as its own user. */
     private final Path dataDir = Path.of("target", "postgresql-test-" + System.nanoTime()).toAbsolutePath();
 
     private final int port = freePort();
@@ -65,12 +68,16 @@ class PostgresServicePluginTest {
     }
 
     private PostgresServicePlugin.Config config() {
+        return config(dataDir, port);
+    }
+
+    private PostgresServicePlugin.Config config(Path dataDir, int port) {
         return new PostgresServicePlugin.Config() {
             public String dataDir() { return dataDir.toString(); }
             public String host() { return "127.0.0.1"; }
             public int port() { return port; }
             public String allowedNetwork() { return ""; }
-            public String runAs() { return "nobody"; }
+            public String runAs() { return ""; }
             public int startTimeoutSeconds() { return 60; }
             public String externalHost() { return ""; }
             public int externalPort() { return 5432; }
@@ -184,5 +191,70 @@ class PostgresServicePluginTest {
             assertEquals(42, r.getInt(1));
         }
         plugin.deprovision(instance);
+    }
+
+    @Test
+    void theServerRunsAsItsOwnUserAndNoOtherUidCanWriteItsFiles() throws Exception {
+        if (!ServerUser.nodeIsRoot()) {
+            return;
+        }
+        Path pgdata = dataDir.resolve("pgdata");
+        Path hba = pgdata.resolve("pg_hba.conf");
+        assertEquals("strato-postgresql", Files.getOwner(hba).getName());
+        assertEquals("strato-postgresql", Files.getOwner(pgdata).getName());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pgdata)));
+        assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)));
+        String before = Files.readString(hba);
+        assertNotEquals(0, runAs(20077, "echo 'local all all trust' >> " + hba), "an app uid cannot append to pg_hba.conf");
+        assertNotEquals(0, runAs(20077, "ls " + pgdata), "nor list the data directory");
+        assertNotEquals(0, runAs(20077, "cat " + dataDir.resolve("admin.properties")), "nor read the superuser's password");
+        assertNotEquals(0, runAs(65534, "echo x >> " + hba), "nor can nobody");
+        assertEquals(before, Files.readString(hba));
+        Process ps = new ProcessBuilder("ps", "-o", "user=", "-C", "postgres").start();
+        String users = new String(ps.getInputStream().readAllBytes()).trim();
+        assertTrue(java.util.Arrays.asList(users.split("\\s+")).contains("strato-postgresql"), users);
+        assertFalse(users.contains("nobody"), users);
+    }
+
+    /** A program of another uid that took the port first gets no connection, so no password. */
+    @Test
+    void aStrangerOnThePortGetsNoPassword() throws Exception {
+        if (!ServerUser.nodeIsRoot()) {
+            return;
+        }
+        int strangerPort = new PortAllocator("127.0.0.1", 25534, 25633).allocate(Set.of());
+        Path seen = Files.createTempFile(Path.of("target"), "stranger", ".log");
+        Files.setPosixFilePermissions(seen, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Process stranger = new ProcessBuilder("setpriv", "--reuid=20077", "--regid=20077", "--clear-groups", "--",
+                "/usr/bin/python3", "-c", "import socket,sys\n"
+                        + "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+                        + "s.bind(('127.0.0.1', " + strangerPort + ")); s.listen(5); print('listening', flush=True)\n"
+                        + "while True:\n c,a=s.accept(); open(sys.argv[1],'a').write('connection\\n'); c.close()\n", seen.toString())
+                .redirectErrorStream(true).start();
+        Path otherDir = Path.of("target", "postgresql-stranger-" + System.nanoTime()).toAbsolutePath();
+        PostgresServicePlugin victim = null;
+        try {
+            assertEquals("listening", new java.io.BufferedReader(new java.io.InputStreamReader(stranger.getInputStream())).readLine());
+            victim = new PostgresServicePlugin(config(otherDir, strangerPort));
+            assertFalse(victim.health().up());
+            assertTrue(victim.health().detail().contains("another program listens on 127.0.0.1:" + strangerPort), victim.health().detail());
+            assertTrue(victim.health().detail().contains("python3"), victim.health().detail());
+            assertEquals("", Files.readString(seen), "the stranger saw no connection");
+        } finally {
+            stranger.destroyForcibly().waitFor();
+            if (victim != null) {
+                victim.deactivate();
+            }
+            io.strato.api.service.process.ServerFiles.deleteTree(otherDir);
+            Files.deleteIfExists(seen);
+        }
+    }
+
+    /** Exit status of a bash command run as {@code uid}. */
+    static int runAs(int uid, String command) throws Exception {
+        Process p = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--", "bash", "-c", command)
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor();
     }
 }
