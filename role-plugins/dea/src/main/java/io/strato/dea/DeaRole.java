@@ -7,6 +7,7 @@ import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
 import io.strato.api.app.LogLine;
 import io.strato.api.app.RouteEntry;
+import io.strato.api.app.RouterEndpoint;
 import io.strato.api.cluster.ClusterSecret;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.Registration;
@@ -93,6 +94,8 @@ public final class DeaRole implements Role {
     private final SharedMap advertisements;
     private final SharedMap instances;
     private final SharedMap routes;
+    private final SharedMap routers;
+    private final AppEgress egress;
     private final Topic logs;
     private final Sandbox sandbox;
     private final SandboxCgroups cgroups;
@@ -139,6 +142,7 @@ public final class DeaRole implements Role {
         this.advertisements = state.map(Channels.DEA_ADVERTISEMENTS);
         this.instances = state.map(Channels.INSTANCES);
         this.routes = state.map(Channels.ROUTES);
+        this.routers = state.map(Channels.ROUTERS);
         this.logs = state.topic(Channels.APP_LOGS);
         try {
             Files.createDirectories(settings.baseDir());
@@ -151,6 +155,7 @@ public final class DeaRole implements Role {
         try {
             this.sandbox = Sandbox.detect(settings.appUids(), "DEA " + cluster.localNode().name());
             settings.openDirectories(sandbox);
+            this.egress = AppEgress.open(deaId, settings.appUids());
         } catch (IOException e) {
             cgroups.close();
             throw new UncheckedIOException("cannot prepare the DEA directory " + settings.baseDir()
@@ -216,6 +221,7 @@ public final class DeaRole implements Role {
         }
         all.forEach(r -> instances.remove(r.instanceId()));
         workers.shutdownNow();
+        egress.close();
         cgroups.close();
         advertisements.remove(deaId);
         LOG.info("DEA {} stopped with its {} instance(s)", deaId, all.size());
@@ -280,6 +286,7 @@ public final class DeaRole implements Role {
         }
         listener.changed(runner);
         if (runner.active()) {
+            updateEgress(); // before the instance runs: its bound services must be reachable from its first line
             LOG.info("Starting instance {} of app {} ({}) on port {}", order.index(), order.appName(),
                     order.appGuid(), runner.status().port());
             workers.execute(runner::start);
@@ -352,8 +359,25 @@ public final class DeaRole implements Role {
         }
     }
 
+    /** Brings the network rules of app instances in line with what runs here and the cluster's nodes and routers. */
+    private void updateEgress() {
+        if (!egress.active()) {
+            return;
+        }
+        try {
+            List<InstanceOrder> running = runners.values().stream().filter(InstanceRunner::active)
+                    .map(InstanceRunner::order).toList();
+            List<String> nodes = cluster.nodes().stream().map(n -> n.address()).toList();
+            List<Integer> routerPorts = routers.values(RouterEndpoint.class).stream().map(RouterEndpoint::port).toList();
+            egress.update(running, nodes, routerPorts);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not update the network rules of app instances: {}", e.getMessage());
+        }
+    }
+
     private void refresh() {
         advertise();
+        updateEgress();
         for (InstanceRunner runner : runners.values()) {
             try {
                 publish(runner);

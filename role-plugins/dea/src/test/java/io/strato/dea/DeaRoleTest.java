@@ -8,6 +8,7 @@ import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
 import io.strato.api.app.LogLine;
 import io.strato.api.app.RouteEntry;
+import io.strato.api.app.RouterEndpoint;
 import io.strato.api.cluster.ClusterConfig;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.LocalSharedState;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -411,6 +414,40 @@ class DeaRoleTest {
                 probe).redirectErrorStream(true).start();
         List<String> out = new String(p.getInputStream().readAllBytes()).strip().lines().toList();
         assertEquals(List.of("0", "refused", "unsignalled"), out);
+    }
+
+    @Test
+    void appsReachTheirBoundServicesAndRoutersButNoOtherPortOfTheNode() throws Exception {
+        assumeTrue(Sandbox.nodeRunsAsRoot(), "the DEA does not run as root");
+        assumeTrue(new ProcessBuilder("iptables", "-w", "-n", "-L", "OUTPUT").start().waitFor() == 0, "no iptables");
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        try (ServerSocket service = new ServerSocket(0, 50, loopback);
+             ServerSocket internal = new ServerSocket(0, 50, loopback);
+             ServerSocket router = new ServerSocket(0, 50, loopback)) {
+            state.map(Channels.ROUTERS).put("node-r", Json.write(new RouterEndpoint("0.0.0.0", router.getLocalPort())));
+            String services = "{\"redis\":[{\"name\":\"cache\",\"credentials\":{\"host\":\"127.0.0.1\",\"port\":"
+                    + service.getLocalPort() + "}}]}";
+            order(new InstanceOrder(deaId, InstanceOrder.Action.START, "app-guid", "shop", "v1", 0, "i-22",
+                    blobs.url("/droplets/web"), 128, 1024, null, List.of("net.example.com"), Map.of(), services, 20001));
+            awaitStatus("i-22", InstanceState.RUNNING);
+            assertTrue(connects(20001, service.getLocalPort()), "the app reaches its bound service");
+            assertFalse(connects(20002, service.getLocalPort()), "another app does not reach that service");
+            assertFalse(connects(20001, internal.getLocalPort()), "a node-internal port is closed to apps");
+            assertTrue(connects(20001, router.getLocalPort()), "apps reach the routers");
+            assertTrue(connects(0, internal.getLocalPort()), "the node itself still connects");
+        }
+        dea.deactivate();
+        assertFalse(new String(new ProcessBuilder("iptables", "-w", "-S").start().getInputStream().readAllBytes())
+                .contains("STRATO-DEA-"), "the DEA's rules go with it");
+        dea = newDea(1024, Duration.ofSeconds(20));
+    }
+
+    /** Whether a process of {@code uid} on this machine can open a TCP connection to 127.0.0.1:port. */
+    private static boolean connects(int uid, int port) throws Exception {
+        Process p = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--", "bash", "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/" + port).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
     }
 
     @Test

@@ -1,0 +1,148 @@
+package io.strato.dea;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strato.api.app.InstanceOrder;
+import io.strato.api.json.Json;
+import io.strato.api.net.PortGuard;
+import io.strato.api.sandbox.UidRange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What app instances on this node may connect to inside the cluster: the routers' HTTP ports (apps call
+ * other apps by their URL), DNS on loopback, and the host and port of each service bound to them, each
+ * for its own app's uid only. Every other new TCP connection from an app uid to a cluster node (loopback
+ * included) is refused: the cluster port, Karaf SSH, JMX, the node's HTTP port, other apps' instance
+ * ports and data-service instances they are not bound to. Connections off the cluster are left alone.
+ * Enforced with an iptables chain of the DEA's own ({@link PortGuard}), rebuilt when its instances or
+ * the cluster change.
+ */
+final class AppEgress implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppEgress.class);
+
+    private final PortGuard guard;
+    private final UidRange uids;
+    private List<List<String>> current = List.of();
+
+    private AppEgress(PortGuard guard, UidRange uids) {
+        this.guard = guard;
+        this.uids = uids;
+    }
+
+    static AppEgress open(String deaId, UidRange uids) throws IOException {
+        String chain = "STRATO-DEA-" + String.format("%04x", deaId.hashCode() & 0xffff);
+        return new AppEgress(PortGuard.open(chain), uids);
+    }
+
+    boolean active() {
+        return guard.active();
+    }
+
+    /**
+     * Makes the rules match what runs now.
+     *
+     * @param running      orders of the instances this DEA runs
+     * @param nodeAddresses the addresses of the cluster's nodes (this one's included)
+     * @param routerPorts  the HTTP ports of the cluster's routers
+     */
+    synchronized void update(Collection<InstanceOrder> running, Collection<String> nodeAddresses,
+                             Collection<Integer> routerPorts) {
+        List<List<String>> rules = rules(uids, running, nodeAddresses, routerPorts);
+        if (rules.equals(current)) {
+            return;
+        }
+        try {
+            guard.replace(rules);
+            current = rules;
+        } catch (IOException e) {
+            LOG.warn("Could not update the network rules of app instances: {}", e.getMessage());
+        }
+    }
+
+    static List<List<String>> rules(UidRange uids, Collection<InstanceOrder> running, Collection<String> nodeAddresses,
+                                    Collection<Integer> routerPorts) {
+        String all = uids.from() + "-" + uids.to();
+        List<List<String>> rules = new ArrayList<>();
+        for (int port : new TreeSet<>(routerPorts)) {
+            rules.add(allow(all, null, port));
+        }
+        rules.add(allow(all, "127.0.0.0/8", 53));
+        Set<List<String>> bound = new LinkedHashSet<>();
+        for (InstanceOrder order : running) {
+            for (String[] hostPort : boundServices(order.services())) {
+                resolve(hostPort[0]).ifPresent(ip -> bound.add(allow(String.valueOf(order.appUid()), ip,
+                        Integer.parseInt(hostPort[1]))));
+            }
+        }
+        rules.addAll(bound);
+        Set<String> closed = new TreeSet<>();
+        closed.add("127.0.0.0/8");
+        nodeAddresses.forEach(a -> resolve(a).filter(ip -> !ip.startsWith("127.") && !ip.equals("0.0.0.0"))
+                .ifPresent(closed::add));
+        for (String destination : closed) {
+            rules.add(List.of("-p", "tcp", "--syn", "-m", "owner", "--uid-owner", all, "-d", destination,
+                    "-j", "REJECT", "--reject-with", "tcp-reset"));
+        }
+        return rules;
+    }
+
+    /** Lets the connection on to OUTPUT's further rules (a data service's own guard may still refuse it). */
+    private static List<String> allow(String uid, String destination, int port) {
+        List<String> rule = new ArrayList<>(List.of("-p", "tcp", "--syn", "-m", "owner", "--uid-owner", uid));
+        if (destination != null) {
+            rule.addAll(List.of("-d", destination));
+        }
+        rule.addAll(List.of("--dport", String.valueOf(port), "-j", "RETURN"));
+        return rule;
+    }
+
+    /** host and port of every bound service that names both in its credentials (VCAP_SERVICES). */
+    static List<String[]> boundServices(String vcapServices) {
+        List<String[]> out = new ArrayList<>();
+        if (vcapServices == null || vcapServices.isBlank()) {
+            return out;
+        }
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(vcapServices);
+        } catch (IOException e) {
+            return out;
+        }
+        root.fields().forEachRemaining(label -> label.getValue().forEach(binding -> {
+            JsonNode credentials = binding.path("credentials");
+            String host = credentials.path("host").asText(credentials.path("hostname").asText(""));
+            int port = credentials.path("port").asInt(0);
+            if (!host.isEmpty() && port > 0 && port < 65536) {
+                out.add(new String[] {host, String.valueOf(port)});
+            }
+        }));
+        return out;
+    }
+
+    /** IPv4 only: the rules are iptables (IPv4) rules. */
+    private static java.util.Optional<String> resolve(String host) {
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            return address instanceof java.net.Inet4Address ? java.util.Optional.of(address.getHostAddress())
+                    : java.util.Optional.empty();
+        } catch (UnknownHostException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        guard.close();
+    }
+}
