@@ -94,7 +94,7 @@ class StatusAndNodeListTest {
         shared.map(Channels.BROKER_CATALOG).put("node-a|mysql", Json.write(new ServiceOffering("node-a", "http://x/broker",
                 "mysql", "11.4", "", List.of(), List.of(), ServiceHealth.down("mysql server at 127.0.0.1:13306 does not answer"))));
         shared.map(Channels.DESIRED_APPS).put("g1", Json.write(new DesiredApp("g1", "shop", "v1", 2, "http://d", 64, 64,
-                null, List.of(), Map.of(), "{}")));
+                null, List.of(), Map.of(), "{}", 20001)));
         shared.map(Channels.APP_HEALTH).put("g1", Json.write(new AppHealth("g1", "insufficient memory on all DEAs",
                 List.of(new AppHealth.Flapping(1, 5, System.currentTimeMillis() + 30_000)))));
         StatusCommand command = new StatusCommand();
