@@ -12,6 +12,7 @@ import io.strato.api.store.StoreException;
 import io.strato.controller.apps.AppEventLog;
 import io.strato.controller.apps.AppStore;
 import io.strato.controller.apps.AppRuntime;
+import io.strato.controller.apps.AppUids;
 import io.strato.controller.apps.LogBuffer;
 import io.strato.controller.apps.RouteStore;
 import io.strato.controller.apps.SpaceStore;
@@ -66,7 +67,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class CloudController implements AutoCloseable {
 
-    /** How often the desired state of every app is published again, in case the shared copy was lost. */
+    /**
+     * How often the desired state of every app is published again, in case the shared copy was lost, and apps
+     * without a uid are given one.
+     */
     static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(30);
     /** Owned entries are refreshed at a third of their life, as the channels' contract asks. */
     static final Duration HEARTBEAT_INTERVAL = Channels.OWNED_TTL.dividedBy(3);
@@ -80,6 +84,7 @@ public final class CloudController implements AutoCloseable {
     private final StagingDispatcher staging;
     private final AppRuntime runtime;
     private final AppEventLog events;
+    private final AppUids uids;
     private final ScheduledExecutorService scheduler;
     private final List<Object> resources;
     private final List<Object> providers;
@@ -94,6 +99,8 @@ public final class CloudController implements AutoCloseable {
         this.settings = settings;
         Sql sql = new Sql(database.dataSource());
         AppStore apps = new AppStore(sql);
+        this.uids = new AppUids(sql, settings.appUids());
+        uids.assignMissing();
         RouteStore routes = new RouteStore(sql);
         SpaceStore spaces = new SpaceStore(sql);
         BlobStore blobs = new BlobStore(settings.blobDir());
@@ -121,8 +128,8 @@ public final class CloudController implements AutoCloseable {
                 new SpaceResource(spaces),
                 new SharedDomainResource(cluster),
                 new UserResource(users),
-                new AppResource(apps, spaces, routes, blobs, logs, staging, runtime, settings, serviceEnvironment,
-                        provisioner, remapper),
+                new AppResource(apps, uids, spaces, routes, blobs, logs, staging, runtime, settings,
+                        serviceEnvironment, provisioner, remapper),
                 new AppBitsResource(apps, blobs, staging, runtime, settings),
                 new AppLogResource(apps, logs),
                 new StagingLogResource(apps, staging),
@@ -182,6 +189,8 @@ public final class CloudController implements AutoCloseable {
 
     private void publishAll() {
         try {
+            // an app left without a uid while the range was full gets one once a uid is free
+            uids.assignMissing();
             runtime.publishAll();
         } catch (RuntimeException e) {
             LOG.warn("could not publish the apps' desired state to the cluster: {}", e.toString());

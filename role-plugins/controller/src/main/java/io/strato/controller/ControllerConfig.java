@@ -1,5 +1,6 @@
 package io.strato.controller;
 
+import io.strato.controller.apps.AppUidRange;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -21,6 +22,11 @@ public @interface ControllerConfig {
 
     @AttributeDefinition(description = "Most instances one app may ask for")
     int maxInstances() default 100;
+
+    @AttributeDefinition(description = "The uids apps run as, one per app for the app's whole life, like 20000-29999,"
+            + " within 1000-65533; the same as the DEAs' appUidRange. When every one belongs to an app, creating an"
+            + " app fails")
+    String appUidRange() default AppUidRange.DEFAULT;
 
     @AttributeDefinition(description = "Where packages and droplets are kept; empty means ${karaf.data}/strato/blobs")
     String blobDir() default "";

@@ -7,6 +7,7 @@ import io.strato.api.role.Role;
 import io.strato.api.role.RoleNames;
 import io.strato.api.store.Database;
 import io.strato.api.store.StoreException;
+import io.strato.controller.apps.AppUidRange;
 import io.strato.controller.blob.UploadLimits;
 import io.strato.controller.users.UserAccounts;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The controller role: serves the API on the CXF servlet ({@code org.apache.cxf.osgi.cfg} puts it at "/", so
@@ -34,6 +37,7 @@ public class ControllerRole implements Role {
     private static final String HTTP_SERVICE = "org.osgi.service.http.HttpService";
     private static final String HTTP_PORT = "org.osgi.service.http.port";
     private static final long MB = 1024L * 1024L;
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerRole.class);
 
     private final CloudController controller;
 
@@ -57,7 +61,19 @@ public class ControllerRole implements Role {
                 ? CloudController.defaultExternalUrl(cluster, httpPort) : config.externalUrl().trim();
         return new ControllerSettings(new UploadLimits(maxBytes, config.uploadMaxEntries(), maxUncompressed),
                 Duration.ofMinutes(config.tokenTtlMinutes()), blobDir, externalUrl, httpPort, version,
-                config.maxInstances());
+                config.maxInstances(), appUids(config));
+    }
+
+    /** The configured app uid range; a bad one stops the controller from starting, with the reason. */
+    static AppUidRange appUids(ControllerConfig config) {
+        try {
+            return AppUidRange.parse(config.appUidRange());
+        } catch (IllegalArgumentException e) {
+            String message = "controller not started: " + e.getMessage() + "; fix appUidRange in"
+                    + " etc/io.strato.controller.cfg";
+            LOG.error(message);
+            throw new IllegalArgumentException(message, e);
+        }
     }
 
     /**

@@ -60,7 +60,14 @@ public final class ControllerSchema {
                     + " app_guid VARCHAR(36) NOT NULL REFERENCES ctl_apps(guid) ON DELETE CASCADE,"
                     + " type VARCHAR(64) NOT NULL, occurred_at BIGINT NOT NULL, instance_index INT NOT NULL,"
                     + " instance_id VARCHAR(255), exit_status INT, reason VARCHAR(4096))",
-            "CREATE INDEX ctl_app_events_by_app ON ctl_app_events (app_guid, occurred_at)");
+            "CREATE INDEX ctl_app_events_by_app ON ctl_app_events (app_guid, occurred_at)",
+            // the uid an app's code runs as: NULL until the controller gives it one (apps older than uids get
+            // theirs when a controller starts); unique, so two controllers never give one uid to two apps
+            "ALTER TABLE ctl_apps ADD COLUMN app_uid INT",
+            "ALTER TABLE ctl_apps ADD CONSTRAINT ctl_apps_app_uid_unique UNIQUE (app_uid)",
+            // the highest app uid ever handed out: uids above it have never run anything
+            "CREATE TABLE ctl_app_uid_mark (id INT NOT NULL PRIMARY KEY, highest_issued INT NOT NULL)",
+            "INSERT INTO ctl_app_uid_mark (id, highest_issued) VALUES (1, 0)");
 
     private ControllerSchema() {
     }

@@ -1,5 +1,6 @@
 package io.strato.controller;
 
+import io.strato.controller.apps.AppUidRange;
 import io.strato.controller.blob.UploadLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,9 +13,10 @@ import java.util.Objects;
  * @param httpPort    the port this node's HTTP service listens on (for the {@code api.<domain>} route)
  * @param version     the controller's version, shown by /v2/info
  * @param maxInstances the most instances one app may ask for
+ * @param appUids     the uids apps get, one each
  */
 public record ControllerSettings(UploadLimits uploadLimits, Duration tokenTtl, Path blobDir, String externalUrl,
-                                 int httpPort, String version, int maxInstances) {
+                                 int httpPort, String version, int maxInstances, AppUidRange appUids) {
     public static final int DEFAULT_MAX_INSTANCES = 100;
 
     public ControllerSettings {
@@ -25,6 +27,7 @@ public record ControllerSettings(UploadLimits uploadLimits, Duration tokenTtl, P
         Objects.requireNonNull(tokenTtl, "tokenTtl");
         Objects.requireNonNull(blobDir, "blobDir");
         Objects.requireNonNull(externalUrl, "externalUrl");
+        Objects.requireNonNull(appUids, "appUids");
         externalUrl = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
     }
 }

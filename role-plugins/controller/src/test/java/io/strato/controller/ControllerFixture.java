@@ -7,6 +7,7 @@ import io.strato.api.app.InternalAuth;
 import io.strato.api.cluster.ClusterSecret;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.json.Json;
+import io.strato.controller.apps.AppUidRange;
 import io.strato.controller.blob.UploadLimits;
 import io.strato.controller.users.JdbcUserAccounts;
 import java.io.IOException;
@@ -46,10 +47,19 @@ public final class ControllerFixture implements AutoCloseable {
     private String token;
 
     public ControllerFixture() throws Exception {
-        this(new UploadLimits(4L * 1024 * 1024, 100, 40L * 1024 * 1024));
+        this(new UploadLimits(4L * 1024 * 1024, 100, 40L * 1024 * 1024), AppUidRange.defaults());
     }
 
     public ControllerFixture(UploadLimits limits) throws Exception {
+        this(limits, AppUidRange.defaults());
+    }
+
+    /** A controller that hands out app uids from {@code appUids}. */
+    public ControllerFixture(AppUidRange appUids) throws Exception {
+        this(new UploadLimits(4L * 1024 * 1024, 100, 40L * 1024 * 1024), appUids);
+    }
+
+    public ControllerFixture(UploadLimits limits, AppUidRange appUids) throws Exception {
         dir = Path.of("target", "fixtures", UUID.randomUUID().toString());
         Files.createDirectories(dir);
         database = new DerbyDatabase(dir.resolve("db"));
@@ -61,7 +71,7 @@ public final class ControllerFixture implements AutoCloseable {
         }
         url = "http://127.0.0.1:" + port;
         ControllerSettings settings = new ControllerSettings(limits, Duration.ofMinutes(10), dir.resolve("blobs"), url,
-                port, "test", ControllerSettings.DEFAULT_MAX_INSTANCES);
+                port, "test", ControllerSettings.DEFAULT_MAX_INSTANCES, appUids);
         controller = new CloudController(database, shared, new TestCluster(), CLUSTER_SECRET, users, settings);
         bus = BusFactory.newInstance().createBus();
         controller.start(bus, url + "/");
@@ -163,6 +173,12 @@ public final class ControllerFixture implements AutoCloseable {
     /** The app's entry in {@link Channels#DESIRED_APPS}: what the controller wants running. */
     public Optional<DesiredApp> desired(String appGuid) {
         return shared.map(Channels.DESIRED_APPS).get(appGuid).map(json -> Json.read(json, DesiredApp.class));
+    }
+
+    /** The uid the app's code runs as, as the controller stored it (0 when it has none). */
+    public int appUid(String appGuid) {
+        return new Sql(database.dataSource()).one("SELECT app_uid FROM ctl_apps WHERE guid = ?", rs -> rs.getInt(1),
+                appGuid).orElseThrow(() -> new AssertionError("no app " + appGuid));
     }
 
     private static String enc(String s) {

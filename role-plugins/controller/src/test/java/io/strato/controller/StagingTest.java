@@ -48,6 +48,7 @@ class StagingTest {
     ControllerFixture c;
     final List<InstanceOrder> orders = new CopyOnWriteArrayList<>();
     final List<byte[]> packagesSeen = new CopyOnWriteArrayList<>();
+    final List<StagingRequest> stagingRequests = new CopyOnWriteArrayList<>();
     volatile String failWith;
     volatile String dropletContent = "droplet-1";
 
@@ -57,6 +58,7 @@ class StagingTest {
         c.shared.topic(Channels.DEA_ORDERS).subscribe(m -> orders.add(Json.read(m, InstanceOrder.class)));
         c.shared.topic(Channels.STAGING_REQUESTS).subscribe(m -> {
             StagingRequest request = Json.read(m, StagingRequest.class);
+            stagingRequests.add(request);
             if (request.stagerId().equals("stager-1")) {
                 new Thread(() -> stage(request)).start();
             }
@@ -168,6 +170,12 @@ class StagingTest {
         assertEquals(256, desired.memoryMb());
         assertEquals(1024, desired.diskMb());
         assertEquals(app(guid).get("version").asText(), desired.version(), "instances run the app's version");
+        int uid = c.appUid(guid);
+        assertTrue(uid >= 20000 && uid <= 29999, "a uid of the default range: " + uid);
+        assertEquals(uid, desired.appUid(), "instances run as the app's uid");
+        assertEquals(List.of(uid), stagingRequests.stream().map(StagingRequest::appUid).toList(),
+                "staging runs as the app's uid");
+        assertFalse(app(guid).has("app_uid"), "the uid is not part of Cloud Foundry's app");
         HttpResponse<byte[]> fetched = c.sendForBytes(c.internal(URI.create(desired.dropletUrl()).getPath()).GET());
         assertEquals(200, fetched.statusCode(), "the droplet URL serves the new droplet");
         assertArrayEquals(dropletContent.getBytes(StandardCharsets.UTF_8), fetched.body());
@@ -189,6 +197,21 @@ class StagingTest {
         DesiredApp scaled = c.desired(guid).orElseThrow();
         assertEquals(1, scaled.instances());
         assertEquals(desired.version(), scaled.version(), "a new count restarts nothing");
+    }
+
+    @Test
+    void anAppWithoutAUidIsNeitherStagedNorRun() throws Exception {
+        String guid = push("uidless", 1)[0];
+        eventually(() -> c.desired(guid), Optional::isPresent, "the desired state");
+        Sql sql = new Sql(c.database.dataSource());
+        sql.update("UPDATE ctl_apps SET app_uid = NULL WHERE guid = ?", guid);
+        c.controller.runtime().publishAll();
+        assertTrue(c.desired(guid).isEmpty(), "its instances stop rather than run as another user");
+
+        assertEquals(201, c.uploadBits(guid, Zips.zip(Map.of("app.js", "// new bits"))).status());
+        String log = readLog(c.put("/v2/apps/" + guid, "{\"state\":\"STARTED\"}").header("X-App-Staging-Log"));
+        assertTrue(log.contains("Staging failed: the app has no uid to run as"), log);
+        assertEquals(1, stagingRequests.size(), "no stager was asked");
     }
 
     @Test

@@ -14,13 +14,15 @@ import java.util.Objects;
  * @param dropletHash        the droplet instances run, null before the first successful staging
  * @param dropletPackageHash the package that droplet was built from; differs from packageHash when newer bits wait
  * @param version            changes with each new droplet and each start, as in Cloud Foundry
+ * @param appUid             the uid the app's code runs as on every node, for the app's whole life; 0 until the
+ *                           controller has given it one (see {@link AppUids})
  */
 public record App(String guid, String name, String spaceGuid, int memory, int instances, int diskQuota,
                   String state, String command, String buildpack, String environmentJson,
                   String packageHash, long packageUpdatedAt, String packageState, String stagingTaskId,
                   String stagingFailedReason, String dropletHash, String dropletPackageHash,
                   String detectedStartCommand, String detectedBuildpack, String version,
-                  long createdAt, long updatedAt) {
+                  long createdAt, long updatedAt, int appUid) {
 
     public static final String STARTED = "STARTED";
     public static final String STOPPED = "STOPPED";
@@ -34,6 +36,11 @@ public record App(String guid, String name, String spaceGuid, int memory, int in
         Objects.requireNonNull(spaceGuid, "spaceGuid");
         Objects.requireNonNull(state, "state");
         environmentJson = environmentJson == null ? "{}" : environmentJson;
+    }
+
+    /** Whether it has its uid, without which none of its code may run. */
+    public boolean hasUid() {
+        return appUid > 0;
     }
 
     public boolean started() {
@@ -62,7 +69,7 @@ public record App(String guid, String name, String spaceGuid, int memory, int in
                             String command, String buildpack, String environmentJson, String version) {
         return new App(guid, name, spaceGuid, memory, instances, diskQuota, state, command, buildpack, environmentJson,
                 packageHash, packageUpdatedAt, packageState, stagingTaskId, stagingFailedReason, dropletHash,
-                dropletPackageHash, detectedStartCommand, detectedBuildpack, version, createdAt, updatedAt);
+                dropletPackageHash, detectedStartCommand, detectedBuildpack, version, createdAt, updatedAt, appUid);
     }
 
     /** The same app with another version: its instances are replaced by ones of the new version. */

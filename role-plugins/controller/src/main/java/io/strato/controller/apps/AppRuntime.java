@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The controller's side of running apps: it publishes each started, staged app's desired state to
  * {@link Channels#DESIRED_APPS} (the health manager makes the DEAs match it), and reads back what DEAs run and
- * what the health manager reports. Stopped, deleted and unstaged apps have no entry, so their instances stop.
+ * what the health manager reports. Stopped, deleted and unstaged apps, and apps without a uid, have no entry, so
+ * their instances stop.
  */
 public final class AppRuntime {
 
@@ -44,7 +45,7 @@ public final class AppRuntime {
     public void publish(String appGuid) {
         Optional<App> app = apps.find(appGuid);
         SharedMap desired = shared.map(Channels.DESIRED_APPS);
-        if (app.isPresent() && app.get().started() && app.get().dropletHash() != null) {
+        if (app.isPresent() && runnable(app.get())) {
             desired.put(appGuid, Json.write(desiredOf(app.get())));
         } else {
             desired.remove(appGuid);
@@ -60,7 +61,7 @@ public final class AppRuntime {
         Map<String, String> before = desired.entries();
         Set<String> wanted = new HashSet<>();
         for (App app : apps.started()) {
-            if (app.dropletHash() != null) {
+            if (runnable(app)) {
                 String json = Json.write(desiredOf(app));
                 wanted.add(app.guid());
                 if (!json.equals(before.get(app.guid()))) {
@@ -98,13 +99,18 @@ public final class AppRuntime {
         }
     }
 
+    /** Started with a droplet, and with its own uid: app code never runs as any other user. */
+    private static boolean runnable(App app) {
+        return app.started() && app.dropletHash() != null && app.hasUid();
+    }
+
     private DesiredApp desiredOf(App app) {
         Map<String, String> environment = new HashMap<>(services.environment(app.guid()));
         environment.putAll(app.environment());
         return new DesiredApp(app.guid(), app.name(), app.version(), app.instances(),
                 blobBaseUrl + "/internal/v2/droplets/" + app.guid() + "/" + app.dropletHash(), app.memory(),
                 app.diskQuota(), app.command(), routes.routesOf(app.guid()).stream().map(Route::uri).toList(),
-                environment, services.vcapServices(app.guid()));
+                environment, services.vcapServices(app.guid()), app.appUid());
     }
 
 }

@@ -16,7 +16,7 @@ public final class AppStore {
     private static final String COLUMNS = "guid, name, space_guid, memory, instances, disk_quota, state, command,"
             + " buildpack, environment_json, package_hash, package_updated_at, package_state, staging_task_id,"
             + " staging_failed_reason, droplet_hash, droplet_package_hash, detected_start_command, detected_buildpack,"
-            + " version, created_at, updated_at";
+            + " version, created_at, updated_at, app_uid";
 
     private final Sql sql;
 
@@ -24,9 +24,13 @@ public final class AppStore {
         this.sql = sql;
     }
 
-    /** @throws Sql.DuplicateKeyException when the space has an app of that name */
+    /**
+     * Stores a new app without a uid: {@link AppUids#assign} gives it one.
+     *
+     * @throws Sql.DuplicateKeyException when the space has an app of that name
+     */
     public void create(App a) {
-        sql.update("INSERT INTO ctl_apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        sql.update("INSERT INTO ctl_apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                 a.guid(), a.name(), a.spaceGuid(), a.memory(), a.instances(), a.diskQuota(), a.state(), a.command(),
                 a.buildpack(), a.environmentJson(), a.packageHash(), a.packageUpdatedAt(), a.packageState(),
                 a.stagingTaskId(), a.stagingFailedReason(), a.dropletHash(), a.dropletPackageHash(),
@@ -103,6 +107,6 @@ public final class AppStore {
         return new App(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5), rs.getInt(6),
                 rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getLong(12),
                 rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17),
-                rs.getString(18), rs.getString(19), rs.getString(20), rs.getLong(21), rs.getLong(22));
+                rs.getString(18), rs.getString(19), rs.getString(20), rs.getLong(21), rs.getLong(22), rs.getInt(23));
     }
 }

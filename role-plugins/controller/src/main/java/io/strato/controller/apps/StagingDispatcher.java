@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class StagingDispatcher implements AutoCloseable {
 
     public static final String NO_STAGER = "no stager is available in the cluster";
+    static final String NO_UID = "the app has no uid to run as: every uid of the controller's app uid range is taken";
     static final Duration TIMEOUT = Duration.ofMinutes(15);
     static final String INTERRUPTED = "Staging interrupted: the controller stopped";
     private static final Duration LOG_RETENTION = Duration.ofMinutes(10);
@@ -93,11 +94,15 @@ public final class StagingDispatcher implements AutoCloseable {
             fail(task, NO_STAGER);
             return taskId;
         }
+        if (!app.hasUid()) {
+            fail(task, NO_UID);
+            return taskId;
+        }
         active.put(taskId, task);
         log.append("Staging " + app.name() + " on " + stager.get().nodeName());
         StagingRequest request = new StagingRequest(taskId, stager.get().stagerId(), app.guid(), app.name(),
                 baseUrl + "/internal/v2/packages/" + app.guid(), baseUrl + "/internal/v2/droplets/" + app.guid(),
-                app.buildpack(), app.command(), app.environment(), app.memory());
+                app.buildpack(), app.command(), app.environment(), app.memory(), app.appUid());
         shared.topic(Channels.STAGING_REQUESTS).publish(Json.write(request));
         return taskId;
     }

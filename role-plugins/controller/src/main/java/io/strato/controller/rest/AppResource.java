@@ -11,6 +11,7 @@ import io.strato.controller.Sql;
 import io.strato.controller.apps.App;
 import io.strato.controller.apps.AppStore;
 import io.strato.controller.apps.AppRuntime;
+import io.strato.controller.apps.AppUids;
 import io.strato.controller.apps.LogBuffer;
 import io.strato.controller.apps.Route;
 import io.strato.controller.apps.RouteStore;
@@ -55,6 +56,7 @@ public class AppResource {
     private static final Logger LOG = LoggerFactory.getLogger(AppResource.class);
 
     private final AppStore apps;
+    private final AppUids uids;
     private final SpaceStore spaces;
     private final RouteStore routes;
     private final BlobStore blobs;
@@ -67,10 +69,11 @@ public class AppResource {
     private final AppRouteResource.Remapper restarter;
     private final AppShapes shapes;
 
-    public AppResource(AppStore apps, SpaceStore spaces, RouteStore routes, BlobStore blobs, LogBuffer logs,
+    public AppResource(AppStore apps, AppUids uids, SpaceStore spaces, RouteStore routes, BlobStore blobs, LogBuffer logs,
                        StagingDispatcher staging, AppRuntime runtime, ControllerSettings settings,
                        ServiceEnvironment services, ServiceProvisioner provisioner, AppRouteResource.Remapper restarter) {
         this.apps = apps;
+        this.uids = uids;
         this.spaces = spaces;
         this.routes = routes;
         this.blobs = blobs;
@@ -102,13 +105,24 @@ public class AppResource {
         String space = Optional.ofNullable(Bodies.text(json, "space_guid")).orElse(ControllerSchema.DEFAULT_SPACE_GUID);
         long now = System.currentTimeMillis();
         App app = new App(UUID.randomUUID().toString(), name, space, 256, 1, 1024, App.STOPPED, null, null, "{}",
-                null, 0, App.PENDING, null, null, null, null, null, null, UUID.randomUUID().toString(), now, now);
+                null, 0, App.PENDING, null, null, null, null, null, null, UUID.randomUUID().toString(), now, now, 0);
         app = applySettings(app, json);
         try {
             apps.create(app);
         } catch (Sql.DuplicateKeyException e) {
             throw CfException.appNameTaken(name);
         }
+        try {
+            uids.assign(app.guid());
+        } catch (AppUids.RangeExhaustedException e) {
+            apps.delete(app.guid());
+            throw CfException.serviceUnavailable("The app could not be created: " + e.getMessage());
+        } catch (RuntimeException e) {
+            apps.delete(app.guid());
+            throw e;
+        }
+        app = find(app.guid());
+        LOG.info("App {} ({}) created; its code runs as uid {}", app.name(), app.guid(), app.appUid());
         return Response.status(Response.Status.CREATED).entity(shapes.app(app)).build();
     }
 

@@ -156,6 +156,10 @@ public class CfException extends RuntimeException {
         return new CfException(502, 10001, "CF-ServiceBrokerBadResponse", "The service broker failed: " + detail);
     }
 
+    public static CfException serviceUnavailable(String detail) {
+        return new CfException(503, 10015, "CF-ServiceUnavailable", detail);
+    }
+
     public static CfException serverError() {
         return new CfException(500, 10001, "CF-ServerError", "An unknown error occurred.");
     }

@@ -70,7 +70,7 @@ public class ServiceBindingResource {
         }
         ServiceBinding binding;
         try {
-            binding = provisioner.bind(instance, appGuid);
+            binding = provisioner.bind(instance, appGuid, app.appUid());
         } catch (Sql.DuplicateKeyException e) {
             throw CfException.serviceBindingTaken();
         } catch (BrokerClient.BrokerCallException e) {

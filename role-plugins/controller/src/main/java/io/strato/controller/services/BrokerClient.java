@@ -48,9 +48,15 @@ public final class BrokerClient {
                 .statusCode() != 410;
     }
 
-    /** @return the credentials, as the JSON object the broker sent */
-    public JsonNode bind(String brokerUrl, String instanceId, String bindingId, String appGuid) {
-        String body = Json.write(Map.of("app_guid", appGuid, "bind_resource", Map.of("app_guid", appGuid)));
+    /**
+     * Binds the app: OSB's top-level {@code app_guid} and {@code bind_resource.app_guid}, and Strato's
+     * {@code bind_resource.app_uid}, the uid the app's code runs as.
+     *
+     * @return the credentials, as the JSON object the broker sent
+     */
+    public JsonNode bind(String brokerUrl, String instanceId, String bindingId, String appGuid, int appUid) {
+        String body = Json.write(Map.of("app_guid", appGuid,
+                "bind_resource", Map.of("app_guid", appGuid, "app_uid", appUid)));
         HttpResponse<String> r = send("PUT", brokerUrl + "/v2/service_instances/" + instanceId + "/service_bindings/"
                 + bindingId, body, "bind", false);
         JsonNode credentials;

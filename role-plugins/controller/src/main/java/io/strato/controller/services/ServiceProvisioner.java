@@ -69,13 +69,15 @@ public final class ServiceProvisioner {
     }
 
     /**
+     * @param appUid the uid the app's code runs as: the broker grants it access where the server cannot tell apps
+     *               apart by credentials
      * @throws BrokerClient.BrokerCallException when the broker failed
      * @throws Sql.DuplicateKeyException when the app was bound meanwhile (nothing is left behind)
      */
-    public ServiceBinding bind(ManagedServiceInstance instance, String appGuid) {
+    public ServiceBinding bind(ManagedServiceInstance instance, String appGuid, int appUid) {
         String guid = UUID.randomUUID().toString();
         String url = brokerUrl(instance);
-        JsonNode credentials = brokers.bind(url, instance.guid(), guid, appGuid);
+        JsonNode credentials = brokers.bind(url, instance.guid(), guid, appGuid, appUid);
         ServiceBinding binding = new ServiceBinding(guid, instance.guid(), appGuid, credentials.toString(),
                 System.currentTimeMillis());
         try {

@@ -91,9 +91,11 @@ class StagingDispatcherTest {
         shared.map(Channels.STAGER_ADVERTISEMENTS).put("stager-1",
                 Json.write(new StagerAdvertisement("stager-1", "stager-node", 0)), Duration.ofMinutes(1));
         long now = System.currentTimeMillis();
-        App app = new App(UUID.randomUUID().toString(), "web", ControllerSchema.DEFAULT_SPACE_GUID, 256, 1, 1024,
-                App.STARTED, null, null, "{}", "p1", now, App.PENDING, null, null, null, null, null, null, "v1", now, now);
-        apps.create(app);
+        App created = new App(UUID.randomUUID().toString(), "web", ControllerSchema.DEFAULT_SPACE_GUID, 256, 1, 1024,
+                App.STARTED, null, null, "{}", "p1", now, App.PENDING, null, null, null, null, null, null, "v1", now, now, 0);
+        apps.create(created);
+        new AppUids(new Sql(database.dataSource()), AppUidRange.defaults()).assign(created.guid());
+        App app = apps.find(created.guid()).orElseThrow();
         StagingDispatcher staging = new StagingDispatcher(racing(), apps, blobs, new LogBuffer(shared), "http://controller",
                 guid -> { });
         String task = staging.stageIfNeeded(app).orElseThrow();

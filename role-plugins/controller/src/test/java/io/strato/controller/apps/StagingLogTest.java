@@ -73,8 +73,10 @@ class StagingLogTest {
                     Json.write(new StagerAdvertisement("stager-1", "stager-node", 0)), Duration.ofMinutes(1));
             long now = System.currentTimeMillis();
             App app = new App(UUID.randomUUID().toString(), "web", ControllerSchema.DEFAULT_SPACE_GUID, 256, 1, 1024,
-                    App.STARTED, null, null, "{}", "p1", now, App.PENDING, null, null, null, null, null, null, "v1", now, now);
+                    App.STARTED, null, null, "{}", "p1", now, App.PENDING, null, null, null, null, null, null, "v1", now, now, 0);
             apps.create(app);
+            new AppUids(new Sql(database.dataSource()), AppUidRange.defaults()).assign(app.guid());
+            app = apps.find(app.guid()).orElseThrow();
             StagingDispatcher staging = new StagingDispatcher(shared, apps, new BlobStore(dir.resolve("blobs")),
                     new LogBuffer(shared), "http://controller", guid -> { });
             String task = staging.stageIfNeeded(app).orElseThrow();

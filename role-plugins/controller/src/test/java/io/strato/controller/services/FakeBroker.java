@@ -28,6 +28,8 @@ public final class FakeBroker implements AutoCloseable {
     public final Map<String, JsonNode> parameters = new ConcurrentHashMap<>();
     /** Binding id → instance id. */
     public final Map<String, String> bindings = new ConcurrentHashMap<>();
+    /** Binding id → the body of its bind request. */
+    public final Map<String, JsonNode> bindRequests = new ConcurrentHashMap<>();
     public final String url;
     private final HttpServer server;
     private final String secret;
@@ -74,6 +76,8 @@ public final class FakeBroker implements AutoCloseable {
             } else if (method.equals("DELETE") && !binding) {
                 reply(x, instances.remove(instance) == null ? 410 : 200, Map.of());
             } else if (method.equals("PUT")) {
+                bindRequests.put(path[2], Json.mapper().readTree(
+                        new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
                 bindings.put(path[2], instance);
                 reply(x, 201, Map.of("credentials", credentials(instance)));
             } else {

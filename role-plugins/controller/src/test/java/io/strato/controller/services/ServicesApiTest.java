@@ -60,6 +60,12 @@ class ServicesApiTest {
         Reply bound = c.post("/v2/service_bindings", "{\"service_instance_guid\":\"" + files + "\",\"app_guid\":\"" + app + "\"}");
         assertEquals(201, bound.status(), bound.body());
         assertEquals("/data/fs/" + files, bound.json().at("/entity/credentials/dir").asText());
+        JsonNode bindRequest = broker.bindRequests.get(bound.json().at("/metadata/guid").asText());
+        assertEquals(app, bindRequest.path("app_guid").asText());
+        assertEquals(app, bindRequest.at("/bind_resource/app_guid").asText());
+        assertEquals(c.appUid(app), bindRequest.at("/bind_resource/app_uid").asInt(),
+                "the broker learns the uid the app's code runs as");
+        assertTrue(c.appUid(app) >= 20000);
         assertEquals(201, c.post("/v2/service_bindings",
                 "{\"service_instance_guid\":\"" + db + "\",\"app_guid\":\"" + app + "\"}").status());
         Reply again = c.post("/v2/service_bindings", "{\"service_instance_guid\":\"" + db + "\",\"app_guid\":\"" + app + "\"}");
