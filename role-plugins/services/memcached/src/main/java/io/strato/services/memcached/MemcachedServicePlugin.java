@@ -12,6 +12,8 @@ import io.strato.api.service.ServicePlugin;
 import io.strato.api.service.process.InstanceServer;
 import io.strato.api.service.process.InstanceServers;
 import io.strato.api.service.process.PortAllocator;
+import io.strato.api.service.process.ServerUser;
+import io.strato.api.net.PortGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +27,8 @@ import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * The memcached service: every service instance is its own memcached child process on its own port.
- * Debian's memcached is built without SASL, so there is no password: isolation is by port, and the
- * servers listen on {@code host} only (loopback by default).
+ * Debian's memcached is built without SASL, so there is no password: the servers listen on {@code host} only
+ * (loopback by default) and per-uid port rules let only bound apps' uids connect from this machine.
  */
 @Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.memcached", immediate = true)
 public final class MemcachedServicePlugin implements ServicePlugin, Role {
@@ -47,8 +49,8 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
 
         int memoryMb() default 64;
 
-        /** memcached refuses to run as root; this is the user it switches to when the node runs as root. */
-        String runAs() default "nobody";
+        /** The system user the servers run as when the node is root; blank: strato-memcached, created when missing. */
+        String runAs() default "";
 
         int startTimeoutSeconds() default 30;
     }
@@ -59,7 +61,6 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
     private final String host;
     private final String serverBinary;
     private final int memoryMb;
-    private final String runAs;
     private final InstanceServers servers;
 
     @Activate
@@ -68,10 +69,15 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
         this.host = config.host();
         this.serverBinary = config.serverBinary();
         this.memoryMb = config.memoryMb();
-        this.runAs = config.runAs();
-        this.servers = new InstanceServers("memcached server", dataDir.resolve("instances"),
-                new PortAllocator(config.host(), config.portFirst(), config.portLast()),
-                Duration.ofSeconds(config.startTimeoutSeconds()), this::command);
+        try {
+            this.servers = new InstanceServers("memcached server", dataDir.resolve("instances"),
+                    new PortAllocator(config.host(), config.portFirst(), config.portLast()),
+                    Duration.ofSeconds(config.startTimeoutSeconds()), ServerUser.forServer("memcached", config.runAs()), this::command)
+                    // no SASL: only bound apps' uids (and the node) may connect from this machine
+                    .guardPorts(PortGuard.open(PortGuard.serviceChain("memcached", dataDir.toAbsolutePath().toString())));
+        } catch (IOException e) {
+            throw new IllegalStateException("the memcached service cannot start: " + e.getMessage(), e);
+        }
         servers.startAll();
     }
 
@@ -106,14 +112,14 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
     public ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
         String bindingId = binding.bindingId();
         InstanceServer server = servers.require(instance.id());
+        servers.grant(instance.id(), binding);
         return new ServiceCredentials("memcached://" + host + ":" + server.port(), instance.id(), host, server.port(), "", "", Map.of());
     }
 
-    /** Without SASL there is no per-binding secret to revoke. */
+    /** Without SASL there is no secret: the binding's app uid loses its port rule (unless another binding has that uid). */
     @Override
     public void unbind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
-        String bindingId = binding.bindingId();
-        servers.require(instance.id());
+        servers.revoke(instance.id(), binding);
     }
 
     @Override
@@ -132,16 +138,9 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
             throw new IOException("memcached is not installed at " + serverBinary
                     + " (apt-get install memcached, or set serverBinary in etc/io.strato.service.memcached.cfg)");
         }
-        List<String> command = new ArrayList<>(List.of(serverBinary, "-l", host, "-p", Integer.toString(instance.port()),
+        // run as its own user (InstanceServers wraps the command), so memcached never starts as root nor needs -u
+        return new ArrayList<>(List.of(serverBinary, "-l", host, "-p", Integer.toString(instance.port()),
                 "-U", "0", "-m", instance.fact(MEMORY)));
-        if (runningAsRoot()) {
-            command.addAll(List.of("-u", runAs));
-        }
-        return command;
-    }
-
-    private static boolean runningAsRoot() throws IOException {
-        return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
     }
 
 }

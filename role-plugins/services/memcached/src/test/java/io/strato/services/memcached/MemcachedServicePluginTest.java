@@ -20,20 +20,20 @@ import java.util.Map;
 import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class MemcachedServicePluginTest {
 
-    @TempDir
-    Path dataDir;
+    /** Under target/ rather than a @TempDir: /tmp/junit* is private to root, and the servers run as strato-memcached. */
+    private final Path dataDir = Path.of("target", "memcached-test-" + System.nanoTime()).toAbsolutePath();
 
     private MemcachedServicePlugin plugin;
 
     @AfterEach
-    void stopServers() {
+    void stopServers() throws IOException {
         if (plugin != null) {
             plugin.deactivate();
         }
+        io.strato.api.service.process.ServerFiles.deleteTree(dataDir);
     }
 
     private MemcachedServicePlugin.Config config() {
@@ -44,7 +44,7 @@ class MemcachedServicePluginTest {
             public int portLast() { return 28199; }
             public String serverBinary() { return "/usr/bin/memcached"; }
             public int memoryMb() { return 16; }
-            public String runAs() { return "nobody"; }
+            public String runAs() { return ""; }
             public int startTimeoutSeconds() { return 20; }
             public Class<? extends Annotation> annotationType() { return MemcachedServicePlugin.Config.class; }
         };
@@ -111,5 +111,61 @@ class MemcachedServicePluginTest {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** As root with iptables: only bound apps' uids (and the node) reach an instance's port; unbind takes it away. */
+    @Test
+    void onlyTheUidsOfBoundAppsMayConnect() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.strato.api.service.process.ServerUser.nodeIsRoot()
+                && Files.isExecutable(Path.of("/usr/sbin/iptables")), "needs root and iptables");
+        plugin = new MemcachedServicePlugin(config());
+        ServiceInstance instance = plugin.provision("guarded", "free", Map.of());
+        ServiceInstance other = plugin.provision("other", "free", Map.of());
+        int port = plugin.bind(instance, new ServiceBinding("a", "app-a", 20071)).port();
+        plugin.bind(instance, new ServiceBinding("b", "app-b", 20072));
+        plugin.bind(instance, new ServiceBinding("c1", "app-c", 20073));
+        plugin.bind(instance, new ServiceBinding("c2", "app-c", 20073));
+        int otherPort = plugin.bind(other, new ServiceBinding("o", "app-o", 20074)).port();
+
+        assertTrue(connectsAs(20071, port), "a bound app's uid connects");
+        assertFalse(connectsAs(20077, port), "an unbound uid is refused");
+        assertFalse(connectsAs(20074, port), "an app bound to another instance is refused");
+        assertTrue(connectsAs(20074, otherPort));
+        assertTrue(new Socket("127.0.0.1", port).isConnected(), "the node itself connects");
+        String address = java.net.InetAddress.getLocalHost().getHostAddress();
+        if (!address.startsWith("127.")) {
+            assertFalse(connectsAs(20077, address, port), "refused over the node's own address too, when the server listens there");
+        }
+
+        plugin.unbind(instance, new ServiceBinding("a", "app-a", 20071));
+        assertFalse(connectsAs(20071, port), "refused again after unbind");
+        assertTrue(connectsAs(20072, port), "the other binding keeps working");
+        plugin.unbind(instance, new ServiceBinding("c1", "app-c", 20073));
+        assertTrue(connectsAs(20073, port), "the same app's other binding still grants its uid");
+
+        plugin.deactivate();
+        String chains = new String(new ProcessBuilder("iptables", "-w", "-S").start().getInputStream().readAllBytes());
+        assertFalse(chains.contains("STRATO-SVC-MEMCACHED"), "stopping the plugin removes its rules: " + chains);
+        plugin = new MemcachedServicePlugin(config());
+        assertTrue(connectsAs(20072, port), "rules come back from the stored bindings");
+        assertFalse(connectsAs(20071, port));
+        assertFalse(connectsAs(20077, port));
+
+        plugin.deprovision(instance);
+        plugin.deprovision(other);
+        chains = new String(new ProcessBuilder("iptables", "-w", "-S").start().getInputStream().readAllBytes());
+        assertFalse(chains.contains("--dport " + port + " "), "deprovision removes the port's rules: " + chains);
+    }
+
+    private static boolean connectsAs(int uid, int port) throws Exception {
+        return connectsAs(uid, "127.0.0.1", port);
+    }
+
+    /** Whether a process running as {@code uid} can open a TCP connection to host:port. */
+    private static boolean connectsAs(int uid, String host, int port) throws Exception {
+        Process p = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--",
+                "bash", "-c", "exec 3<>/dev/tcp/" + host + "/" + port).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
     }
 }

@@ -12,6 +12,8 @@ import io.strato.api.service.ServicePlugin;
 import io.strato.api.service.process.InstanceServer;
 import io.strato.api.service.process.InstanceServers;
 import io.strato.api.service.process.PortAllocator;
+import io.strato.api.service.process.ServerUser;
+import io.strato.api.net.PortGuard;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -51,6 +53,9 @@ public final class MongoServicePlugin implements ServicePlugin, Role {
         int heapMb() default 64;
 
         int startTimeoutSeconds() default 30;
+
+        /** The system user the servers run as when the node is root; blank: strato-mongodb, created when missing. */
+        String runAs() default "";
     }
 
     private static final String PLAN = "free";
@@ -73,9 +78,15 @@ public final class MongoServicePlugin implements ServicePlugin, Role {
                 ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
                 : config.javaBinary();
         this.heapMb = config.heapMb();
-        this.servers = new InstanceServers("mongodb server", dataDir.resolve("instances"),
-                new PortAllocator(config.host(), config.portFirst(), config.portLast()),
-                Duration.ofSeconds(config.startTimeoutSeconds()), this::command);
+        try {
+            this.servers = new InstanceServers("mongodb server", dataDir.resolve("instances"),
+                    new PortAllocator(config.host(), config.portFirst(), config.portLast()),
+                    Duration.ofSeconds(config.startTimeoutSeconds()), ServerUser.forServer("mongodb", config.runAs()), this::command)
+                    // the server has no users: only bound apps' uids (and the node) may connect from this machine
+                    .guardPorts(PortGuard.open(PortGuard.serviceChain("mongodb", dataDir.toAbsolutePath().toString())));
+        } catch (IOException e) {
+            throw new IllegalStateException("the mongodb service cannot start: " + e.getMessage(), e);
+        }
         servers.startAll();
     }
 
@@ -111,16 +122,16 @@ public final class MongoServicePlugin implements ServicePlugin, Role {
     public ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
         String bindingId = binding.bindingId();
         InstanceServer server = servers.require(instance.id());
+        servers.grant(instance.id(), binding);
         String database = server.fact(DATABASE);
         String uri = "mongodb://" + host + ":" + server.port() + "/" + database;
         return new ServiceCredentials(uri, database, host, server.port(), "", "", Map.of());
     }
 
-    /** The server has no users, so a binding has nothing of its own to revoke. */
+    /** The server has no users: the binding's app uid loses its port rule (unless another binding has that uid). */
     @Override
     public void unbind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
-        String bindingId = binding.bindingId();
-        servers.require(instance.id());
+        servers.revoke(instance.id(), binding);
     }
 
     @Override

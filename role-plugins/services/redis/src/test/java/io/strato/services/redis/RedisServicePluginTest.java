@@ -105,10 +105,10 @@ class RedisServicePluginTest {
         try (Jedis jedis = connect(credentials)) {
             jedis.set("k", "v");
         }
-        // redis rewrites its command line, but it runs in its instance directory
+        // redis rewrites its command line, but it runs in its instance's data directory
         Path instanceDir = dataDir.resolve("instances/crashy").toRealPath();
         ProcessHandle server = ProcessHandle.current().children()
-                .filter(p -> instanceDir.equals(workingDirectory(p)))
+                .filter(p -> instanceDir.equals(workingDirectory(p)) || instanceDir.resolve("data").equals(workingDirectory(p)))
                 .findFirst().orElseThrow();
 
         server.destroyForcibly();
