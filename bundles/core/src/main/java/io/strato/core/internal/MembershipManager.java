@@ -189,7 +189,16 @@ public class MembershipManager implements Membership, ClusterSecret {
         }
     }
 
+    private final Object restarting = new Object();
+
+    /** One restart at a time: an attach may follow the restore of a refused one at once. */
     private void restartCellar() {
+        synchronized (restarting) {
+            restartCellarNow();
+        }
+    }
+
+    private void restartCellarNow() {
         Bundle cellar = Arrays.stream(context.getBundles()).filter(b -> CELLAR_HAZELCAST.equals(b.getSymbolicName()))
                 .findFirst().orElse(null);
         if (cellar == null) {

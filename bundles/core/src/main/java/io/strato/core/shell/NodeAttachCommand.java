@@ -27,9 +27,17 @@ public class NodeAttachCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        String s = secret != null ? secret : session.readLine("Cluster secret: ", '*');
-        System.out.println("Attaching to " + address + " (Cellar restarts with the new cluster settings)...");
-        System.out.println(membership.attach(address, s));
-        return null;
+        // the shell names this thread after the command line, secret included, and every log line carries it
+        Thread thread = Thread.currentThread();
+        String threadName = thread.getName();
+        thread.setName("kato:node-attach");
+        try {
+            String s = secret != null ? secret : session.readLine("Cluster secret: ", '*');
+            System.out.println("Attaching to " + address + " (Cellar restarts with the new cluster settings)...");
+            System.out.println(membership.attach(address, s));
+            return null;
+        } finally {
+            thread.setName(threadName);
+        }
     }
 }
