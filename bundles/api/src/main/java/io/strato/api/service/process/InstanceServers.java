@@ -220,6 +220,25 @@ public final class InstanceServers implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the instance's facts (its port stays), e.g. to give an instance made by an earlier version a fact it
+     * lacks; written to a new file and moved over the old one.
+     */
+    public synchronized InstanceServer updateFacts(String instanceId, Map<String, String> facts) throws ServiceException {
+        InstanceServer updated = new InstanceServer(instanceId, require(instanceId).port(), facts);
+        Path dir = dir(instanceId);
+        Path temp = dir.resolve(INSTANCE_FILE + ".new");
+        try {
+            Files.deleteIfExists(temp);
+            writeTo(temp, updated);
+            Files.move(temp, dir.resolve(INSTANCE_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ServiceException("cannot update " + dir.resolve(INSTANCE_FILE) + ": " + e.getMessage(), e);
+        }
+        return updated;
+    }
+
     /** The instance, or a one-line error for bind/unbind of an instance this node does not have. */
     public InstanceServer require(String instanceId) throws ServiceException {
         return find(instanceId).orElseThrow(() -> new ServiceException(
@@ -413,10 +432,13 @@ public final class InstanceServers implements AutoCloseable {
     }
 
     private static void write(Path dir, InstanceServer instance) throws IOException {
+        writeTo(dir.resolve(INSTANCE_FILE), instance);
+    }
+
+    private static void writeTo(Path file, InstanceServer instance) throws IOException {
         Properties p = new Properties();
         p.putAll(instance.facts());
         p.setProperty("port", Integer.toString(instance.port()));
-        Path file = dir.resolve(INSTANCE_FILE);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (Writer out = Files.newBufferedWriter(file)) {
             p.store(out, "service instance: what its server needs to run again after a node restart");

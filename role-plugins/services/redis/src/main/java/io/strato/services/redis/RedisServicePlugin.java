@@ -12,6 +12,17 @@ import io.strato.api.service.ServicePlugin;
 import io.strato.api.service.process.InstanceServer;
 import io.strato.api.service.process.InstanceServers;
 import io.strato.api.service.process.PortAllocator;
+import io.strato.api.service.process.ServerUser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +37,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
 /**
- * The redis service: every service instance is its own redis-server child process on its own port, with
- * its own random requirepass and its own data directory (append-only file, so data survives restarts).
+ * The redis service: every service instance is its own redis-server child process on its own port, run as the
+ * system user strato-redis, with its own data directory (append-only file, so data survives restarts). Every
+ * binding is its own ACL user with its own password; the {@code default} user is the plugin's admin, with a
+ * password no app is given. Unbind deletes the binding's user and closes its connections.
  * Immediate, so the servers of existing instances come back as soon as the node starts.
  */
 @Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.redis", immediate = true)
@@ -51,10 +64,27 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
         int maxMemoryMb() default 64;
 
         int startTimeoutSeconds() default 30;
+
+        /** The system user the servers run as when the node is root; blank: strato-redis, created when missing. */
+        String runAs() default "";
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(RedisServicePlugin.class);
     private static final String PLAN = "free";
+    /** The admin's (default user's) password; before per-binding users, the password every binding shared. */
     private static final String PASSWORD = "password";
+    /** Set on instances whose bindings are ACL users; instances without it get a new admin password first. */
+    private static final String ACL = "acl";
+    private static final String ACL_FILE = "users.acl";
+    private static final String USER_PREFIX = "b-";
+    private static final Pattern BINDING_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+    /**
+     * What a binding's user may do: every command on every key and channel of its server except the admin ones
+     * (ACL, CONFIG, DEBUG, MODULE, SHUTDOWN, REPLICAOF, MONITOR, SAVE, ...), which could see other bindings' users
+     * or act on the server's files; naming its own connection stays allowed.
+     */
+    static final List<String> BINDING_RULES = List.of("~*", "&*", "+@all", "-@admin",
+            "+client|setname", "+client|getname", "+client|id");
 
     private final Path binDir;
     private final String host;
@@ -62,6 +92,7 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
     private final int maxMemoryMb;
     private final SecureRandom random = new SecureRandom();
     private final InstanceServers servers;
+    private final ServerUser user;
     private Path binary;
 
     @Activate
@@ -71,9 +102,15 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
         this.host = config.host();
         this.serverBinary = config.serverBinary();
         this.maxMemoryMb = config.maxMemoryMb();
+        try {
+            this.user = ServerUser.forServer("redis", config.runAs());
+            user.prepareParent(dataDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("the redis service cannot start: " + e.getMessage(), e);
+        }
         this.servers = new InstanceServers("redis server", dataDir.resolve("instances"),
                 new PortAllocator(config.host(), config.portFirst(), config.portLast()),
-                Duration.ofSeconds(config.startTimeoutSeconds()), this::command);
+                Duration.ofSeconds(config.startTimeoutSeconds()), user, this::command);
         servers.startAll();
     }
 
@@ -89,7 +126,7 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
 
     @Override
     public String description() {
-        return "Redis data service: one password-protected redis server per service instance";
+        return "Redis data service: one redis server per service instance, one ACL user per binding";
     }
 
     @Override
@@ -100,24 +137,44 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
 
     @Override
     public ServiceInstance provision(String instanceId, String plan, Map<String, String> parameters) throws ServiceException {
-        InstanceServer server = servers.create(instanceId, Map.of(PASSWORD, newPassword()));
+        InstanceServer server = servers.create(instanceId, Map.of(PASSWORD, newPassword(), ACL, "true"));
         return new ServiceInstance(instanceId, plan, Map.of("port", Integer.toString(server.port())));
     }
 
+    /** A new ACL user for the binding, with its own password; binding the same id again gives it a new password. */
     @Override
     public ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
-        String bindingId = binding.bindingId();
         InstanceServer server = servers.require(instance.id());
-        String password = server.fact(PASSWORD);
-        String uri = "redis://:" + password + "@" + host + ":" + server.port();
-        return new ServiceCredentials(uri, instance.id(), host, server.port(), "", password, Map.of());
+        String user = userOf(binding);
+        String password = newPassword();
+        List<String> setUser = new ArrayList<>(List.of("ACL", "SETUSER", user, "reset", "on", ">" + password));
+        setUser.addAll(BINDING_RULES);
+        try (RedisAdmin admin = RedisAdmin.login(host, server.port(), server.fact(PASSWORD))) {
+            admin.call(setUser.toArray(String[]::new));
+            admin.call("ACL", "SAVE");
+        } catch (IOException e) {
+            throw new ServiceException("could not create the redis user of binding " + binding.bindingId() + " on the server of instance "
+                    + instance.id() + ": " + e.getMessage(), e);
+        }
+        String uri = "redis://" + user + ":" + password + "@" + host + ":" + server.port();
+        return new ServiceCredentials(uri, instance.id(), host, server.port(), user, password, Map.of());
     }
 
-    /** Bindings share the instance's password (redis has one per server), so there is nothing to revoke per binding. */
+    /** Deletes the binding's user and closes its connections: its password stops working at once; other bindings keep theirs. */
     @Override
     public void unbind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
-        String bindingId = binding.bindingId();
-        servers.require(instance.id());
+        InstanceServer server = servers.require(instance.id());
+        String user = userOf(binding);
+        try (RedisAdmin admin = RedisAdmin.login(host, server.port(), server.fact(PASSWORD))) {
+            // off first, so the user cannot log in again between the kill and the deletion
+            admin.call("ACL", "SETUSER", user, "off");
+            admin.call("CLIENT", "KILL", "USER", user);
+            admin.call("ACL", "DELUSER", user);
+            admin.call("ACL", "SAVE");
+        } catch (IOException e) {
+            throw new ServiceException("could not delete the redis user of binding " + binding.bindingId() + " on the server of instance "
+                    + instance.id() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -130,16 +187,41 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
         return servers.health();
     }
 
-    /** Written at every start, so a changed host or memory limit applies to existing instances too. */
+    /**
+     * Written at every start, so a changed host or memory limit applies to existing instances too. The ACL file keeps
+     * the bindings' users (redis saves it on every change); its default user is set again to the admin password.
+     */
     private List<String> command(Path dir, InstanceServer instance) throws IOException {
-        Path conf = dir.resolve("redis.conf");
-        Files.deleteIfExists(conf);
-        Files.createFile(conf, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(conf, String.join("\n",
-                "port " + instance.port(),
+        InstanceServer current = instance;
+        if (current.facts().get(ACL) == null) {
+            // made before bindings had users of their own: every app bound to it knows this password, so it changes
+            Map<String, String> facts = new HashMap<>(current.facts());
+            facts.put(PASSWORD, newPassword());
+            facts.put(ACL, "true");
+            try {
+                current = servers.updateFacts(instance.id(), facts);
+            } catch (ServiceException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            LOG.warn("redis instance {}: the password its bindings shared no longer works; bind its apps again to give"
+                    + " each binding a user of its own", instance.id());
+        }
+        Path acl = dir.resolve(ACL_FILE);
+        List<String> users = new ArrayList<>();
+        users.add("user default on #" + sha256(current.fact(PASSWORD)) + " ~* &* +@all");
+        if (Files.isRegularFile(acl, LinkOption.NOFOLLOW_LINKS)) {
+            for (String line : Files.readAllLines(acl)) {
+                if (line.startsWith("user " + USER_PREFIX)) {
+                    users.add(line);
+                }
+            }
+        }
+        writeServerFile(acl, String.join("\n", users) + "\n");
+        writeServerFile(dir.resolve("redis.conf"), String.join("\n",
+                "port " + current.port(),
                 "bind " + host,
                 "protected-mode yes",
-                "requirepass " + instance.fact(PASSWORD),
+                "aclfile " + acl.toAbsolutePath(),
                 "dir " + dir.toAbsolutePath(),
                 "appendonly yes",
                 "daemonize no",
@@ -147,7 +229,30 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
                 "maxmemory " + maxMemoryMb + "mb",
                 "maxmemory-policy noeviction",
                 ""));
-        return List.of(binary().toString(), conf.toAbsolutePath().toString());
+        return List.of(binary().toString(), dir.resolve("redis.conf").toAbsolutePath().toString());
+    }
+
+    /** A file the server reads, its user's, mode 600; never written through a link that user may have put there. */
+    private void writeServerFile(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        user.own(file);
+    }
+
+    private static String userOf(ServiceBinding binding) throws ServiceException {
+        if (!BINDING_ID.matcher(binding.bindingId()).matches()) {
+            throw new ServiceException("invalid binding id: " + binding.bindingId());
+        }
+        return USER_PREFIX + binding.bindingId();
+    }
+
+    private static String sha256(String password) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Unpacked once per activation rather than read from the bundle for every server start. */

@@ -2,6 +2,7 @@ package io.strato.services.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,26 +16,27 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 class RedisServicePluginTest {
 
-    @TempDir
-    Path dataDir;
+    /** Under target/ rather than a @TempDir: /tmp/junit* is private to root, and the servers run as strato-redis. */
+    private final Path dataDir = Path.of("target", "redis-test-" + System.nanoTime()).toAbsolutePath();
 
     private RedisServicePlugin plugin;
 
     @AfterEach
-    void stopServers() {
+    void stopServers() throws IOException {
         if (plugin != null) {
             plugin.deactivate();
         }
+        io.strato.api.service.process.ServerFiles.deleteTree(dataDir);
     }
 
     private RedisServicePlugin.Config config() {
@@ -46,6 +48,7 @@ class RedisServicePluginTest {
             public String serverBinary() { return ""; }
             public int maxMemoryMb() { return 16; }
             public int startTimeoutSeconds() { return 20; }
+            public String runAs() { return ""; }
             public Class<? extends Annotation> annotationType() { return RedisServicePlugin.Config.class; }
         };
     }
@@ -66,11 +69,13 @@ class RedisServicePluginTest {
             jedis.set("greeting", "hello");
             assertEquals("hello", jedis.get("greeting"));
         }
-        assertEquals(Map.of("uri", a.uri(), "name", "first", "hostname", "127.0.0.1", "host", "127.0.0.1", "port", a.port(),
-                "username", "", "user", "", "password", a.password()), a.toMap());
+        assertEquals(Map.of("uri", "redis://b-binding-a:" + a.password() + "@127.0.0.1:" + a.port(), "name", "first",
+                "hostname", "127.0.0.1", "host", "127.0.0.1", "port", a.port(),
+                "username", "b-binding-a", "user", "b-binding-a", "password", a.password()), a.toMap());
 
         try (Jedis wrongPassword = new Jedis("127.0.0.1", b.port())) {
             assertThrows(JedisDataException.class, () -> wrongPassword.auth(a.password()));
+            assertThrows(JedisDataException.class, () -> wrongPassword.auth("b-binding-a", a.password()));
             assertThrows(JedisDataException.class, () -> wrongPassword.get("greeting"));
         }
         try (Jedis other = connect(b)) {
@@ -155,5 +160,66 @@ class RedisServicePluginTest {
     void idsThatCouldLeaveTheDataDirectoryAreRefused() {
         plugin = new RedisServicePlugin(config());
         assertThrows(ServiceException.class, () -> plugin.provision("../escape", "free", Map.of()));
+    }
+
+    @Test
+    void eachBindingIsItsOwnUserAndUnbindRevokesOnlyIt() throws Exception {
+        plugin = new RedisServicePlugin(config());
+        ServiceInstance instance = plugin.provision("shared", "free", Map.of());
+        ServiceCredentials a = plugin.bind(instance, new ServiceBinding("ba", "app-a", 20001));
+        ServiceCredentials b = plugin.bind(instance, new ServiceBinding("bb", "app-b", 20002));
+        assertNotEquals(a.password(), b.password());
+        Jedis openA = connect(a);
+        openA.set("k", "from a");
+        try (Jedis jedisB = connect(b)) {
+            assertEquals("from a", jedisB.get("k"), "bindings of one instance share its data");
+            assertThrows(JedisDataException.class, () -> jedisB.sendCommand(redis.clients.jedis.Protocol.Command.ACL, "LIST"),
+                    "a binding cannot list the other users");
+            assertThrows(JedisDataException.class, () -> jedisB.configSet("dir", "/tmp"), "nor change the server's files");
+            assertThrows(JedisDataException.class, () -> jedisB.auth("default", a.password()), "its password is not the admin's");
+        }
+
+        plugin.unbind(instance, new ServiceBinding("ba", "app-a", 20001));
+
+        assertThrows(JedisConnectionException.class, () -> openA.get("k"), "the binding's open connection is closed");
+        openA.close();
+        assertThrows(JedisDataException.class, () -> connect(a).get("k"), "its password no longer works");
+        try (Jedis jedisB = connect(b)) {
+            assertEquals("from a", jedisB.get("k"), "the other binding keeps working");
+        }
+
+        plugin.deactivate();
+        plugin = new RedisServicePlugin(config());
+        assertThrows(JedisDataException.class, () -> connect(a).get("k"), "not even after a restart");
+        try (Jedis jedisB = connect(b)) {
+            assertEquals("from a", jedisB.get("k"), "the users survive a restart");
+        }
+    }
+
+    @Test
+    void theServerRunsAsItsOwnUserAndNoOtherUidCanReadItsFiles() throws Exception {
+        if (!io.strato.api.service.process.ServerUser.nodeIsRoot()) {
+            return;
+        }
+        plugin = new RedisServicePlugin(config());
+        ServiceInstance instance = plugin.provision("owned", "free", Map.of());
+        plugin.bind(instance, new ServiceBinding("bo", "app-o", 20001));
+        Path data = dataDir.resolve("instances/owned/data");
+        assertEquals("strato-redis", Files.getOwner(data).getName());
+        assertEquals("strato-redis", Files.getOwner(data.resolve("users.acl")).getName());
+        for (String file : List.of("data/users.acl", "data/redis.conf", "instance.properties", "server.log")) {
+            Path path = dataDir.resolve("instances/owned").resolve(file);
+            assertTrue(Files.exists(path), path.toString());
+            assertNotEquals(0, runAs(20077, "cat " + path), "an app uid cannot read " + file);
+        }
+        assertNotEquals(0, runAs(20077, "ls " + dataDir.resolve("instances")), "nor list the instances");
+    }
+
+    /** Exit status of a bash command run as {@code uid}. */
+    static int runAs(int uid, String command) throws Exception {
+        Process p = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--", "bash", "-c", command)
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor();
     }
 }
