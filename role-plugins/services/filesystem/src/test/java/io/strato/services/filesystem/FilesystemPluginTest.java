@@ -2,6 +2,7 @@ package io.strato.services.filesystem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -83,5 +85,48 @@ class FilesystemPluginTest {
         assertEquals("filesystem", plugin.name());
         assertEquals("filesystem", plugin.catalog().label());
         assertTrue(plugin.health().up());
+    }
+
+    /** As root: the directory is never open to all; bound uids use it, others cannot even read it. */
+    @Test
+    void onlyBoundAppsUidsMayUseTheDirectory() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0
+                        && Files.isExecutable(Path.of("/usr/bin/setfacl")), "needs root and setfacl");
+        ServiceInstance instance = plugin.provision("acl-" + UUID.randomUUID(), "free", Map.of());
+        Path dir = Path.of(instance.details().get("dir"));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), "nobody else before a bind");
+        Files.writeString(dir.resolve("from-before.txt"), "old");
+
+        plugin.bind(instance, new ServiceBinding("ba", "app-a", 20081));
+        plugin.bind(instance, new ServiceBinding("bb", "app-b", 20082));
+        assertFalse(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)).endsWith("rwx"), "never open to others");
+
+        assertEquals(0, runAs(20081, "mkdir " + dir + "/made-by-a && echo a > " + dir + "/made-by-a/a.txt && cat " + dir + "/from-before.txt"),
+                "a bound uid writes and reads what was there");
+        assertEquals(0, runAs(20082, "cat " + dir + "/made-by-a/a.txt && echo b >> " + dir + "/made-by-a/a.txt && echo b > " + dir + "/made-by-a/b.txt"),
+                "another bound app uses what the first made");
+        assertNotEquals(0, runAs(20077, "cat " + dir + "/made-by-a/a.txt"), "an unbound uid cannot read");
+        assertNotEquals(0, runAs(20077, "ls " + dir), "nor list");
+        assertNotEquals(0, runAs(20077, "ls " + root.toAbsolutePath()), "nor find other instances");
+
+        // a link an app plants is not followed when the node changes ACLs
+        assertEquals(0, runAs(20081, "ln -s /etc/shadow " + dir + "/shadow"));
+        plugin.bind(instance, new ServiceBinding("bc", "app-c", 20083));
+        assertNotEquals(0, runAs(20083, "cat /etc/shadow"));
+
+        plugin.unbind(instance, new ServiceBinding("ba", "app-a", 20081));
+        assertNotEquals(0, runAs(20081, "cat " + dir + "/made-by-a/a.txt"), "refused after unbind");
+        assertNotEquals(0, runAs(20081, "touch " + dir + "/x"), "refused after unbind");
+        assertEquals(0, runAs(20082, "cat " + dir + "/made-by-a/a.txt"), "the other binding keeps its access");
+        plugin.deprovision(instance);
+    }
+
+    /** Exit status of a bash command run as {@code uid}. */
+    static int runAs(int uid, String command) throws Exception {
+        Process p = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--", "bash", "-c", command)
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor();
     }
 }
