@@ -1,6 +1,6 @@
 package io.strato.controller;
 
-import io.strato.controller.apps.AppUidRange;
+import io.strato.api.sandbox.UidRange;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -24,9 +24,9 @@ public @interface ControllerConfig {
     int maxInstances() default 100;
 
     @AttributeDefinition(description = "The uids apps run as, one per app for the app's whole life, like 20000-29999,"
-            + " within 1000-65533; the same as the DEAs' appUidRange. When every one belongs to an app, creating an"
-            + " app fails")
-    String appUidRange() default AppUidRange.DEFAULT;
+            + " within 1000-" + ControllerRole.HIGHEST_APP_UID + "; the DEAs' appUidRange must include it. When every"
+            + " one belongs to an app, creating an app fails")
+    String appUidRange() default "20000-29999";
 
     @AttributeDefinition(description = "Where packages and droplets are kept; empty means ${karaf.data}/strato/blobs")
     String blobDir() default "";

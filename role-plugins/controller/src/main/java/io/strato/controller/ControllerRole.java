@@ -7,7 +7,7 @@ import io.strato.api.role.Role;
 import io.strato.api.role.RoleNames;
 import io.strato.api.store.Database;
 import io.strato.api.store.StoreException;
-import io.strato.controller.apps.AppUidRange;
+import io.strato.api.sandbox.UidRange;
 import io.strato.controller.blob.UploadLimits;
 import io.strato.controller.users.UserAccounts;
 import java.nio.file.Path;
@@ -36,6 +36,8 @@ public class ControllerRole implements Role {
     static final int DEFAULT_HTTP_PORT = 8181;
     private static final String HTTP_SERVICE = "org.osgi.service.http.HttpService";
     private static final String HTTP_PORT = "org.osgi.service.http.port";
+    /** The highest uid an app may get: 65534 is nobody, and service brokers take uids up to 65535 only. */
+    static final int HIGHEST_APP_UID = 65533;
     private static final long MB = 1024L * 1024L;
     private static final Logger LOG = LoggerFactory.getLogger(ControllerRole.class);
 
@@ -65,15 +67,21 @@ public class ControllerRole implements Role {
     }
 
     /** The configured app uid range; a bad one stops the controller from starting, with the reason. */
-    static AppUidRange appUids(ControllerConfig config) {
+    static UidRange appUids(ControllerConfig config) {
+        String problem;
         try {
-            return AppUidRange.parse(config.appUidRange());
+            UidRange range = UidRange.parse(config.appUidRange());
+            if (range.to() <= HIGHEST_APP_UID) {
+                return range;
+            }
+            problem = "it goes above " + HIGHEST_APP_UID + " (65534 is nobody; service brokers take uids up to 65535)";
         } catch (IllegalArgumentException e) {
-            String message = "controller not started: " + e.getMessage() + "; fix appUidRange in"
-                    + " etc/io.strato.controller.cfg";
-            LOG.error(message);
-            throw new IllegalArgumentException(message, e);
+            problem = e.getMessage();
         }
+        String message = "controller not started: appUidRange '" + config.appUidRange() + "' is refused: " + problem
+                + "; fix it in etc/io.strato.controller.cfg";
+        LOG.error(message);
+        throw new IllegalArgumentException(message);
     }
 
     /**

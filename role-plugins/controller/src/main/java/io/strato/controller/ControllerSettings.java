@@ -1,6 +1,6 @@
 package io.strato.controller;
 
-import io.strato.controller.apps.AppUidRange;
+import io.strato.api.sandbox.UidRange;
 import io.strato.controller.blob.UploadLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param appUids     the uids apps get, one each
  */
 public record ControllerSettings(UploadLimits uploadLimits, Duration tokenTtl, Path blobDir, String externalUrl,
-                                 int httpPort, String version, int maxInstances, AppUidRange appUids) {
+                                 int httpPort, String version, int maxInstances, UidRange appUids) {
     public static final int DEFAULT_MAX_INSTANCES = 100;
 
     public ControllerSettings {

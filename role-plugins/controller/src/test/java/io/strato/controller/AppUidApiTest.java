@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strato.controller.ControllerFixture.Reply;
-import io.strato.controller.apps.AppUidRange;
+import io.strato.api.sandbox.UidRange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class AppUidApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        c = new ControllerFixture(new AppUidRange(20000, 20001));
+        c = new ControllerFixture(new UidRange(20000, 20001));
     }
 
     @AfterEach

@@ -7,7 +7,7 @@ import io.strato.api.app.InternalAuth;
 import io.strato.api.cluster.ClusterSecret;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.json.Json;
-import io.strato.controller.apps.AppUidRange;
+import io.strato.api.sandbox.UidRange;
 import io.strato.controller.blob.UploadLimits;
 import io.strato.controller.users.JdbcUserAccounts;
 import java.io.IOException;
@@ -47,19 +47,19 @@ public final class ControllerFixture implements AutoCloseable {
     private String token;
 
     public ControllerFixture() throws Exception {
-        this(new UploadLimits(4L * 1024 * 1024, 100, 40L * 1024 * 1024), AppUidRange.defaults());
+        this(new UploadLimits(4L * 1024 * 1024, 100, 40L * 1024 * 1024), UidRange.DEFAULT);
     }
 
     public ControllerFixture(UploadLimits limits) throws Exception {
-        this(limits, AppUidRange.defaults());
+        this(limits, UidRange.DEFAULT);
     }
 
     /** A controller that hands out app uids from {@code appUids}. */
-    public ControllerFixture(AppUidRange appUids) throws Exception {
+    public ControllerFixture(UidRange appUids) throws Exception {
         this(new UploadLimits(4L * 1024 * 1024, 100, 40L * 1024 * 1024), appUids);
     }
 
-    public ControllerFixture(UploadLimits limits, AppUidRange appUids) throws Exception {
+    public ControllerFixture(UploadLimits limits, UidRange appUids) throws Exception {
         dir = Path.of("target", "fixtures", UUID.randomUUID().toString());
         Files.createDirectories(dir);
         database = new DerbyDatabase(dir.resolve("db"));

@@ -2,8 +2,9 @@ package io.strato.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strato.controller.apps.AppUidRange;
+import io.strato.api.sandbox.UidRange;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,8 @@ class ControllerRoleTest {
 
     @Test
     void appsGetUidsFromTheConfiguredRange() {
-        assertEquals(new AppUidRange(20000, 29999), ControllerRole.appUids(config(Map.of())));
-        assertEquals(new AppUidRange(5000, 5999),
+        assertEquals(new UidRange(20000, 29999), ControllerRole.appUids(config(Map.of())));
+        assertEquals(new UidRange(5000, 5999),
                 ControllerRole.appUids(config(Map.of("appUidRange", "5000-5999"))));
     }
 
@@ -29,7 +30,14 @@ class ControllerRoleTest {
     void aBadUidRangeStopsTheControllerWithTheReason() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ControllerRole.appUids(config(Map.of("appUidRange", "30000-20000"))));
-        assertEquals("controller not started: appUidRange 30000-20000 is empty: its first uid is above its last;"
-                + " fix appUidRange in etc/io.strato.controller.cfg", e.getMessage());
+        assertTrue(e.getMessage().startsWith("controller not started: appUidRange '30000-20000' is refused: "),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("; fix it in etc/io.strato.controller.cfg"), e.getMessage());
+        assertEquals("controller not started: appUidRange '60000-70000' is refused: it goes above 65533 (65534 is"
+                + " nobody; service brokers take uids up to 65535); fix it in etc/io.strato.controller.cfg",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ControllerRole.appUids(config(Map.of("appUidRange", "60000-70000")))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ControllerRole.appUids(config(Map.of("appUidRange", "500-900"))));
+        assertThrows(IllegalArgumentException.class, () -> ControllerRole.appUids(config(Map.of("appUidRange", "20000"))));
     }
 }

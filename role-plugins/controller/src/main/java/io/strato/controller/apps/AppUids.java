@@ -1,5 +1,6 @@
 package io.strato.controller.apps;
 
+import io.strato.api.sandbox.UidRange;
 import io.strato.controller.Sql;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,7 @@ public final class AppUids {
 
     /** Every uid of the range belongs to an app. */
     public static final class RangeExhaustedException extends RuntimeException {
-        RangeExhaustedException(AppUidRange range) {
+        RangeExhaustedException(UidRange range) {
             super("every app uid of the range " + range + " (" + range.size() + " uids) belongs to an app:"
                     + " delete apps, or ask an admin to widen the controller's appUidRange");
         }
@@ -30,14 +31,14 @@ public final class AppUids {
     private static final Logger LOG = LoggerFactory.getLogger(AppUids.class);
 
     private final Sql sql;
-    private final AppUidRange range;
+    private final UidRange range;
 
-    public AppUids(Sql sql, AppUidRange range) {
+    public AppUids(Sql sql, UidRange range) {
         this.sql = sql;
         this.range = range;
     }
 
-    public AppUidRange range() {
+    public UidRange range() {
         return range;
     }
 
@@ -108,8 +109,8 @@ public final class AppUids {
      */
     private int candidate() {
         int mark = mark();
-        if (mark < range.last()) {
-            int next = Math.max(mark + 1, range.first());
+        if (mark < range.to()) {
+            int next = Math.max(mark + 1, range.from());
             boolean reserved = sql.update("UPDATE ctl_app_uid_mark SET highest_issued = ? WHERE id = 1 AND highest_issued = ?",
                     next, mark) > 0;
             return reserved ? next : 0;
@@ -119,15 +120,15 @@ public final class AppUids {
 
     private int lowestFree() {
         List<Integer> taken = sql.list("SELECT app_uid FROM ctl_apps WHERE app_uid >= ? AND app_uid <= ? ORDER BY app_uid",
-                rs -> rs.getInt(1), range.first(), range.last());
-        int expected = range.first();
+                rs -> rs.getInt(1), range.from(), range.to());
+        int expected = range.from();
         for (int uid : taken) {
             if (uid != expected) {
                 return expected;
             }
             expected++;
         }
-        if (expected > range.last()) {
+        if (expected > range.to()) {
             throw new RangeExhaustedException(range);
         }
         return expected;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.sandbox.UidRange;
 import io.strato.controller.ControllerSchema;
 import io.strato.controller.DerbyDatabase;
 import io.strato.controller.Sql;
@@ -58,7 +59,7 @@ class AppUidsTest {
 
     @Test
     void everyAppGetsItsOwnUidFromTheRange() {
-        AppUids uids = new AppUids(sql, new AppUidRange(20000, 29999));
+        AppUids uids = new AppUids(sql, new UidRange(20000, 29999));
         int web = uids.assign(app("web"));
         int worker = uids.assign(app("worker"));
         assertNotEquals(web, worker);
@@ -68,7 +69,7 @@ class AppUidsTest {
 
     @Test
     void anAppKeepsItsUid() {
-        AppUids uids = new AppUids(sql, new AppUidRange(20000, 29999));
+        AppUids uids = new AppUids(sql, new UidRange(20000, 29999));
         String web = app("web");
         int uid = uids.assign(web);
         assertEquals(uid, uids.assign(web));
@@ -78,7 +79,7 @@ class AppUidsTest {
 
     @Test
     void aDeletedAppsUidWaitsUntilNoNeverUsedUidIsLeftThenTheLowestFreeOneIsTaken() {
-        AppUids uids = new AppUids(sql, new AppUidRange(20000, 20002));
+        AppUids uids = new AppUids(sql, new UidRange(20000, 20002));
         String a = app("a");
         String b = app("b");
         assertEquals(20000, uids.assign(a));
@@ -92,7 +93,7 @@ class AppUidsTest {
 
     @Test
     void aFullRangeRefusesTheNextAppAndSaysWhy() {
-        AppUids uids = new AppUids(sql, new AppUidRange(20000, 20001));
+        AppUids uids = new AppUids(sql, new UidRange(20000, 20001));
         uids.assign(app("a"));
         uids.assign(app("b"));
         String c = app("c");
@@ -106,20 +107,20 @@ class AppUidsTest {
     @Test
     void theMarkSurvivesARestartSoUidsOfDeletedAppsStayUnused() {
         String a = app("a");
-        assertEquals(20000, new AppUids(sql, new AppUidRange(20000, 29999)).assign(a));
+        assertEquals(20000, new AppUids(sql, new UidRange(20000, 29999)).assign(a));
         apps.delete(a);
-        assertEquals(20001, new AppUids(sql, new AppUidRange(20000, 29999)).assign(app("b")),
+        assertEquals(20001, new AppUids(sql, new UidRange(20000, 29999)).assign(app("b")),
                 "a controller started later knows 20000 was handed out");
     }
 
     @Test
     void aMovedRangeStartsAtItsFirstUidAndAppsKeepTheirs() {
         String old = app("old");
-        assertEquals(20000, new AppUids(sql, new AppUidRange(20000, 29999)).assign(old));
-        AppUids higher = new AppUids(sql, new AppUidRange(40000, 40009));
+        assertEquals(20000, new AppUids(sql, new UidRange(20000, 29999)).assign(old));
+        AppUids higher = new AppUids(sql, new UidRange(40000, 40009));
         assertEquals(40000, higher.assign(app("new")));
         assertEquals(20000, uidOf(old));
-        AppUids lower = new AppUids(sql, new AppUidRange(10000, 10009));
+        AppUids lower = new AppUids(sql, new UidRange(10000, 10009));
         assertEquals(10000, lower.assign(app("lower")), "below the mark: the lowest free uid");
         assertEquals(10001, lower.assign(app("lower2")));
     }
@@ -128,7 +129,7 @@ class AppUidsTest {
     void appsFromBeforeUidsGetOneWhenTheControllerStarts() {
         String a = app("a");
         String b = app("b");
-        AppUids uids = new AppUids(sql, new AppUidRange(20000, 29999));
+        AppUids uids = new AppUids(sql, new UidRange(20000, 29999));
         assertEquals(2, uids.assignMissing());
         assertEquals(Set.of(20000, 20001), Set.of(uidOf(a), uidOf(b)));
         assertEquals(0, uids.assignMissing());
@@ -136,8 +137,8 @@ class AppUidsTest {
 
     @Test
     void twoControllersSharingTheDatabaseNeverHandOutTheSameUid() throws Exception {
-        AppUids first = new AppUids(sql, new AppUidRange(20000, 20039));
-        AppUids second = new AppUids(new Sql(database.dataSource()), new AppUidRange(20000, 20039));
+        AppUids first = new AppUids(sql, new UidRange(20000, 20039));
+        AppUids second = new AppUids(new Sql(database.dataSource()), new UidRange(20000, 20039));
         List<String> guids = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             guids.add(app("app-" + i));
@@ -170,8 +171,8 @@ class AppUidsTest {
 
     @Test
     void twoControllersRacingForRecycledUidsNeverShareOne() throws Exception {
-        AppUids first = new AppUids(sql, new AppUidRange(20000, 20019));
-        AppUids second = new AppUids(new Sql(database.dataSource()), new AppUidRange(20000, 20019));
+        AppUids first = new AppUids(sql, new UidRange(20000, 20019));
+        AppUids second = new AppUids(new Sql(database.dataSource()), new UidRange(20000, 20019));
         List<String> holders = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             String guid = app("holder-" + i);

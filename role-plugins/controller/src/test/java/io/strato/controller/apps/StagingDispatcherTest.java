@@ -10,6 +10,7 @@ import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.cluster.Topic;
 import io.strato.api.json.Json;
+import io.strato.api.sandbox.UidRange;
 import io.strato.controller.ControllerSchema;
 import io.strato.controller.DerbyDatabase;
 import io.strato.controller.Sql;
@@ -94,7 +95,7 @@ class StagingDispatcherTest {
         App created = new App(UUID.randomUUID().toString(), "web", ControllerSchema.DEFAULT_SPACE_GUID, 256, 1, 1024,
                 App.STARTED, null, null, "{}", "p1", now, App.PENDING, null, null, null, null, null, null, "v1", now, now, 0);
         apps.create(created);
-        new AppUids(new Sql(database.dataSource()), AppUidRange.defaults()).assign(created.guid());
+        new AppUids(new Sql(database.dataSource()), UidRange.DEFAULT).assign(created.guid());
         App app = apps.find(created.guid()).orElseThrow();
         StagingDispatcher staging = new StagingDispatcher(racing(), apps, blobs, new LogBuffer(shared), "http://controller",
                 guid -> { });

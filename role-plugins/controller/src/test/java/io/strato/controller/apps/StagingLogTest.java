@@ -9,6 +9,7 @@ import io.strato.api.app.Channels;
 import io.strato.api.app.StagerAdvertisement;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.json.Json;
+import io.strato.api.sandbox.UidRange;
 import io.strato.controller.ControllerSchema;
 import io.strato.controller.DerbyDatabase;
 import io.strato.controller.Sql;
@@ -75,7 +76,7 @@ class StagingLogTest {
             App app = new App(UUID.randomUUID().toString(), "web", ControllerSchema.DEFAULT_SPACE_GUID, 256, 1, 1024,
                     App.STARTED, null, null, "{}", "p1", now, App.PENDING, null, null, null, null, null, null, "v1", now, now, 0);
             apps.create(app);
-            new AppUids(new Sql(database.dataSource()), AppUidRange.defaults()).assign(app.guid());
+            new AppUids(new Sql(database.dataSource()), UidRange.DEFAULT).assign(app.guid());
             app = apps.find(app.guid()).orElseThrow();
             StagingDispatcher staging = new StagingDispatcher(shared, apps, new BlobStore(dir.resolve("blobs")),
                     new LogBuffer(shared), "http://controller", guid -> { });
