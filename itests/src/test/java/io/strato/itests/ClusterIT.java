@@ -15,7 +15,9 @@ import static org.junit.Assert.assertTrue;
 
 /**
  * Two assembled nodes as separate processes on 127.0.0.1: attach, one primary per cluster, and taking
- * the primary role over when the primary is killed.
+ * the primary role over when the primary is killed; and cluster trust: a wrong secret is refused, a rogue
+ * Hazelcast member that knows everything an app could read can neither read nor forge cluster state,
+ * nothing derived from the secret is logged, and platform files are closed to other users.
  */
 public class ClusterIT {
 
@@ -23,9 +25,10 @@ public class ClusterIT {
     private final List<StratoNode> nodes = new ArrayList<>();
 
     @After
-    public void stopNodes() throws InterruptedException {
+    public void stopNodes() throws Exception {
         for (StratoNode n : nodes) {
             n.close();
+            ClusterTrust.removePortRules(n.clusterPort); // a killed node leaves its iptables chain behind
         }
     }
 
@@ -46,6 +49,20 @@ public class ClusterIT {
         String added = node1.shell("kato:role-add primary");
         assertTrue(added, added.contains("Added roles: primary"));
         String secret = node1.shell("kato:cluster-secret").trim();
+        long clientStarted = System.nanoTime();
+        String ownSecret = node2.shell("kato:cluster-secret").trim();
+        double clientOverhead = secondsSince(clientStarted); // starting bin/client, not the node's work
+
+        // a wrong secret is refused at once, and the node keeps its own secret and stays ready
+        String wrongSecret = "not-the-cluster-secret-0123456789";
+        long attachStarted = System.nanoTime();
+        String refused0 = node2.shell("kato:node-attach --secret " + wrongSecret + " 127.0.0.1:" + node1.clusterPort);
+        double refusedAfter = secondsSince(attachStarted);
+        System.out.printf("[ClusterIT] wrong secret refused after %.1f s (a shell command alone takes %.1f s)%n", refusedAfter, clientOverhead);
+        assertTrue(refused0, refused0.contains("wrong cluster secret"));
+        assertTrue("refused after " + refusedAfter + " s", refusedAfter - clientOverhead < 10);
+        assertEquals(ownSecret, node2.shell("kato:cluster-secret").trim());
+        ready(node2);
 
         String attach = node2.shell("kato:node-attach --secret " + secret + " 127.0.0.1:" + node1.clusterPort);
         assertTrue(attach, attach.contains("Attached to cluster strato (primary: node-1"));
@@ -55,6 +72,9 @@ public class ClusterIT {
             assertTrue(status, status.matches("(?s).*node-1\\s*\\|\\s*127\\.0\\.0\\.1\\s*\\|\\s*yes\\s*\\|\\s*base, primary.*"));
             assertTrue(status, status.matches("(?s).*node-2\\s*\\|\\s*127\\.0\\.0\\.1\\s*\\|\\s*\\|\\s*base\\s.*"));
         }
+
+        ClusterTrust.rogueMemberCanNeitherReadNorForge(node1, node2);
+        ClusterTrust.platformFilesAreClosedToOtherUsers(node1);
 
         // a second primary is refused, through kato and through feature:install alike
         String refused = node2.shell("kato:role-add primary");
@@ -77,6 +97,7 @@ public class ClusterIT {
         String after = node2.shell("kato:status");
         assertTrue(after, after.contains("primary: node-2"));
         assertFalse(after, after.contains("is gone"));
+        ClusterTrust.nothingDerivedFromTheSecretIsLogged(List.of(node1, node2), List.of(secret, ownSecret, wrongSecret));
         System.out.printf("[ClusterIT] whole scenario %.1f s%n", secondsSince(t0));
     }
 
