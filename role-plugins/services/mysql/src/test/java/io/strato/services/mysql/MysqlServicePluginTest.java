@@ -288,7 +288,7 @@ class MysqlServicePluginTest {
         assertNotEquals(0, runAs(20077, "echo x > " + db.resolve("intruder")), "nor create files in it");
         assertNotEquals(0, runAs(20077, "cat " + dataDir.resolve("admin.properties")), "nor read the admin's password");
         assertNotEquals(0, runAs(20077, "cat " + dataDir.resolve("mysql.log")), "nor read the server's log");
-        Process ps = new ProcessBuilder("ps", "-o", "user=", "-C", "mariadbd").start();
+        Process ps = new ProcessBuilder("ps", "-o", "user:32=", "-C", "mariadbd").start();
         String users = new String(ps.getInputStream().readAllBytes()).trim();
         assertTrue(java.util.Arrays.asList(users.split("\\s+")).contains("strato-mysql"), users);
     }

@@ -210,7 +210,7 @@ class PostgresServicePluginTest {
         assertNotEquals(0, runAs(20077, "cat " + dataDir.resolve("admin.properties")), "nor read the superuser's password");
         assertNotEquals(0, runAs(65534, "echo x >> " + hba), "nor can nobody");
         assertEquals(before, Files.readString(hba));
-        Process ps = new ProcessBuilder("ps", "-o", "user=", "-C", "postgres").start();
+        Process ps = new ProcessBuilder("ps", "-o", "user:32=", "-C", "postgres").start();
         String users = new String(ps.getInputStream().readAllBytes()).trim();
         assertTrue(java.util.Arrays.asList(users.split("\\s+")).contains("strato-postgresql"), users);
         assertFalse(users.contains("nobody"), users);

@@ -2,6 +2,8 @@ package io.strato.services.rabbit;
 
 import io.strato.api.service.ServiceHealth;
 import io.strato.api.service.process.InstanceServers;
+import io.strato.api.service.process.ServerUser;
+import java.nio.file.LinkOption;
 import io.strato.api.service.process.ProcessSpec;
 import io.strato.api.service.process.SupervisedProcess;
 import java.io.IOException;
@@ -57,10 +59,16 @@ final class QpidBroker implements RabbitBackend {
         String failure = null;
         Duration timeout = Duration.ofSeconds(config.startTimeoutSeconds());
         try {
-            Files.createDirectories(dataDir);
-            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+            ServerUser user = ServerUser.forServer("rabbit", config.runAs());
+            user.prepareParent(dataDir);
+            stopLeftover(dataDir);
+            // the broker writes only its work directory and its control socket's directory
+            Path work = dataDir.resolve("broker");
+            user.prepareOwnDir(work);
             String secret = secret(dataDir.resolve("control.secret"));
+            user.own(dataDir.resolve("control.secret"));
             Path socket = controlSocket(dataDir);
+            prepareSocketDir(socket.getParent(), user);
             String classPath = RabbitServerFiles.unpack(dataDir.resolve("server"));
             Path log = dataDir.resolve("broker.log");
             List<String> command = new ArrayList<>(List.of(java,
@@ -68,18 +76,17 @@ final class QpidBroker implements RabbitBackend {
                     // a handful of threads per virtual host instead of Qpid's 64: a node has many small virtual hosts
                     "-Dvirtualhost.connectionThreadPool.size=4", "-Dvirtualhost.connectionThreadPool.numberOfSelectors=1",
                     "-Dvirtualhost.housekeepingThreadCount=1", "-Dqpid.port.amqp.threadPool.size=4",
-                    "-Dderby.stream.error.file=" + dataDir.resolve("derby.log"),
+                    "-Dderby.stream.error.file=" + work.resolve("derby.log"),
                     "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS",
                     "-Dorg.slf4j.simpleLogger.showThreadName=false", "-Dorg.slf4j.simpleLogger.log.org.apache.qpid=warn",
                     "-cp", classPath, RabbitServerFiles.MAIN_CLASS,
                     host, Integer.toString(port), dataDir.resolve("broker").toString(), socket.toString(),
                     dataDir.resolve("control.secret").toString()));
-            stopLeftover(dataDir);
             if (listening(host, port)) {
                 throw new IOException("another program listens on " + host + ":" + port + "; stop it or set port in etc/io.strato.service.rabbit.cfg");
             }
             controlChannel = new BrokerControl(socket, secret);
-            process = new SupervisedProcess(new ProcessSpec("rabbit broker", command, dataDir, log, Map.of(), host, port, timeout));
+            process = new SupervisedProcess(new ProcessSpec("rabbit broker", user.wrap(command), dataDir, log, Map.of(), host, port, timeout));
             long started = System.nanoTime();
             process.start();
             controlChannel.await(timeout);
@@ -224,20 +231,37 @@ final class QpidBroker implements RabbitBackend {
         return secret;
     }
 
-    /** In the data directory; when that path is too long for a Unix socket, in a private directory under /tmp named after it. */
-    private static Path controlSocket(Path dataDir) throws IOException {
-        Path socket = dataDir.resolve("control.sock");
+    /**
+     * In the directory {@code control} of the data directory; when that path is too long for a Unix socket, in a
+     * private directory under /tmp named after it.
+     */
+    static Path controlSocket(Path dataDir) throws IOException {
+        Path socket = dataDir.resolve("control").resolve("control.sock");
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
             return socket;
         }
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(dataDir.toString().getBytes(StandardCharsets.UTF_8));
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "strato-rabbit-" + HexFormat.of().formatHex(hash, 0, 8));
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            return dir.resolve("control.sock");
+            return Path.of(System.getProperty("java.io.tmpdir"), "strato-rabbit-" + HexFormat.of().formatHex(hash, 0, 8))
+                    .resolve("control.sock");
         } catch (NoSuchAlgorithmException e) {
             throw new IOException(e);
         }
+    }
+
+    /**
+     * The socket's directory, the broker user's, mode 700. One that exists must be a directory of the node's or of
+     * that user's, not a link or another user's (anyone may create a directory under /tmp).
+     */
+    private static void prepareSocketDir(Path dir, ServerUser user) throws IOException {
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int node = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || owner != node && owner != user.uid()) {
+                throw new IOException(dir + " is not a directory of this node's (owner uid " + owner
+                        + "); remove it, or set a shorter dataDir in etc/io.strato.service.rabbit.cfg");
+            }
+        }
+        user.prepareOwnDir(dir);
     }
 }

@@ -46,13 +46,18 @@ final class RabbitServerFiles {
 
     private static void copy(String resource, Path target) throws IOException {
         byte[] bytes = read(resource);
+        // readable by the broker's own user, which runs it
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> readable =
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
         if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), bytes)) {
+            Files.setPosixFilePermissions(target, readable);
             return;
         }
         Files.createDirectories(target.getParent());
         // write beside and move, so a broker starting at the same time never reads half a file
         Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
         Files.write(partial, bytes);
+        Files.setPosixFilePermissions(partial, readable);
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -50,6 +50,9 @@ public final class RabbitServicePlugin implements ServicePlugin, Role {
 
         int startTimeoutSeconds() default 60;
 
+        /** The system user the broker runs as when the node is root; blank: strato-rabbit, created when missing. */
+        String runAs() default "";
+
         /** Set to use an existing RabbitMQ instead of running a broker; then adminUser and adminPassword are its administrator. */
         String externalHost() default "";
 

@@ -64,6 +64,7 @@ class RabbitExternalServerTest {
             public int heapMb() { return 128; }
             public int directMemoryMb() { return 64; }
             public int startTimeoutSeconds() { return 60; }
+            public String runAs() { return ""; }
             public String externalHost() { return "127.0.0.1"; }
             public int externalPort() { return server.amqpPort; }
             public String managementUrl() { return managementUrl; }

@@ -30,22 +30,22 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the real broker (Qpid Broker-J in a child JVM) and talks to it with the RabbitMQ Java client. */
 class RabbitServicePluginTest {
 
-    @TempDir
-    Path dataDir;
+    /** Under target/ rather than a @TempDir: /tmp/junit* is private to root, and the broker runs as strato-rabbit. */
+    private final Path dataDir = Path.of("target", "rabbit-" + System.nanoTime()).toAbsolutePath();
 
     private RabbitServicePlugin plugin;
     private int port;
 
     @AfterEach
-    void stopBroker() {
+    void stopBroker() throws IOException {
         if (plugin != null) {
             plugin.deactivate();
         }
+        io.strato.api.service.process.ServerFiles.deleteTree(dataDir);
     }
 
     private RabbitServicePlugin start() throws IOException {
@@ -62,6 +62,7 @@ class RabbitServicePluginTest {
             public int heapMb() { return 128; }
             public int directMemoryMb() { return 64; }
             public int startTimeoutSeconds() { return 60; }
+            public String runAs() { return ""; }
             public String externalHost() { return ""; }
             public int externalPort() { return 5672; }
             public String managementUrl() { return ""; }
@@ -197,7 +198,7 @@ class RabbitServicePluginTest {
     @Test
     void theControlChannelWantsTheSecret() throws Exception {
         plugin = start();
-        BrokerControl wrong = new BrokerControl(dataDir.resolve("control.sock"), "not-the-secret");
+        BrokerControl wrong = new BrokerControl(QpidBroker.controlSocket(dataDir), "not-the-secret");
         IOException refused = assertThrows(IOException.class, () -> wrong.call("CREATE-VHOST", "sneaky"));
         assertTrue(refused.getMessage().contains("wrong control secret"), refused.getMessage());
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
@@ -227,7 +228,7 @@ class RabbitServicePluginTest {
         String classPath = RabbitServerFiles.unpack(dataDir.resolve("server"));
         Process leftover = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                 "-cp", classPath, RabbitServerFiles.MAIN_CLASS, "127.0.0.1", Integer.toString(port),
-                dataDir.resolve("broker").toString(), dataDir.resolve("control.sock").toString(), dataDir.resolve("control.secret").toString())
+                dataDir.resolve("broker").toString(), QpidBroker.controlSocket(dataDir).toString(), dataDir.resolve("control.secret").toString())
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("leftover.log").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -284,5 +285,24 @@ class RabbitServicePluginTest {
         assertTrue(plugin.health().up(), plugin.health().detail());
         assertTrue(plugin.health().detail().contains("restarted 1 times"), plugin.health().detail());
         assertNull(take(credentials));
+    }
+
+    @Test
+    void theBrokerRunsAsItsOwnUserAndNoOtherUidCanReadItsFiles() throws Exception {
+        if (!io.strato.api.service.process.ServerUser.nodeIsRoot()) {
+            return;
+        }
+        plugin = start();
+        assertTrue(plugin.health().up(), plugin.health().detail());
+        assertEquals("strato-rabbit", Files.getOwner(dataDir.resolve("broker")).getName());
+        Process ps = new ProcessBuilder("ps", "-o", "user:32=,args=", "-C", "java").start();
+        String processes = new String(ps.getInputStream().readAllBytes());
+        assertTrue(processes.lines().anyMatch(l -> l.startsWith("strato-rabbit") && l.contains(dataDir.toString())), processes);
+        for (String file : List.of("control.secret", "broker/config.json", "broker.log")) {
+            Process p = new ProcessBuilder("setpriv", "--reuid=20077", "--regid=20077", "--clear-groups", "--", "cat",
+                    dataDir.resolve(file).toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            assertNotEquals(0, p.waitFor(), "an app uid cannot read " + file);
+        }
     }
 }
