@@ -25,66 +25,6 @@ import org.junit.jupiter.api.Test;
 
 class PortGuardTest {
 
-    /** iptables as a map of chains to their rules, refusing what iptables refuses. */
-    static final class FakeIptables implements PortGuard.Iptables {
-        final Map<String, List<List<String>>> chains = new LinkedHashMap<>(Map.of("OUTPUT", new ArrayList<>()));
-        final List<List<String>> calls = new ArrayList<>();
-        String failOn;
-
-        @Override
-        public String run(List<String> args) throws IOException {
-            calls.add(args);
-            String op = args.get(0);
-            String name = args.get(1);
-            List<String> rule = args.subList(Math.min(args.size(), op.equals("-I") || op.equals("-R") ? 3 : 2), args.size());
-            if (failOn != null && args.contains(failOn)) {
-                throw new IOException("refused " + failOn);
-            }
-            if (op.equals("-N")) {
-                if (chains.putIfAbsent(name, new ArrayList<>()) != null) {
-                    throw new IOException("chain exists");
-                }
-                return "";
-            }
-            List<List<String>> rules = chains.get(name);
-            if (rules == null) {
-                throw new IOException("no chain " + name);
-            }
-            switch (op) {
-                case "-S" -> { }
-                case "-F" -> rules.clear();
-                case "-X" -> {
-                    if (!rules.isEmpty() || chains.values().stream().anyMatch(rs -> rs.stream().anyMatch(r -> r.equals(List.of("-j", name))))) {
-                        throw new IOException("chain in use");
-                    }
-                    chains.remove(name);
-                }
-                case "-A" -> rules.add(List.copyOf(rule));
-                case "-I" -> rules.add(Integer.parseInt(args.get(2)) - 1, List.copyOf(rule));
-                case "-R" -> rules.set(Integer.parseInt(args.get(2)) - 1, List.copyOf(rule));
-                case "-C" -> {
-                    if (!rules.contains(rule)) {
-                        throw new IOException("no such rule");
-                    }
-                }
-                case "-D" -> {
-                    if (!rules.remove(rule)) {
-                        throw new IOException("no such rule");
-                    }
-                }
-                default -> throw new IOException("unknown " + op);
-            }
-            return "";
-        }
-
-        /** The rules a packet meets through the owned chain's jump. */
-        List<List<String>> effective(String chain) {
-            List<List<String>> jump = chains.get(chain);
-            assertEquals(1, jump.size());
-            return chains.get(jump.get(0).get(1));
-        }
-    }
-
     @Test
     void rulesLetOnlyTheListedUidsConnect() {
         assertEquals(List.of(
@@ -160,7 +100,10 @@ class PortGuardTest {
         assertThrows(IllegalArgumentException.class, () -> PortGuard.open("X".repeat(27), new FakeIptables()));
     }
 
-    /** As root with iptables: a uid that is not listed meets a refused connection, on loopback and the node's address. */
+    /**
+     * As root with iptables: a uid that is not listed meets a refused connection, on loopback and the node's address.
+     * Uids outside the apps' range, so other chains on the machine (a DEA's egress rules) do not interfere.
+     */
     @Test
     void realIptablesRefusesAnUnlistedUid() throws Exception {
         assumeTrue(PortGuard.nodeUid() == 0 && Files.isExecutable(Path.of("/usr/sbin/iptables")), "needs root and iptables");
@@ -182,10 +125,10 @@ class PortGuardTest {
             PortGuard guard = PortGuard.open("STRATO-TEST-" + port);
             try {
                 assertTrue(guard.active());
-                guard.replace(PortGuard.onlyUidsMayConnect(Map.of(port, Set.of(0, 20078))));
+                guard.replace(PortGuard.onlyUidsMayConnect(Map.of(port, Set.of(0, 40078))));
                 for (String host : own == null ? List.of("127.0.0.1") : List.of("127.0.0.1", own)) {
-                    assertFalse(connectsAs(20077, host, port), "uid 20077 is refused on " + host);
-                    assertTrue(connectsAs(20078, host, port), "uid 20078 connects on " + host);
+                    assertFalse(connectsAs(40077, host, port), "uid 40077 is refused on " + host);
+                    assertTrue(connectsAs(40078, host, port), "uid 40078 connects on " + host);
                     try (Socket s = new Socket(host, port)) {
                         assertEquals('x', s.getInputStream().read(), "the node still connects");
                     }
@@ -193,7 +136,7 @@ class PortGuardTest {
             } finally {
                 guard.close();
             }
-            assertTrue(connectsAs(20077, "127.0.0.1", port), "no rule is left after close");
+            assertTrue(connectsAs(40077, "127.0.0.1", port), "no rule is left after close");
             assertFalse(run(List.of("iptables", "-w", "-S", "OUTPUT")).contains("STRATO-TEST-" + port));
         }
     }

@@ -170,35 +170,35 @@ class MongoServicePluginTest {
         plugin = new MongoServicePlugin(config());
         ServiceInstance instance = plugin.provision("guarded", "free", Map.of());
         ServiceInstance other = plugin.provision("other", "free", Map.of());
-        int port = plugin.bind(instance, new ServiceBinding("a", "app-a", 20071)).port();
-        plugin.bind(instance, new ServiceBinding("b", "app-b", 20072));
-        plugin.bind(instance, new ServiceBinding("c1", "app-c", 20073));
-        plugin.bind(instance, new ServiceBinding("c2", "app-c", 20073));
-        int otherPort = plugin.bind(other, new ServiceBinding("o", "app-o", 20074)).port();
+        int port = plugin.bind(instance, new ServiceBinding("a", "app-a", 40071)).port();
+        plugin.bind(instance, new ServiceBinding("b", "app-b", 40072));
+        plugin.bind(instance, new ServiceBinding("c1", "app-c", 40073));
+        plugin.bind(instance, new ServiceBinding("c2", "app-c", 40073));
+        int otherPort = plugin.bind(other, new ServiceBinding("o", "app-o", 40074)).port();
 
-        assertTrue(connectsAs(20071, port), "a bound app's uid connects");
-        assertFalse(connectsAs(20077, port), "an unbound uid is refused");
-        assertFalse(connectsAs(20074, port), "an app bound to another instance is refused");
-        assertTrue(connectsAs(20074, otherPort));
+        assertTrue(connectsAs(40071, port), "a bound app's uid connects");
+        assertFalse(connectsAs(40077, port), "an unbound uid is refused");
+        assertFalse(connectsAs(40074, port), "an app bound to another instance is refused");
+        assertTrue(connectsAs(40074, otherPort));
         assertTrue(new Socket("127.0.0.1", port).isConnected(), "the node itself connects");
         String address = java.net.InetAddress.getLocalHost().getHostAddress();
         if (!address.startsWith("127.")) {
-            assertFalse(connectsAs(20077, address, port), "refused over the node's own address too, when the server listens there");
+            assertFalse(connectsAs(40077, address, port), "refused over the node's own address too, when the server listens there");
         }
 
-        plugin.unbind(instance, new ServiceBinding("a", "app-a", 20071));
-        assertFalse(connectsAs(20071, port), "refused again after unbind");
-        assertTrue(connectsAs(20072, port), "the other binding keeps working");
-        plugin.unbind(instance, new ServiceBinding("c1", "app-c", 20073));
-        assertTrue(connectsAs(20073, port), "the same app's other binding still grants its uid");
+        plugin.unbind(instance, new ServiceBinding("a", "app-a", 40071));
+        assertFalse(connectsAs(40071, port), "refused again after unbind");
+        assertTrue(connectsAs(40072, port), "the other binding keeps working");
+        plugin.unbind(instance, new ServiceBinding("c1", "app-c", 40073));
+        assertTrue(connectsAs(40073, port), "the same app's other binding still grants its uid");
 
         plugin.deactivate();
         String chains = new String(new ProcessBuilder("iptables", "-w", "-S").start().getInputStream().readAllBytes());
-        assertFalse(chains.contains("STRATO-SVC-MONGODB"), "stopping the plugin removes its rules: " + chains);
+        assertFalse(chains.contains(io.strato.api.net.PortGuard.serviceChain("mongodb", dataDir.toString())), "stopping the plugin removes its rules: " + chains);
         plugin = new MongoServicePlugin(config());
-        assertTrue(connectsAs(20072, port), "rules come back from the stored bindings");
-        assertFalse(connectsAs(20071, port));
-        assertFalse(connectsAs(20077, port));
+        assertTrue(connectsAs(40072, port), "rules come back from the stored bindings");
+        assertFalse(connectsAs(40071, port));
+        assertFalse(connectsAs(40077, port));
 
         plugin.deprovision(instance);
         plugin.deprovision(other);
