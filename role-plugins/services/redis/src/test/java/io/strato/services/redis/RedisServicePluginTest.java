@@ -215,6 +215,34 @@ class RedisServicePluginTest {
         assertNotEquals(0, runAs(20077, "ls " + dataDir.resolve("instances")), "nor list the instances");
     }
 
+    /** An instance from before per-binding users: its bindings shared the admin's password, which must stop working. */
+    @Test
+    void theSharedPasswordOfAnInstanceFromBeforeStopsWorking() throws Exception {
+        plugin = new RedisServicePlugin(config());
+        ServiceInstance instance = plugin.provision("legacy", "free", Map.of());
+        int port = plugin.bind(instance, new ServiceBinding("bl", "app-l", 20001)).port();
+        plugin.deactivate();
+        Path facts = dataDir.resolve("instances/legacy/instance.properties");
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader in = Files.newBufferedReader(facts)) {
+            p.load(in);
+        }
+        String shared = p.getProperty("password");
+        p.remove("acl");
+        try (java.io.Writer out = Files.newBufferedWriter(facts)) {
+            p.store(out, null);
+        }
+
+        plugin = new RedisServicePlugin(config());
+
+        try (Jedis old = new Jedis("127.0.0.1", port)) {
+            assertThrows(JedisDataException.class, () -> old.auth(shared), "the password every binding knew is gone");
+        }
+        try (Jedis jedis = connect(plugin.bind(instance, new ServiceBinding("bn", "app-l", 20001)))) {
+            assertEquals("PONG", jedis.ping(), "binding again works");
+        }
+    }
+
     /** Exit status of a bash command run as {@code uid}. */
     static int runAs(int uid, String command) throws Exception {
         Process p = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--", "bash", "-c", command)
