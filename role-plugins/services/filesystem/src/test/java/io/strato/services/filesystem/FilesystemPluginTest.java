@@ -95,6 +95,15 @@ class FilesystemPluginTest {
                         && Files.isExecutable(Path.of("/usr/bin/setfacl")), "needs root and setfacl");
         ServiceInstance instance = plugin.provision("acl-" + UUID.randomUUID(), "free", Map.of());
         Path dir = Path.of(instance.details().get("dir"));
+        // as a node's data/ is: apps pass through the directories above the root (a umask 077 build makes them 700)
+        for (Path p = root.toAbsolutePath().getParent(); p != null && !p.getFileName().toString().equals("services"); p = p.getParent()) {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = new java.util.HashSet<>(Files.getPosixFilePermissions(p));
+            perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(p, perms);
+            if (p.getFileName().toString().equals("target")) {
+                break;
+            }
+        }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), "nobody else before a bind");
         Files.writeString(dir.resolve("from-before.txt"), "old");
 

@@ -70,9 +70,12 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
         this.serverBinary = config.serverBinary();
         this.memoryMb = config.memoryMb();
         try {
+            ServerUser user = ServerUser.forServer("memcached", config.runAs());
+            // the node's, passable by the servers' user on the way to their own directories
+            user.prepareParent(dataDir);
             this.servers = new InstanceServers("memcached server", dataDir.resolve("instances"),
                     new PortAllocator(config.host(), config.portFirst(), config.portLast()),
-                    Duration.ofSeconds(config.startTimeoutSeconds()), ServerUser.forServer("memcached", config.runAs()), this::command)
+                    Duration.ofSeconds(config.startTimeoutSeconds()), user, this::command)
                     // no SASL: only bound apps' uids (and the node) may connect from this machine
                     .guardPorts(PortGuard.open(PortGuard.serviceChain("memcached", dataDir.toAbsolutePath().toString())));
         } catch (IOException e) {

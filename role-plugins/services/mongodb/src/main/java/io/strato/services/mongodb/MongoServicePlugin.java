@@ -79,9 +79,12 @@ public final class MongoServicePlugin implements ServicePlugin, Role {
                 : config.javaBinary();
         this.heapMb = config.heapMb();
         try {
+            ServerUser user = ServerUser.forServer("mongodb", config.runAs());
+            // the node's, passable by the servers' user on the way to their own directories
+            user.prepareParent(dataDir);
             this.servers = new InstanceServers("mongodb server", dataDir.resolve("instances"),
                     new PortAllocator(config.host(), config.portFirst(), config.portLast()),
-                    Duration.ofSeconds(config.startTimeoutSeconds()), ServerUser.forServer("mongodb", config.runAs()), this::command)
+                    Duration.ofSeconds(config.startTimeoutSeconds()), user, this::command)
                     // the server has no users: only bound apps' uids (and the node) may connect from this machine
                     .guardPorts(PortGuard.open(PortGuard.serviceChain("mongodb", dataDir.toAbsolutePath().toString())));
         } catch (IOException e) {

@@ -41,6 +41,12 @@ final class RabbitServerFiles {
             copy("/server/" + jar, target);
             classPath.add(target.toAbsolutePath().toString());
         }
+        // the broker's own user walks these directories: the node creates them owner-only (umask 077)
+        try (java.util.stream.Stream<Path> dirs = Files.walk(dir)) {
+            for (Path d : dirs.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+                Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        }
         return String.join(":", classPath);
     }
 
