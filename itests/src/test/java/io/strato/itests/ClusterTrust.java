@@ -83,6 +83,8 @@ final class ClusterTrust {
             nodes.put("rogue-node", "{\"id\":\"rogue-node\",\"name\":\"rogue-node\",\"address\":\"127.0.0.1\",\"roles\":{\"base\":\"ACTIVE\"},"
                     + "\"primary\":false,\"version\":\"0.1.0\",\"lastHeartbeat\":" + now + "}");
             nodes.put("copied-node", values.get(0));
+            nodes.put("rogue-object", new Payload()); // a class the node does not have (or may not load)
+            nodes.put("rogue-number", 42L);
             rogue.getMap("controller.desired").put("rogue-app", "{\"name\":\"rogue-app\",\"env\":{\"X\":\"y\"}}");
 
             String status = primary.awaitShell("kato:status", s -> s.contains("2 node(s)"), Duration.ofSeconds(30));
@@ -91,6 +93,7 @@ final class ClusterTrust {
             String log = primary.log();
             assertTrue("the node reports what it ignored", log.contains("Ignored an unsealed entry: cluster map strato.nodes, key rogue-node"));
             assertTrue(log.contains("Ignored an unsealed entry: cluster map strato.nodes, key copied-node"));
+            assertTrue(log.contains("Ignored an unsealed entry: cluster map strato.nodes, key rogue-object"));
             assertFalse("no value in the warning", log.contains("\"name\":\"rogue-node\""));
 
             // the rogue is never remembered as a peer to rejoin
@@ -100,6 +103,12 @@ final class ClusterTrust {
             rogue.getLifecycleService().terminate();
         }
         primary.awaitShell("kato:status", s -> s.contains("2 node(s)") && s.contains("(READY)"), Duration.ofSeconds(30));
+    }
+
+    /** A serializable value only the rogue has. */
+    static final class Payload implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final String what = "not a Strato value";
     }
 
     /** The group name nodes used to have, computed from the secret: it must appear nowhere either. */

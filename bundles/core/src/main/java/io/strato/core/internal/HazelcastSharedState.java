@@ -4,6 +4,7 @@ import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IMap;
 import com.hazelcast.core.ITopic;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
@@ -75,7 +76,18 @@ public class HazelcastSharedState implements SharedState {
 
                 @Override
                 public Registration subscribe(Consumer<String> listener) {
-                    String id = topic.addMessageListener(m -> listener.accept(text(m.getMessageObject())));
+                    String id = topic.addMessageListener(m -> {
+                        String message;
+                        try {
+                            message = text(m.getMessageObject());
+                        } catch (RuntimeException e) {
+                            if (!unreadable(e)) {
+                                throw e;
+                            }
+                            message = ""; // does not open: dropped and reported by the sealing layer
+                        }
+                        listener.accept(message);
+                    });
                     return () -> topic.removeMessageListener(id);
                 }
             };
@@ -87,11 +99,24 @@ public class HazelcastSharedState implements SharedState {
         return o instanceof String s ? s : "";
     }
 
+    /** A value Hazelcast cannot (or may not) turn back into an object: written by a process that is not a node. */
+    private static boolean unreadable(RuntimeException e) {
+        return e instanceof HazelcastSerializationException || e instanceof SecurityException
+                || e.getCause() instanceof SecurityException || e.getCause() instanceof ClassNotFoundException;
+    }
+
     private record HazelcastMap(IMap<Object, Object> map) implements SharedMap {
 
         @Override
         public Optional<String> get(String key) {
-            return Optional.ofNullable(map.get(key)).map(HazelcastSharedState::text);
+            try {
+                return Optional.ofNullable(map.get(key)).map(HazelcastSharedState::text);
+            } catch (RuntimeException e) {
+                if (unreadable(e)) {
+                    return Optional.of(""); // does not open: ignored and reported by the sealing layer
+                }
+                throw e;
+            }
         }
 
         @Override
@@ -128,11 +153,24 @@ public class HazelcastSharedState implements SharedState {
         @Override
         public Map<String, String> entries() {
             Map<String, String> out = new HashMap<>();
-            map.forEach((k, v) -> {
-                if (k instanceof String key) {
-                    out.put(key, text(v));
+            try {
+                map.forEach((k, v) -> {
+                    if (k instanceof String key) {
+                        out.put(key, text(v));
+                    }
+                });
+            } catch (RuntimeException e) {
+                if (!unreadable(e)) {
+                    throw e;
                 }
-            });
+                // one value nobody can read must not hide the others: read them one by one
+                out.clear();
+                for (Object k : map.keySet()) {
+                    if (k instanceof String key) {
+                        get(key).ifPresent(v -> out.put(key, v));
+                    }
+                }
+            }
             return out;
         }
 
@@ -152,14 +190,25 @@ public class HazelcastSharedState implements SharedState {
             }
         }
 
+        private static Optional<String> value(EntryEvent<Object, Object> e) {
+            try {
+                return Optional.ofNullable(e.getValue()).map(HazelcastSharedState::text);
+            } catch (RuntimeException ex) {
+                if (unreadable(ex)) {
+                    return Optional.of(""); // does not open: ignored and reported by the sealing layer
+                }
+                throw ex;
+            }
+        }
+
         @Override
         public void entryAdded(EntryEvent<Object, Object> e) {
-            changed(e.getKey(), Optional.ofNullable(e.getValue()).map(HazelcastSharedState::text));
+            changed(e.getKey(), value(e));
         }
 
         @Override
         public void entryUpdated(EntryEvent<Object, Object> e) {
-            changed(e.getKey(), Optional.ofNullable(e.getValue()).map(HazelcastSharedState::text));
+            changed(e.getKey(), value(e));
         }
 
         @Override
