@@ -45,6 +45,28 @@ public final class ServerFiles {
         }
     }
 
+    /**
+     * Makes a tree of program files a plugin unpacked (server binaries, jars) readable and, where the owner may
+     * run them, runnable by every user, its directories traversable: the node creates files owner-only
+     * (umask 077), and the server's own user must run them. Only for public program files, never for data.
+     */
+    public static void sharePrograms(Path tree) throws IOException {
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path path : paths.toList()) {
+                if (Files.isSymbolicLink(path)) {
+                    continue;
+                }
+                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
+                } else {
+                    boolean runnable = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)
+                            .contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(runnable ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+        }
+    }
+
     /** Deletes {@code dir} with everything in it; nothing when it does not exist. */
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {

@@ -38,6 +38,7 @@ final class MongoServerFiles {
             copy("/server/" + jar, target);
             classPath.add(target.toAbsolutePath().toString());
         }
+        io.strato.api.service.process.ServerFiles.sharePrograms(dir);
         return String.join(":", classPath);
     }
 

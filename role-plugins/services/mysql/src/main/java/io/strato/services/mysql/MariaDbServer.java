@@ -152,6 +152,7 @@ final class MariaDbServer implements AutoCloseable {
     private Path unpackBinaries() throws IOException {
         Path target = dataDir.resolve("bin").resolve(VERSION);
         if (Files.exists(target.resolve(".complete"))) {
+            ServerFiles.sharePrograms(dataDir.resolve("bin"));
             return target;
         }
         if (Files.exists(target)) {
@@ -179,6 +180,7 @@ final class MariaDbServer implements AutoCloseable {
                 }
             }
         }
+        ServerFiles.sharePrograms(dataDir.resolve("bin"));
         Files.createFile(target.resolve(".complete"));
         return target;
     }

@@ -110,6 +110,7 @@ final class PostgresServer implements AutoCloseable {
     private Path unpackBinaries() throws IOException {
         Path target = dataDir.resolve("bin").resolve(VERSION);
         if (Files.exists(target.resolve(".complete"))) {
+            ServerFiles.sharePrograms(dataDir.resolve("bin"));
             return target;
         }
         Files.createDirectories(target);
@@ -123,6 +124,7 @@ final class PostgresServer implements AutoCloseable {
         } finally {
             Files.deleteIfExists(archive);
         }
+        ServerFiles.sharePrograms(dataDir.resolve("bin"));
         Files.createFile(target.resolve(".complete"));
         return target;
     }

@@ -1,5 +1,7 @@
 package io.strato.services.redis;
 
+import io.strato.api.service.process.ServerFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,6 +36,7 @@ final class RedisServerBinary {
             }
             byte[] bytes = in.readAllBytes();
             if (Files.isExecutable(target) && Files.size(target) == bytes.length) {
+                ServerFiles.sharePrograms(binDir);
                 return target;
             }
             Files.createDirectories(binDir);
@@ -42,6 +45,7 @@ final class RedisServerBinary {
             Files.write(partial, bytes);
             Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            ServerFiles.sharePrograms(binDir);
         }
         return target;
     }
