@@ -29,11 +29,15 @@ import static org.junit.Assert.assertTrue;
 public class MultiNodeAppIT {
 
     private static final Path WORK = Path.of("target", "multinode");
-    private static final Pattern ANSWER = Pattern.compile("instance (\\d+) on (node-\\d) pid (\\d+)");
+    private static final Pattern ANSWER = Pattern.compile("instance (\\d+) on (node-\\d) id (\\w+) port (\\d+)");
     private final List<StratoNode> nodes = new ArrayList<>();
 
     /** Where an index answered from. */
-    private record Seen(String node, long pid) {
+    /**
+     * Where an instance answered from: its node, an id the process drew when it started (its pid inside its
+     * sandbox says nothing: every instance has a pid namespace of its own) and its port.
+     */
+    private record Seen(String node, String id, int port) {
     }
 
     @After
@@ -78,7 +82,8 @@ public class MultiNodeAppIT {
         Files.writeString(app.resolve("server.js"), String.join("\n",
                 "const app = JSON.parse(process.env.VCAP_APPLICATION);",
                 "const node = (process.env.HOME.match(/(node-\\d)/) || ['?', '?'])[1];",
-                "require('http').createServer((q, s) => s.end(`instance ${app.instance_index} on ${node} pid ${process.pid}\\n`))",
+                "const id = require('crypto').randomBytes(6).toString('hex');",
+                "require('http').createServer((q, s) => s.end(`instance ${app.instance_index} on ${node} id ${id} port ${process.env.PORT}\\n`))",
                 "  .listen(process.env.PORT);", ""));
         assertEquals(0, cli(controller, cliHome, app, "target", "http://127.0.0.1:" + controller.httpPort).exit());
         assertEquals(0, cli(controller, cliHome, app, "login", "--username", "dev", "--password", "s3cret-pass").exit());
@@ -96,12 +101,12 @@ public class MultiNodeAppIT {
         // kill -9 one instance: a new one serves
         Seen victim = placement.get("0");
         long crashedAt = System.nanoTime();
-        ProcessHandle.of(victim.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        HostProcesses.killListener(victim.port());
         Map<String, Seen> replaced = awaitInstances(routerPort, 4, Duration.ofSeconds(60),
-                seen -> seen.containsKey("0") && seen.get("0").pid() != victim.pid());
+                seen -> seen.containsKey("0") && !seen.get("0").id().equals(victim.id()));
         System.out.printf("[MultiNodeAppIT] instance 0 killed -> a new instance 0 serves after %.1f s%n",
                 (System.nanoTime() - crashedAt) / 1e9);
-        assertNotEquals(victim.pid(), replaced.get("0").pid());
+        assertNotEquals(victim.id(), replaced.get("0").id());
         StratoNode.CliResult events = cli(controller, cliHome, app, "events", "spread");
         assertTrue(events.output(), events.output().contains("app.crash"));
 
@@ -150,7 +155,7 @@ public class MultiNodeAppIT {
         controller.kill();
         long controllerKilledAt = System.nanoTime();
         Seen victim5 = scaled.get("5");
-        ProcessHandle.of(victim5.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        HostProcesses.killListener(victim5.port());
         dea2.awaitShell("kato:status", st -> st.contains("Health manager: acting on node-2"), Duration.ofSeconds(60));
         System.out.printf("[MultiNodeAppIT] node-1 killed -> node-2's health manager acts after %.1f s%n",
                 (System.nanoTime() - controllerKilledAt) / 1e9);
@@ -162,7 +167,7 @@ public class MultiNodeAppIT {
         assertTrue(services.output(), services.output().contains("spread"));
         assertEquals(0, cli(controller, cliHome, app, "login", "--username", "dev", "--password", "s3cret-pass").exit());
         Map<String, Seen> afterRestart = awaitInstances(routerPort, 6, Duration.ofSeconds(120),
-                seen -> seen.get("5").pid() != victim5.pid());
+                seen -> !seen.get("5").id().equals(victim5.id()));
         Map<String, Seen> untouched = new HashMap<>(scaled);
         untouched.remove("5");
         Map<String, Seen> others = new HashMap<>(afterRestart);
@@ -188,7 +193,7 @@ public class MultiNodeAppIT {
         while (System.nanoTime() < deadline) {
             Matcher m = ANSWER.matcher(StratoNode.routerGet(routerPort, "spread.localhost"));
             if (m.find()) {
-                Seen s = new Seen(m.group(2), Long.parseLong(m.group(3)));
+                Seen s = new Seen(m.group(2), m.group(3), Integer.parseInt(m.group(4)));
                 if (!s.equals(seen.put(m.group(1), s))) {
                     fresh = 0;
                 }

@@ -22,7 +22,7 @@ import static org.junit.Assert.assertTrue;
 public class PushIT {
 
     private static final Path WORK = Path.of("target", "push");
-    private static final Pattern INSTANCE = Pattern.compile("hello from instance (\\d+) pid (\\d+)");
+    private static final Pattern INSTANCE = Pattern.compile("hello from instance (\\d+) id (\\w+) port (\\d+)");
     private StratoNode node;
 
     @After
@@ -51,7 +51,8 @@ public class PushIT {
         Files.writeString(hello.resolve("server.js"), String.join("\n",
                 "const http = require('http');",
                 "const app = JSON.parse(process.env.VCAP_APPLICATION);",
-                "http.createServer((req, res) => res.end(`hello from instance ${app.instance_index} pid ${process.pid}\\n`))",
+                "const id = require('crypto').randomBytes(6).toString('hex');",
+                "http.createServer((req, res) => res.end(`hello from instance ${app.instance_index} id ${id} port ${process.env.PORT}\\n`))",
                 "  .listen(process.env.PORT, () => console.log('listening on ' + process.env.PORT));", ""));
         Path site = Files.createDirectories(apps.resolve("site"));
         Files.writeString(site.resolve("index.html"), "<h1>a static site on strato</h1>\n");
@@ -72,14 +73,16 @@ public class PushIT {
         // scale to 3: round robin reaches every instance
         assertEquals(0, node.cli(cliHome, apps, "scale", "hello", "--instances", "3").exit());
         Set<String> seen = new HashSet<>();
-        String killPid = null;
+        String killId = null;
+        int killPort = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (seen.size() < 3 && System.nanoTime() < deadline) {
             Matcher m = INSTANCE.matcher(StratoNode.routerGet(routerPort, "hello.localhost"));
             if (m.find()) {
                 seen.add(m.group(1));
                 if (m.group(1).equals("2")) {
-                    killPid = m.group(2);
+                    killId = m.group(2);
+                    killPort = Integer.parseInt(m.group(3));
                 }
             }
             Thread.sleep(100);
@@ -88,25 +91,25 @@ public class PushIT {
 
         // kill -9 one instance: the crash is recorded, the killed pid never serves again, and the health manager
         // starts a new instance 2
-        new ProcessBuilder("kill", "-9", killPid).start().waitFor();
+        HostProcesses.killListener(killPort);
         long killedAt = System.nanoTime();
         String events = awaitCli(cliHome, apps, "app\\.crash\\s+2\\s+137\\s+killed by signal 9", Duration.ofSeconds(20),
                 "events", "hello");
         System.out.printf("[PushIT] kill -9 to the crash event: %.1f s%n", (System.nanoTime() - killedAt) / 1e9);
         assertTrue(events, events.contains("app.crash"));
-        String newPid = null;
+        String newId = null;
         long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (newPid == null && System.nanoTime() < until) {
+        while (newId == null && System.nanoTime() < until) {
             String r = StratoNode.routerGet(routerPort, "hello.localhost");
             assertTrue(r, r.startsWith("HTTP/1.1 200"));
-            assertFalse("no request reaches the killed instance: " + r, r.contains("pid " + killPid + "\n"));
+            assertFalse("no request reaches the killed instance: " + r, r.contains("id " + killId + " "));
             Matcher m = INSTANCE.matcher(r);
             if (m.find() && m.group(1).equals("2")) {
-                newPid = m.group(2);
+                newId = m.group(2);
             }
         }
         System.out.printf("[PushIT] kill -9 to a new instance 2 serving: %.1f s%n", (System.nanoTime() - killedAt) / 1e9);
-        assertTrue("a new instance 2 serves", newPid != null && !newPid.equals(killPid));
+        assertTrue("a new instance 2 serves", newId != null && !newId.equals(killId));
 
         // a static site
         StratoNode.CliResult pushSite = node.cli(cliHome, site, "push", "site");
