@@ -55,8 +55,8 @@ public class MultiNodeAppIT {
         StratoNode dea2 = node("node-2", 8);
         StratoNode dea3 = node("node-3", 9);
         // two DEAs on one host: each its own instance ports, as on separate machines
-        dea2.edit("etc/io.strato.dea.cfg", "runAsUser = nobody", "runAsUser = nobody\nportRange = 62000-62499");
-        dea3.edit("etc/io.strato.dea.cfg", "runAsUser = nobody", "runAsUser = nobody\nportRange = 62500-62999");
+        dea2.edit("etc/io.strato.dea.cfg", "appUidRange = 20000-29999", "appUidRange = 20000-29999\nportRange = 62000-62499");
+        dea3.edit("etc/io.strato.dea.cfg", "appUidRange = 20000-29999", "appUidRange = 20000-29999\nportRange = 62500-62999");
         for (StratoNode n : nodes) {
             n.start();
         }
