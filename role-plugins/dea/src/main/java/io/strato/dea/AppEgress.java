@@ -24,29 +24,42 @@ import java.util.TreeSet;
  * for its own app's uid only. Every other new TCP connection from an app uid to a cluster node (loopback
  * included) is refused: the cluster port, Karaf SSH, JMX, the node's HTTP port, other apps' instance
  * ports and data-service instances they are not bound to. Connections off the cluster are left alone.
- * Enforced with an iptables chain of the DEA's own ({@link PortGuard}), rebuilt when its instances or
- * the cluster change.
+ * Enforced with two iptables chains of the DEA's own ({@link PortGuard}), rebuilt when its instances or
+ * the cluster change: its allowances first in {@code OUTPUT} (ACCEPT), its refusals last. So several DEAs
+ * on one machine never refuse each other's apps what their own DEA allowed.
  */
 final class AppEgress implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AppEgress.class);
 
-    private final PortGuard guard;
-    private final UidRange uids;
-    private List<List<String>> current = List.of();
+    /** What app uids may reach (first in OUTPUT) and what they may not (last). */
+    record Rules(List<List<String>> allowed, List<List<String>> refused) {
+    }
 
-    private AppEgress(PortGuard guard, UidRange uids) {
-        this.guard = guard;
+    private final PortGuard allowed;
+    private final PortGuard refused;
+    private final UidRange uids;
+    private Rules current = new Rules(List.of(), List.of());
+
+    private AppEgress(PortGuard allowed, PortGuard refused, UidRange uids) {
+        this.allowed = allowed;
+        this.refused = refused;
         this.uids = uids;
     }
 
     static AppEgress open(String deaId, UidRange uids) throws IOException {
-        String chain = "STRATO-DEA-" + String.format("%04x", deaId.hashCode() & 0xffff);
-        return new AppEgress(PortGuard.open(chain), uids);
+        String id = String.format("%04x", deaId.hashCode() & 0xffff);
+        PortGuard allowed = PortGuard.open("STRATO-DEA-" + id, PortGuard.Placement.FIRST);
+        try {
+            return new AppEgress(allowed, PortGuard.open("STRATO-DEA-" + id + "-NO", PortGuard.Placement.LAST), uids);
+        } catch (IOException | RuntimeException e) {
+            allowed.close();
+            throw e;
+        }
     }
 
     boolean active() {
-        return guard.active();
+        return allowed.active();
     }
 
     /**
@@ -58,19 +71,21 @@ final class AppEgress implements AutoCloseable {
      */
     synchronized void update(Collection<InstanceOrder> running, Collection<String> nodeAddresses,
                              Collection<Integer> routerPorts) {
-        List<List<String>> rules = rules(uids, running, nodeAddresses, routerPorts);
+        Rules rules = rules(uids, running, nodeAddresses, routerPorts);
         if (rules.equals(current)) {
             return;
         }
         try {
-            guard.replace(rules);
+            // allowances before refusals: a new instance's services are open before anything else closes
+            allowed.replace(rules.allowed());
+            refused.replace(rules.refused());
             current = rules;
         } catch (IOException e) {
             LOG.warn("Could not update the network rules of app instances: {}", e.getMessage());
         }
     }
 
-    static List<List<String>> rules(UidRange uids, Collection<InstanceOrder> running, Collection<String> nodeAddresses,
+    static Rules rules(UidRange uids, Collection<InstanceOrder> running, Collection<String> nodeAddresses,
                                     Collection<Integer> routerPorts) {
         String all = uids.from() + "-" + uids.to();
         List<List<String>> rules = new ArrayList<>();
@@ -78,6 +93,7 @@ final class AppEgress implements AutoCloseable {
             rules.add(allow(all, null, port));
         }
         rules.add(allow(all, "127.0.0.0/8", 53));
+        List<List<String>> refusals = new ArrayList<>();
         Set<List<String>> bound = new LinkedHashSet<>();
         for (InstanceOrder order : running) {
             for (String[] hostPort : boundServices(order.services())) {
@@ -91,19 +107,18 @@ final class AppEgress implements AutoCloseable {
         nodeAddresses.forEach(a -> resolve(a).filter(ip -> !ip.startsWith("127.") && !ip.equals("0.0.0.0"))
                 .ifPresent(closed::add));
         for (String destination : closed) {
-            rules.add(List.of("-p", "tcp", "--syn", "-m", "owner", "--uid-owner", all, "-d", destination,
+            refusals.add(List.of("-p", "tcp", "--syn", "-m", "owner", "--uid-owner", all, "-d", destination,
                     "-j", "REJECT", "--reject-with", "tcp-reset"));
         }
-        return rules;
+        return new Rules(rules, refusals);
     }
 
-    /** Lets the connection on to OUTPUT's further rules (a data service's own guard may still refuse it). */
     private static List<String> allow(String uid, String destination, int port) {
         List<String> rule = new ArrayList<>(List.of("-p", "tcp", "--syn", "-m", "owner", "--uid-owner", uid));
         if (destination != null) {
             rule.addAll(List.of("-d", destination));
         }
-        rule.addAll(List.of("--dport", String.valueOf(port), "-j", "RETURN"));
+        rule.addAll(List.of("--dport", String.valueOf(port), "-j", "ACCEPT"));
         return rule;
     }
 
@@ -143,6 +158,7 @@ final class AppEgress implements AutoCloseable {
 
     @Override
     public void close() {
-        guard.close();
+        refused.close();
+        allowed.close();
     }
 }

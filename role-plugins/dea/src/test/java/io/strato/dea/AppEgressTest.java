@@ -18,18 +18,19 @@ class AppEgressTest {
                 + "\"filesystem\":[{\"credentials\":{\"dir\":\"/srv\"}}]}";
         InstanceOrder order = new InstanceOrder("dea", InstanceOrder.Action.START, "g", "a", "v", 0, "i", "http://d",
                 64, 64, null, List.of(), Map.of(), services, 20005);
-        List<List<String>> rules = AppEgress.rules(new UidRange(20000, 29999), List.of(order, order),
+        AppEgress.Rules rules = AppEgress.rules(new UidRange(20000, 29999), List.of(order, order),
                 List.of("127.0.0.1", "10.1.2.3", "::1"), List.of(8080, 8080));
         assertEquals(List.of(
-                List.of("-p", "tcp", "--syn", "-m", "owner", "--uid-owner", "20000-29999", "--dport", "8080", "-j", "RETURN"),
+                List.of("-p", "tcp", "--syn", "-m", "owner", "--uid-owner", "20000-29999", "--dport", "8080", "-j", "ACCEPT"),
                 List.of("-p", "tcp", "--syn", "-m", "owner", "--uid-owner", "20000-29999", "-d", "127.0.0.0/8",
-                        "--dport", "53", "-j", "RETURN"),
+                        "--dport", "53", "-j", "ACCEPT"),
                 List.of("-p", "tcp", "--syn", "-m", "owner", "--uid-owner", "20005", "-d", "127.0.0.1",
-                        "--dport", "6400", "-j", "RETURN"),
+                        "--dport", "6400", "-j", "ACCEPT")), rules.allowed());
+        assertEquals(List.of(
                 List.of("-p", "tcp", "--syn", "-m", "owner", "--uid-owner", "20000-29999", "-d", "10.1.2.3",
                         "-j", "REJECT", "--reject-with", "tcp-reset"),
                 List.of("-p", "tcp", "--syn", "-m", "owner", "--uid-owner", "20000-29999", "-d", "127.0.0.0/8",
-                        "-j", "REJECT", "--reject-with", "tcp-reset")), rules);
+                        "-j", "REJECT", "--reject-with", "tcp-reset")), rules.refused());
     }
 
     @Test

@@ -430,6 +430,18 @@ class DeaRoleTest {
             order(new InstanceOrder(deaId, InstanceOrder.Action.START, "app-guid", "shop", "v1", 0, "i-22",
                     blobs.url("/droplets/web"), 128, 1024, null, List.of("net.example.com"), Map.of(), services, 20001));
             awaitStatus("i-22", InstanceState.RUNNING);
+            // a second DEA on the same machine, with no instance of this app, refuses it nothing
+            int from = 40000 + (int) (Math.random() * 20000);
+            DeaRole other = new DeaRole(state, new OneNode("dea-other-" + UUID.randomUUID().toString().substring(0, 8)),
+                    () -> SECRET, new DeaSettings(256, from, from + 10, baseDir.resolve("other"), UidRange.DEFAULT, 4096,
+                    64, Duration.ofSeconds(20), Duration.ofSeconds(3)));
+            try {
+                Thread.sleep(Channels.OWNED_TTL.toMillis() / 3 + 500); // its rules are in place
+                assertTrue(connects(20001, service.getLocalPort()), "the app reaches its bound service");
+                assertTrue(connects(20001, router.getLocalPort()), "apps reach the routers");
+            } finally {
+                other.deactivate();
+            }
             assertTrue(connects(20001, service.getLocalPort()), "the app reaches its bound service");
             assertFalse(connects(20002, service.getLocalPort()), "another app does not reach that service");
             assertFalse(connects(20001, internal.getLocalPort()), "a node-internal port is closed to apps");
@@ -438,7 +450,7 @@ class DeaRoleTest {
         }
         dea.deactivate();
         assertFalse(new String(new ProcessBuilder("iptables", "-w", "-S").start().getInputStream().readAllBytes())
-                .contains("STRATO-DEA-"), "the DEA's rules go with it");
+                .contains("STRATO-DEA-" + String.format("%04x", deaId.hashCode() & 0xffff)), "the DEA's rules go with it");
         dea = newDea(1024, Duration.ofSeconds(20));
     }
 

@@ -44,13 +44,23 @@ public final class PortGuard implements AutoCloseable {
     private static final Pattern CHAIN = Pattern.compile("[A-Za-z0-9_-]{1,26}");
     private static final String JUMP = "OUTPUT";
 
+    /** Where the jump to the chain goes in {@code OUTPUT}. */
+    public enum Placement {
+        /** Before every rule there: for rules that decide (accept or refuse) a connection first. */
+        FIRST,
+        /** After every rule there: for refusals that apply only to what no earlier chain accepted. */
+        LAST
+    }
+
     private final String chain;
+    private final Placement placement;
     private final Iptables iptables;
     private int generation;
     private boolean open;
 
-    private PortGuard(String chain, Iptables iptables) {
+    private PortGuard(String chain, Placement placement, Iptables iptables) {
         this.chain = chain;
+        this.placement = placement;
         this.iptables = iptables;
     }
 
@@ -62,18 +72,28 @@ public final class PortGuard implements AutoCloseable {
      * @throws IOException when iptables is there but refuses to set up the chain
      */
     public static PortGuard open(String chain) throws IOException {
+        return open(chain, Placement.FIRST);
+    }
+
+    /** {@link #open(String)} with the jump where {@code placement} says. */
+    public static PortGuard open(String chain, Placement placement) throws IOException {
         String missing = missingPrerequisite();
         if (missing != null) {
             LOG.log(Level.WARNING, "iptables chain " + checked(chain) + " is not set: " + missing
                     + "; local processes are not kept off the ports it would guard");
-            return new PortGuard(chain, null);
+            return new PortGuard(chain, placement, null);
         }
-        return open(chain, PortGuard::runIptables);
+        return open(chain, placement, PortGuard::runIptables);
     }
 
     /** Opens the chain through {@code iptables} (a recorder in tests, another runner elsewhere). */
     public static PortGuard open(String chain, Iptables iptables) throws IOException {
-        PortGuard guard = new PortGuard(checked(chain), iptables);
+        return open(chain, Placement.FIRST, iptables);
+    }
+
+    /** Opens the chain through {@code iptables}, its jump where {@code placement} says. */
+    public static PortGuard open(String chain, Placement placement, Iptables iptables) throws IOException {
+        PortGuard guard = new PortGuard(checked(chain), placement, iptables);
         guard.setUp();
         return guard;
     }
@@ -184,7 +204,7 @@ public final class PortGuard implements AutoCloseable {
     private void setUp() throws IOException {
         tearDown();
         iptables.run(List.of("-N", chain));
-        iptables.run(List.of("-I", JUMP, "1", "-j", chain));
+        iptables.run(placement == Placement.FIRST ? List.of("-I", JUMP, "1", "-j", chain) : List.of("-A", JUMP, "-j", chain));
         open = true;
         generation = 0;
     }
