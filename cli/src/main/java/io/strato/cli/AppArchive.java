@@ -9,14 +9,17 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
 /**
  * Zips an app directory for upload. Entry names are relative, use {@code /}, and never contain
  * {@code ..} or a leading {@code /}, so the controller can unpack them safely. {@code .git} is never
  * sent, the ignore files' patterns are honoured, and symbolic links are followed only when they stay
- * inside the app directory.
+ * inside the app directory. Files keep their executable bit (the entry's Unix mode), as staging and the
+ * start command expect.
  */
 public final class AppArchive {
 
@@ -51,23 +54,35 @@ public final class AppArchive {
     }
 
     public void writeTo(OutputStream target) throws IOException {
-        try (ZipOutputStream zip = new ZipOutputStream(target)) {
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(target)) {
             walk(new Visitor() {
                 @Override
                 public void directory(String name, Path dir) throws IOException {
-                    zip.putNextEntry(new ZipEntry(name + "/"));
-                    zip.closeEntry();
+                    ZipArchiveEntry entry = new ZipArchiveEntry(name + "/");
+                    entry.setUnixMode(040755);
+                    zip.putArchiveEntry(entry);
+                    zip.closeArchiveEntry();
                 }
 
                 @Override
                 public void file(String name, Path file) throws IOException {
-                    ZipEntry entry = new ZipEntry(name);
-                    entry.setLastModifiedTime(Files.getLastModifiedTime(file));
-                    zip.putNextEntry(entry);
+                    ZipArchiveEntry entry = new ZipArchiveEntry(name);
+                    FileTime modified = Files.getLastModifiedTime(file);
+                    entry.setLastModifiedTime(modified);
+                    entry.setUnixMode(executable(file) ? 0100755 : 0100644);
+                    zip.putArchiveEntry(entry);
                     Files.copy(file, zip);
-                    zip.closeEntry();
+                    zip.closeArchiveEntry();
                 }
             });
+        }
+    }
+
+    private static boolean executable(Path file) {
+        try {
+            return Files.getPosixFilePermissions(file).contains(PosixFilePermission.OWNER_EXECUTE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return Files.isExecutable(file);
         }
     }
 

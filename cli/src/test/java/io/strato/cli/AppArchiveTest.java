@@ -65,6 +65,20 @@ class AppArchiveTest {
     }
 
     @Test
+    void executableFilesStayExecutable() throws IOException {
+        write(dir.resolve("run.sh"), "#!/bin/sh\n");
+        write(dir.resolve("data.txt"), "x");
+        dir.resolve("run.sh").toFile().setExecutable(true, false);
+        Map<String, Integer> modes = new java.util.HashMap<>();
+        // the modes live in the central directory, which the stager reads
+        try (org.apache.commons.compress.archivers.zip.ZipFile in = org.apache.commons.compress.archivers.zip.ZipFile.builder()
+                .setSeekableByteChannel(new org.apache.commons.compress.utils.SeekableInMemoryByteChannel(zip())).get()) {
+            in.getEntries().asIterator().forEachRemaining(e -> modes.put(e.getName(), e.getUnixMode() & 0777));
+        }
+        assertEquals(Map.of("run.sh", 0755, "data.txt", 0644), modes);
+    }
+
+    @Test
     void skipsGitAndHonoursIgnoreFiles() throws IOException {
         write(dir.resolve("app.py"), "print(1)");
         write(dir.resolve(".git/config"), "[core]");

@@ -31,6 +31,8 @@ final class StratoNode implements AutoCloseable {
     final int httpPort;
     final int clusterPort;
     private Process process;
+    /** Nodes of this test JVM whose Karaf runs. */
+    private static final java.util.Set<StratoNode> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Ports are 20000 + 100 * slot + n, away from a micro cloud's defaults. */
     StratoNode(String name, int slot, Path workDir) throws IOException, InterruptedException {
@@ -67,6 +69,7 @@ final class StratoNode implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
         pb.environment().put("JAVA_HOME", JAVA_HOME);
         process = pb.start();
+        RUNNING.add(this);
         return this;
     }
 
@@ -207,6 +210,35 @@ final class StratoNode implements AutoCloseable {
             h.onExit().orTimeout(30, TimeUnit.SECONDS);
         }
         process = null;
+        RUNNING.remove(this);
+        if (RUNNING.isEmpty()) {
+            removeIptablesChains();
+        }
+    }
+
+    /**
+     * A node killed with -9 cannot remove its iptables chains (a node that starts again takes its own over); once no
+     * node of these tests runs, none of theirs may decide what the next test's nodes and apps can reach.
+     */
+    private static void removeIptablesChains() {
+        try {
+            Process list = new ProcessBuilder("iptables", "-w", "-S").redirectErrorStream(true).start();
+            List<String> chains = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.startsWith("-N STRATO-")).map(l -> l.substring(3).trim()).toList();
+            list.waitFor();
+            for (String chain : chains) {
+                new ProcessBuilder("iptables", "-w", "-D", "OUTPUT", "-j", chain).start().waitFor();
+            }
+            for (String op : List.of("-F", "-X")) {
+                for (String chain : chains) {
+                    new ProcessBuilder("iptables", "-w", op, chain).start().waitFor();
+                }
+            }
+        } catch (IOException e) {
+            // no iptables here: no chains either
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

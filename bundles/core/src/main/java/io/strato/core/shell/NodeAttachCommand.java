@@ -1,5 +1,7 @@
 package io.strato.core.shell;
 
+import io.strato.api.shell.SecretCommandLine;
+
 import io.strato.core.internal.Membership;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -27,17 +29,11 @@ public class NodeAttachCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        // the shell names this thread after the command line, secret included, and every log line carries it
-        Thread thread = Thread.currentThread();
-        String threadName = thread.getName();
-        thread.setName("kato:node-attach");
-        try {
+        return SecretCommandLine.run("kato:node-attach", () -> {
             String s = secret != null ? secret : session.readLine("Cluster secret: ", '*');
             System.out.println("Attaching to " + address + " (Cellar restarts with the new cluster settings)...");
             System.out.println(membership.attach(address, s));
             return null;
-        } finally {
-            thread.setName(threadName);
-        }
+        });
     }
 }

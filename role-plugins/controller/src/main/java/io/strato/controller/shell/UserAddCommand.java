@@ -1,5 +1,6 @@
 package io.strato.controller.shell;
 
+import io.strato.api.shell.SecretCommandLine;
 import io.strato.controller.users.UserAccounts;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
@@ -35,6 +36,10 @@ public class UserAddCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
+        return SecretCommandLine.run("kato:user-add", this::add);
+    }
+
+    private Object add() throws Exception {
         TrailingOptions more = TrailingOptions.parse(trailing, true, "kato:user-add <name> [--password p] [--admin]");
         String given = password != null ? password : more.password;
         boolean asAdmin = admin || more.admin;

@@ -1,5 +1,6 @@
 package io.strato.controller.shell;
 
+import io.strato.api.shell.SecretCommandLine;
 import io.strato.controller.users.UserAccounts;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
@@ -32,6 +33,10 @@ public class UserPasswdCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
+        return SecretCommandLine.run("kato:user-passwd", this::change);
+    }
+
+    private Object change() throws Exception {
         TrailingOptions more = TrailingOptions.parse(trailing, false, "kato:user-passwd <name> [--password p]");
         String given = password != null ? password : more.password;
         if (users.find(name).isEmpty()) {
