@@ -25,7 +25,7 @@ MAX_SECONDS=${MAX_SECONDS:-1080}
 VERSION=$(sed -n 's#^  <version>\(.*\)</version>#\1#p' "$ROOT/pom.xml" | head -1)
 DIST=$ROOT/karaf-assembly/target/strato-$VERSION.tar.gz
 WORK=$(mktemp -d /tmp/strato-health-bench.XXXXXX)
-chmod 755 "$WORK"   # app instances run as nobody and must reach their directories
+chmod 755 "$WORK"   # app instances run as their apps' uids and must reach their directories
 LOGS=/tmp/strato-health-bench-logs.$$
 ROUTER=23106        # node-1's router
 FLOOR_PORT=23099
@@ -130,15 +130,18 @@ wait_ready() { # k timeout
 }
 strato() { (cd "$APP" && timeout 400 "$(dir 1)/bin/strato" "$@"); }
 
-# one request through the router: sets CODE, IDX, NODE, PID (empty when the answer is not an instance's)
+# one request through the router: sets CODE, IDX, NODE, PID (an id the instance's process drew at start: in its
+# sandbox's pid namespace its own pid says nothing) and PORT (empty when the answer is not an instance's)
 get() {
     local out
     out=$(curl -s -m 5 -w ' %{http_code}' -H "Host: $1.localhost" "http://127.0.0.1:$ROUTER/" 2>/dev/null) || true
-    CODE=${out##* } IDX= NODE= PID=
-    if [[ $out =~ instance\ ([0-9]+)\ on\ (node-[0-9])\ pid\ ([0-9]+) ]]; then
-        IDX=${BASH_REMATCH[1]} NODE=${BASH_REMATCH[2]} PID=${BASH_REMATCH[3]}
+    CODE=${out##* } IDX= NODE= PID= PORT=
+    if [[ $out =~ instance\ ([0-9]+)\ on\ (node-[0-9])\ id\ ([0-9a-f]+)\ port\ ([0-9]+) ]]; then
+        IDX=${BASH_REMATCH[1]} NODE=${BASH_REMATCH[2]} PID=${BASH_REMATCH[3]} PORT=${BASH_REMATCH[4]}
     fi
 }
+# kill -9 of the process listening on a port (the host's view of an instance)
+kill_listener() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | cut -d= -f2 | xargs -r kill -9; }
 declare -A PLACE
 collect() { # app count timeout: fills PLACE (index -> node) once every index answered; fails on timeout
     local end=$((SECONDS + $3)) n=0
@@ -217,7 +220,8 @@ echo '{"name":"health","version":"1.0.0","scripts":{"start":"node server.js"}}' 
 cat > "$APP/server.js" <<'JS'
 const app = JSON.parse(process.env.VCAP_APPLICATION || '{"instance_index":"?"}');
 const node = ((process.env.HOME || '').match(/(node-\d)/) || ['?', '?'])[1];
-require('http').createServer((q, s) => s.end(`instance ${app.instance_index} on ${node} pid ${process.pid}\n`))
+const id = require('crypto').randomBytes(6).toString('hex');
+require('http').createServer((q, s) => s.end(`instance ${app.instance_index} on ${node} id ${id} port ${process.env.PORT}\n`))
   .listen(process.env.PORT);
 JS
 strato target "http://127.0.0.1:$(($(base 1) + 2))" >/dev/null || die "strato target"
@@ -232,7 +236,7 @@ for i in $(seq 1 "$RUNS"); do
     get one; [ -n "$PID" ] || { collect one 1 60 && get one; }
     [ -n "$PID" ] || { crashes+=("timeout"); continue; }
     old=$PID
-    t=$(now); kill -9 "$old"
+    t=$(now); kill_listener "$PORT"
     end=$((SECONDS + 60)) r=timeout
     while [ $SECONDS -lt $end ]; do
         get one
@@ -241,7 +245,7 @@ for i in $(seq 1 "$RUNS"); do
     done
     [ "$r" = timeout ] && KEEP=1
     crashes+=("$r")
-    log "crash $i: pid $old killed, a new pid serves after $(fmt "$r")"
+    log "crash $i: instance $old killed, a new instance serves after $(fmt "$r")"
 done
 
 # --- 2a. lost node, 1 instance

@@ -15,7 +15,7 @@ VERSION=$(sed -n 's#^  <version>\(.*\)</version>#\1#p' "$ROOT/pom.xml" | head -1
 DIST=$ROOT/karaf-assembly/target/strato-$VERSION.tar.gz
 KARAF_VERSION=$(sed -n 's#.*<karaf.version>\(.*\)</karaf.version>.*#\1#p' "$ROOT/pom.xml")
 WORK=$(mktemp -d /tmp/strato-node-bench.XXXXXX)
-chmod 755 "$WORK"   # app instances and PostgreSQL run as nobody and must reach their directories
+chmod 755 "$WORK"   # app instances and data servers run as their own users and must reach their directories
 NODE_PIDS=()
 
 cleanup() {
