@@ -1,8 +1,6 @@
 package io.strato.dea;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.strato.api.app.InstanceOrder;
-import io.strato.api.json.Json;
 import io.strato.api.net.PortGuard;
 import io.strato.api.sandbox.UidRange;
 import org.slf4j.Logger;
@@ -96,7 +94,7 @@ final class AppEgress implements AutoCloseable {
         List<List<String>> refusals = new ArrayList<>();
         Set<List<String>> bound = new LinkedHashSet<>();
         for (InstanceOrder order : running) {
-            for (String[] hostPort : boundServices(order.services())) {
+            for (String[] hostPort : VcapServices.hostPorts(order.services())) {
                 resolve(hostPort[0]).ifPresent(ip -> bound.add(allow(String.valueOf(order.appUid()), ip,
                         Integer.parseInt(hostPort[1]))));
             }
@@ -120,29 +118,6 @@ final class AppEgress implements AutoCloseable {
         }
         rule.addAll(List.of("--dport", String.valueOf(port), "-j", "ACCEPT"));
         return rule;
-    }
-
-    /** host and port of every bound service that names both in its credentials (VCAP_SERVICES). */
-    static List<String[]> boundServices(String vcapServices) {
-        List<String[]> out = new ArrayList<>();
-        if (vcapServices == null || vcapServices.isBlank()) {
-            return out;
-        }
-        JsonNode root;
-        try {
-            root = Json.mapper().readTree(vcapServices);
-        } catch (IOException e) {
-            return out;
-        }
-        root.fields().forEachRemaining(label -> label.getValue().forEach(binding -> {
-            JsonNode credentials = binding.path("credentials");
-            String host = credentials.path("host").asText(credentials.path("hostname").asText(""));
-            int port = credentials.path("port").asInt(0);
-            if (!host.isEmpty() && port > 0 && port < 65536) {
-                out.add(new String[] {host, String.valueOf(port)});
-            }
-        }));
-        return out;
     }
 
     /** IPv4 only: the rules are iptables (IPv4) rules. */

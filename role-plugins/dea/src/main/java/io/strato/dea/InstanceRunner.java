@@ -244,11 +244,7 @@ final class InstanceRunner {
     private Sandbox.Launch sandboxed(String command, Path app, Map<String, String> env) {
         List<Path> writable = new java.util.ArrayList<>();
         writable.add(home);
-        order.environment().forEach((name, value) -> {
-            if (name.startsWith("STACKATO_FILESYSTEM") && value.startsWith("/")) {
-                writable.add(Path.of(value));
-            }
-        });
+        writable.addAll(VcapServices.directories(order.services()));
         int processLimit = cgroups.limitsProcesses() ? 0 : settings.processLimit();
         return new Sandbox.Launch(order.appUid(), command, env, app, writable, cgroup, settings.fdLimit(), processLimit);
     }

@@ -35,7 +35,7 @@ class AppEgressTest {
 
     @Test
     void unreadableServicesGiveNothing() {
-        assertTrue(AppEgress.boundServices("not json").isEmpty());
-        assertTrue(AppEgress.boundServices(null).isEmpty());
+        assertTrue(VcapServices.hostPorts("not json").isEmpty());
+        assertTrue(VcapServices.hostPorts(null).isEmpty());
     }
 }

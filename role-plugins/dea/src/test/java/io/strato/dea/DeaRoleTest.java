@@ -462,6 +462,27 @@ class DeaRoleTest {
         return p.waitFor() == 0;
     }
 
+    /** A user sets environment variables; only the controller's VCAP_SERVICES opens a directory for writing. */
+    @Test
+    void onlyBoundFilesystemDirectoriesAreWritableNotOnesTheAppsEnvironmentNames() throws Exception {
+        assumeTrue(Sandbox.nodeRunsAsRoot(), "the DEA does not run as root");
+        Path outside = Files.createTempDirectory(Files.createDirectories(Path.of("target")).toAbsolutePath(), "fs-");
+        Path bound = Files.createDirectories(outside.resolve("bound"));
+        Path named = Files.createDirectories(outside.resolve("named"));
+        for (Path p : List.of(outside, bound, named)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        blobs.blobs.put("/droplets/writer", droplet(Map.of("server.js", SERVER_JS),
+                "touch " + bound + "/a; touch " + named + "/b; exec node server.js", List.of(), Map.of()));
+        String services = "{\"filesystem\":[{\"name\":\"files\",\"credentials\":{\"dir\":\"" + bound + "\"}}]}";
+        order(new InstanceOrder(deaId, InstanceOrder.Action.START, "fs-guid", "fs", "v1", 0, "i-23",
+                blobs.url("/droplets/writer"), 128, 1024, null, List.of(), Map.of("STACKATO_FILESYSTEM_X", named.toString()),
+                services, 20001));
+        awaitStatus("i-23", InstanceState.RUNNING);
+        assertTrue(Files.exists(bound.resolve("a")), "the bound filesystem service is writable");
+        assertFalse(Files.exists(named.resolve("b")), "a directory the app's environment names is not");
+    }
+
     @Test
     void anOrderForAUidOutsideTheRangeIsRefused() throws Exception {
         assumeTrue(Sandbox.nodeRunsAsRoot(), "the DEA does not run as root");
