@@ -242,7 +242,8 @@ final class QpidBroker implements RabbitBackend {
         }
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(dataDir.toString().getBytes(StandardCharsets.UTF_8));
-            return Path.of(System.getProperty("java.io.tmpdir"), "strato-rabbit-" + HexFormat.of().formatHex(hash, 0, 8))
+            // not java.io.tmpdir: in Karaf that is data/tmp, as deep as the data directory itself
+            return Path.of("/tmp", "strato-rabbit-" + HexFormat.of().formatHex(hash, 0, 8))
                     .resolve("control.sock");
         } catch (NoSuchAlgorithmException e) {
             throw new IOException(e);
