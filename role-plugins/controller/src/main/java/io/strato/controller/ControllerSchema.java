@@ -16,6 +16,9 @@ public final class ControllerSchema {
     public static final String DEFAULT_ORG_GUID = "6d0a1b8e-6a47-4f43-9d3e-0c5a4a3f0d01";
     public static final String DEFAULT_SPACE_GUID = "1f6c2d57-8b7e-4b8f-a3f1-7a5d2e9c0d02";
 
+    /** The quota every new organization gets; the admin may change it (it is named "default"). */
+    public static final String DEFAULT_QUOTA_GUID = "0b6f3c1e-2d4a-4c55-8e0f-5a1d9c7b0d03";
+
     /** A literal rather than a clock function, so the statements stay portable across databases. */
     private static final long DEFAULTS_CREATED_AT = 1_764_000_000_000L;
 
@@ -67,7 +70,51 @@ public final class ControllerSchema {
             "ALTER TABLE ctl_apps ADD CONSTRAINT ctl_apps_app_uid_unique UNIQUE (app_uid)",
             // the highest app uid ever handed out: uids above it have never run anything
             "CREATE TABLE ctl_app_uid_mark (id INT NOT NULL PRIMARY KEY, highest_issued INT NOT NULL)",
-            "INSERT INTO ctl_app_uid_mark (id, highest_issued) VALUES (1, 0)");
+            "INSERT INTO ctl_app_uid_mark (id, highest_issued) VALUES (1, 0)",
+            // users get a stable id that tokens name (a user deleted and added again is another user), and a
+            // token generation: a token of an older generation (before a password change) is refused
+            "ALTER TABLE ctl_users ADD COLUMN guid VARCHAR(36)",
+            "ALTER TABLE ctl_users ADD CONSTRAINT ctl_users_guid_unique UNIQUE (guid)",
+            "ALTER TABLE ctl_users ADD COLUMN token_generation INT NOT NULL DEFAULT 0",
+            // quota definitions (Cloud Foundry's: -1 is unlimited for the per-instance and instance limits)
+            "CREATE TABLE ctl_quota_definitions (guid VARCHAR(36) NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL UNIQUE,"
+                    + " non_basic_services_allowed BOOLEAN NOT NULL, total_services INT NOT NULL, total_routes INT NOT NULL,"
+                    + " memory_limit INT NOT NULL, instance_memory_limit INT NOT NULL, app_instance_limit INT NOT NULL,"
+                    + " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)",
+            "INSERT INTO ctl_quota_definitions (guid, name, non_basic_services_allowed, total_services, total_routes,"
+                    + " memory_limit, instance_memory_limit, app_instance_limit, created_at, updated_at) VALUES ('"
+                    + DEFAULT_QUOTA_GUID + "', 'default', TRUE, 100, 1000, 10240, -1, -1, " + DEFAULTS_CREATED_AT + ", "
+                    + DEFAULTS_CREATED_AT + ")",
+            "ALTER TABLE ctl_organizations ADD COLUMN quota_guid VARCHAR(36) NOT NULL DEFAULT '" + DEFAULT_QUOTA_GUID + "'",
+            "ALTER TABLE ctl_organizations ADD CONSTRAINT ctl_organizations_quota_fk FOREIGN KEY (quota_guid)"
+                    + " REFERENCES ctl_quota_definitions(guid)",
+            "CREATE TABLE ctl_space_quota_definitions (guid VARCHAR(36) NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL,"
+                    + " org_guid VARCHAR(36) NOT NULL REFERENCES ctl_organizations(guid) ON DELETE CASCADE,"
+                    + " non_basic_services_allowed BOOLEAN NOT NULL, total_services INT NOT NULL, total_routes INT NOT NULL,"
+                    + " memory_limit INT NOT NULL, instance_memory_limit INT NOT NULL, app_instance_limit INT NOT NULL,"
+                    + " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE (org_guid, name))",
+            "ALTER TABLE ctl_spaces ADD COLUMN space_quota_guid VARCHAR(36)",
+            "ALTER TABLE ctl_spaces ADD CONSTRAINT ctl_spaces_space_quota_fk FOREIGN KEY (space_quota_guid)"
+                    + " REFERENCES ctl_space_quota_definitions(guid) ON DELETE SET NULL",
+            // roles: org user, manager, auditor, billing_manager; space developer, manager, auditor
+            "CREATE TABLE ctl_org_roles (org_guid VARCHAR(36) NOT NULL REFERENCES ctl_organizations(guid) ON DELETE CASCADE,"
+                    + " user_guid VARCHAR(36) NOT NULL, role VARCHAR(32) NOT NULL, created_at BIGINT NOT NULL,"
+                    + " PRIMARY KEY (org_guid, user_guid, role))",
+            "CREATE INDEX ctl_org_roles_by_user ON ctl_org_roles (user_guid)",
+            "CREATE TABLE ctl_space_roles (space_guid VARCHAR(36) NOT NULL REFERENCES ctl_spaces(guid) ON DELETE CASCADE,"
+                    + " user_guid VARCHAR(36) NOT NULL, role VARCHAR(32) NOT NULL, created_at BIGINT NOT NULL,"
+                    + " PRIMARY KEY (space_guid, user_guid, role))",
+            "CREATE INDEX ctl_space_roles_by_user ON ctl_space_roles (user_guid)",
+            // audit and app events in one list; they outlive what they name, as Cloud Foundry's do
+            "CREATE TABLE ctl_events (guid VARCHAR(255) NOT NULL PRIMARY KEY, type VARCHAR(64) NOT NULL,"
+                    + " actor VARCHAR(255) NOT NULL, actor_type VARCHAR(32) NOT NULL, actor_name VARCHAR(255),"
+                    + " actee VARCHAR(255) NOT NULL, actee_type VARCHAR(32) NOT NULL, actee_name VARCHAR(255),"
+                    + " space_guid VARCHAR(36), org_guid VARCHAR(36), occurred_at BIGINT NOT NULL,"
+                    + " metadata_json VARCHAR(32672) NOT NULL)",
+            "CREATE INDEX ctl_events_by_time ON ctl_events (occurred_at)",
+            "CREATE INDEX ctl_events_by_actee ON ctl_events (actee, occurred_at)",
+            "CREATE INDEX ctl_events_by_space ON ctl_events (space_guid, occurred_at)",
+            "CREATE INDEX ctl_apps_by_space ON ctl_apps (space_guid, name)");
 
     private ControllerSchema() {
     }

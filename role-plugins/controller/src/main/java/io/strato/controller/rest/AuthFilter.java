@@ -1,5 +1,6 @@
 package io.strato.controller.rest;
 
+import io.strato.controller.tenancy.Caller;
 import io.strato.controller.users.TokenService;
 import io.strato.controller.users.UserAccount;
 import io.strato.controller.users.UserAccounts;
@@ -54,7 +55,7 @@ public final class AuthFilter implements ContainerRequestFilter {
     private record UserContext(UserAccount user, boolean secure) implements SecurityContext {
         @Override
         public Principal getUserPrincipal() {
-            return user::name;
+            return new Caller(user.guid(), user.name(), user.admin());
         }
 
         @Override

@@ -15,16 +15,23 @@ public interface UserAccounts {
     /** @throws IllegalArgumentException when the name is invalid or taken, or the password too short */
     UserAccount add(String name, String password, boolean admin);
 
-    /** @throws IllegalArgumentException when there is no such user */
+    /** Deletes the user and its roles; its tokens stop working. @throws IllegalArgumentException when there is no such user */
     void delete(String name);
 
-    /** @throws IllegalArgumentException when there is no such user or the password is too short */
+    /**
+     * Sets a new password and ends every token issued before.
+     *
+     * @throws IllegalArgumentException when there is no such user or the password is too short
+     */
     void changePassword(String name, String password);
 
     /** Every user, sorted by name. */
     List<UserAccount> list();
 
     Optional<UserAccount> find(String name);
+
+    /** The user a token names; empty once that user is deleted, even if another of the same name exists. */
+    Optional<UserAccount> findByGuid(String guid);
 
     /** The user, when the password is right. */
     Optional<UserAccount> authenticate(String name, String password);
