@@ -29,13 +29,26 @@ public final class ApiClient {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Gets a new access token after the controller refused the current one; null when it cannot. */
+    @FunctionalInterface
+    public interface TokenRefresher {
+        String refresh();
+    }
+
     private final String target;
-    private final String token;
+    private volatile String token;
+    private final TokenRefresher refresher;
+    private boolean refreshed;
     private final HttpClient http;
 
     public ApiClient(String target, String token) {
+        this(target, token, null);
+    }
+
+    public ApiClient(String target, String token, TokenRefresher refresher) {
         this.target = stripTrailingSlash(target);
         this.token = token;
+        this.refresher = refresher;
         // HTTP/1.1 keeps chunked log streams simple and avoids h2c upgrade attempts on plain http.
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -46,6 +59,10 @@ public final class ApiClient {
 
     public String target() {
         return target;
+    }
+
+    public String token() {
+        return token;
     }
 
     public static String encode(String value) {
@@ -118,6 +135,9 @@ public final class ApiClient {
 
     public ApiResponse send(HttpRequest request) {
         HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 401 && refreshToken()) {
+            response = exchange(withCurrentToken(request), HttpResponse.BodyHandlers.ofString());
+        }
         failUnlessOk(response.statusCode(), response.body(), request.uri());
         return new ApiResponse(response.statusCode(), parse(response.body()), response.headers());
     }
@@ -133,6 +153,11 @@ public final class ApiClient {
         }
         HttpRequest request = builder.build();
         HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() == 401 && refreshToken()) {
+            closeQuietly(response.body());
+            request = withCurrentToken(request);
+            response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+        }
         if (response.statusCode() >= 300) {
             String body;
             try (InputStream in = response.body()) {
@@ -143,6 +168,34 @@ public final class ApiClient {
             failUnlessOk(response.statusCode(), body, request.uri());
         }
         return response.body();
+    }
+
+    /** Asks the refresher once for a new token after a 401; later 401s are final. */
+    private synchronized boolean refreshToken() {
+        if (refresher == null || token == null || refreshed) {
+            return false;
+        }
+        refreshed = true;
+        String fresh = refresher.refresh();
+        if (fresh == null || fresh.equals(token)) {
+            return false;
+        }
+        token = fresh;
+        return true;
+    }
+
+    private HttpRequest withCurrentToken(HttpRequest request) {
+        return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization"))
+                .header("Authorization", "bearer " + token)
+                .build();
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // The refused response's body is of no use.
+        }
     }
 
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.ParentCommand;
 import java.util.List;
 import java.util.stream.Collectors;
 
-@Command(name = "apps", description = "List the apps with their state, instances, memory and URLs.")
+@Command(name = "apps", description = "List the targeted space's apps with their state, instances, memory and URLs.")
 public final class AppsCommand implements Runnable {
 
     @ParentCommand
@@ -15,6 +15,11 @@ public final class AppsCommand implements Runnable {
     @Override
     public void run() {
         CloudController controller = strato.controller();
+        Config config = strato.config();
+        controller.spaceGuid();
+        strato.terminal().out().println("Getting apps in org " + config.orgName() + " / space " + config.spaceName()
+                + " as " + config.user() + "...");
+        strato.terminal().out().println();
         List<App> apps = controller.apps();
         if (apps.isEmpty()) {
             strato.terminal().out().println("No apps: deploy one with `strato push`");

@@ -33,6 +33,14 @@ public class CliError extends RuntimeException {
         return new CliError("Not logged in: run `strato login`");
     }
 
+    public static CliError noSpace() {
+        return new CliError("No space targeted: use 'strato target -o ORG -s SPACE'");
+    }
+
+    public static CliError noOrg() {
+        return new CliError("No org targeted: use 'strato target -o ORG'");
+    }
+
     public static CliError noTarget() {
         return new CliError("No target: run `strato target <url>`");
     }

@@ -24,20 +24,44 @@ public final class CloudController {
     public static final String STAGING_LOG_HEADER = "X-App-Staging-Log";
 
     private final ApiClient api;
+    private final String spaceGuid;
 
     public CloudController(ApiClient api) {
+        this(api, null);
+    }
+
+    /** A controller whose app, route and service commands work in the given (targeted) space. */
+    public CloudController(ApiClient api, String spaceGuid) {
         this.api = api;
+        this.spaceGuid = spaceGuid;
+    }
+
+    public ApiClient api() {
+        return api;
+    }
+
+    /** The targeted space, or the error that tells the user to target one. */
+    public String spaceGuid() {
+        if (spaceGuid == null) {
+            throw CliError.noSpace();
+        }
+        return spaceGuid;
+    }
+
+    private static String byName(String name) {
+        return "?q=" + ApiClient.encode("name:" + name);
     }
 
     // --- apps
 
+    /** The apps of the targeted space. */
     public List<App> apps() {
-        return api.list("/v2/apps").stream().map(App::from).toList();
+        return api.list("/v2/spaces/" + spaceGuid() + "/apps").stream().map(App::from).toList();
     }
 
     public Optional<App> findApp(String name) {
         // Filter again locally: a controller that ignores q= must not make us pick the wrong app.
-        return api.list("/v2/apps?q=" + ApiClient.encode("name:" + name)).stream()
+        return api.list("/v2/spaces/" + spaceGuid() + "/apps" + byName(name)).stream()
                 .map(App::from).filter(a -> a.name().equals(name)).findFirst();
     }
 
@@ -128,13 +152,7 @@ public final class CloudController {
         }
     }
 
-    // --- spaces, domains, routes
-
-    public String defaultSpaceGuid() {
-        return api.list("/v2/spaces").stream().findFirst()
-                .map(s -> s.path("metadata").path("guid").asText())
-                .orElseThrow(() -> new CliError("The controller has no space to put apps in: ask an admin to create one"));
-    }
+    // --- domains, routes
 
     /**
      * {@code http://<route>}, with the routers' port when the controller reports one other than 80 (a
@@ -155,7 +173,7 @@ public final class CloudController {
     }
 
     public Optional<Route> findRoute(String host, String domainGuid) {
-        return api.list("/v2/routes?q=" + ApiClient.encode("host:" + host)).stream()
+        return api.list("/v2/spaces/" + spaceGuid() + "/routes?q=" + ApiClient.encode("host:" + host)).stream()
                 .map(Route::from)
                 .filter(r -> r.host().equals(host) && r.domainGuid().equals(domainGuid))
                 .findFirst();
@@ -204,8 +222,9 @@ public final class CloudController {
                         + String.join(", ", plans.stream().map(ServicePlan::name).toList())));
     }
 
+    /** The service instances of the targeted space. */
     public List<ServiceInstance> serviceInstances() {
-        return api.list("/v2/service_instances").stream().map(ServiceInstance::from).toList();
+        return api.list("/v2/spaces/" + spaceGuid() + "/service_instances").stream().map(ServiceInstance::from).toList();
     }
 
     public Optional<ServiceInstance> findServiceInstance(String name) {
@@ -238,5 +257,119 @@ public final class CloudController {
 
     public void unbind(String bindingGuid) {
         api.delete("/v2/service_bindings/" + bindingGuid);
+    }
+
+    // --- organizations and spaces
+
+    public List<Org> orgs() {
+        return api.list("/v2/organizations").stream().map(Org::from).toList();
+    }
+
+    public Optional<Org> findOrg(String name) {
+        return api.list("/v2/organizations" + byName(name)).stream().map(Org::from)
+                .filter(o -> o.name().equals(name)).findFirst();
+    }
+
+    public Org requireOrg(String name) {
+        return findOrg(name).orElseThrow(() -> new CliError("Org '" + name + "' not found: run `strato orgs` to list them"));
+    }
+
+    public Org createOrg(String name, String quotaGuid) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        if (quotaGuid != null) {
+            body.put("quota_definition_guid", quotaGuid);
+        }
+        return Org.from(api.post("/v2/organizations", body).body());
+    }
+
+    public void updateOrg(String guid, Map<String, Object> fields) {
+        api.put("/v2/organizations/" + guid, fields);
+    }
+
+    public void deleteOrg(String guid) {
+        api.delete("/v2/organizations/" + guid + "?recursive=true");
+    }
+
+    public List<Space> spaces(String orgGuid) {
+        return api.list("/v2/organizations/" + orgGuid + "/spaces").stream().map(Space::from).toList();
+    }
+
+    public Optional<Space> findSpace(String orgGuid, String name) {
+        return api.list("/v2/organizations/" + orgGuid + "/spaces" + byName(name)).stream().map(Space::from)
+                .filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public Space requireSpace(Org org, String name) {
+        return findSpace(org.guid(), name).orElseThrow(() -> new CliError("Space '" + name + "' not found in org '"
+                + org.name() + "': run `strato spaces` to list them"));
+    }
+
+    public Space createSpace(String name, String orgGuid) {
+        return Space.from(api.post("/v2/spaces", Map.of("name", name, "organization_guid", orgGuid)).body());
+    }
+
+    public void deleteSpace(String guid) {
+        api.delete("/v2/spaces/" + guid + "?recursive=true");
+    }
+
+    // --- roles: kind is "organizations" or "spaces", role e.g. "managers"
+
+    public List<String> roleUsers(String kind, String guid, String role) {
+        return api.list("/v2/" + kind + "/" + guid + "/" + role).stream()
+                .map(u -> u.path("entity").path("username").asText(u.path("metadata").path("guid").asText()))
+                .toList();
+    }
+
+    public void setRole(String kind, String guid, String role, String username) {
+        api.put("/v2/" + kind + "/" + guid + "/" + role, Map.of("username", username));
+    }
+
+    public void unsetRole(String kind, String guid, String role, String username) {
+        api.post("/v2/" + kind + "/" + guid + "/" + role + "/remove", Map.of("username", username));
+    }
+
+    // --- quotas
+
+    public List<Quota> quotas() {
+        return api.list("/v2/quota_definitions").stream().map(Quota::from).toList();
+    }
+
+    public Optional<Quota> findQuota(String name) {
+        return api.list("/v2/quota_definitions" + byName(name)).stream().map(Quota::from)
+                .filter(q -> q.name().equals(name)).findFirst();
+    }
+
+    public Quota requireQuota(String name) {
+        return findQuota(name).orElseThrow(() -> new CliError("Quota '" + name + "' not found: run `strato quotas` to list them"));
+    }
+
+    public Quota createQuota(Map<String, Object> fields) {
+        return Quota.from(api.post("/v2/quota_definitions", fields).body());
+    }
+
+    // --- users (UAA-shaped endpoints on the token endpoint)
+
+    public String createUser(String uaa, String name, String password) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("userName", name);
+        body.put("password", password);
+        body.put("emails", List.of(Map.of("value", name)));
+        return api.post(uaa + "/Users", body).body().path("id").asText();
+    }
+
+    public Optional<String> findUserId(String uaa, String name) {
+        JsonNode found = api.get(uaa + "/Users?filter=" + ApiClient.encode("userName eq \"" + name + "\"")).body();
+        return StreamSupport.stream(found.path("resources").spliterator(), false)
+                .filter(u -> name.equals(u.path("userName").asText()))
+                .map(u -> u.path("id").asText()).findFirst();
+    }
+
+    public void deleteUser(String uaa, String id) {
+        api.delete(uaa + "/Users/" + id);
+    }
+
+    public void changePassword(String uaa, String id, String oldPassword, String newPassword) {
+        api.put(uaa + "/Users/" + id + "/password", Map.of("oldPassword", oldPassword, "password", newPassword));
     }
 }

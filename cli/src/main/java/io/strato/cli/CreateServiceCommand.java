@@ -35,7 +35,7 @@ public final class CreateServiceCommand implements Runnable {
         ServicePlan chosen = controller.planFor(label, plan);
         try (Waiting waiting = Waiting.start(strato.terminal().err(),
                 "Creating service '" + name + "' (" + label + ", plan " + chosen.name() + ")")) {
-            controller.createServiceInstance(name, chosen.guid(), controller.defaultSpaceGuid(), parameters);
+            controller.createServiceInstance(name, chosen.guid(), controller.spaceGuid(), parameters);
             waiting.done();
         }
         strato.terminal().out().println("Created service '" + name + "' (" + label + ", plan " + chosen.name()

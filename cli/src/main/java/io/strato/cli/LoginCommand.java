@@ -1,19 +1,15 @@
 package io.strato.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.PrintStream;
+import java.util.List;
 
-@Command(name = "login", description = "Log in to the target and store the access token.")
+@Command(name = "login", description = {"Log in to the target and store the access and refresh tokens.",
+        "Targets the org and space when the user sees exactly one of each."})
 public final class LoginCommand implements Runnable {
-
-    /** HTTP Basic for the public client "cf" with an empty secret, as every CF v2 CLI sends. */
-    static final String CF_CLIENT_AUTHORIZATION = "Basic Y2Y6";
 
     @ParentCommand
     private Strato strato;
@@ -29,9 +25,8 @@ public final class LoginCommand implements Runnable {
     public void run() {
         Terminal terminal = strato.terminal();
         String target = strato.requireTarget();
-        ApiClient anonymous = new ApiClient(target, null);
-        JsonNode info = anonymous.get("/v2/info").body();
-        String tokenEndpoint = info.path("token_endpoint").asText(target).replaceAll("/+$", "");
+        OAuth oauth = new OAuth(target);
+        String tokenEndpoint = oauth.endpoint();
 
         String user = username != null ? username : terminal.prompt("Username: ");
         if (user == null || user.isBlank()) {
@@ -44,28 +39,45 @@ public final class LoginCommand implements Runnable {
         if (secret == null) {
             throw new CliError("A password is needed: run `strato login` in a terminal or set STRATO_PASSWORD");
         }
+        OAuth.Tokens tokens = passwordGrant(oauth, tokenEndpoint, target, user.trim(), secret);
+        strato.configStore().save(strato.config().withLogin(user.trim(), tokens.accessToken(), tokens.refreshToken(),
+                tokens.expiresAt()));
+        terminal.out().println("Logged in to " + target + " as " + user.trim());
+        autoTarget(terminal.out());
+    }
 
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "password");
-        form.put("username", user.trim());
-        form.put("password", secret);
-        JsonNode token;
+    static OAuth.Tokens passwordGrant(OAuth oauth, String tokenEndpoint, String target, String user, String secret) {
         try {
-            token = anonymous.postForm(tokenEndpoint + "/oauth/token", form, CF_CLIENT_AUTHORIZATION).body();
+            return oauth.password(tokenEndpoint, user, secret);
         } catch (ApiError e) {
             if (e.status() == 400 || e.status() == 401 || e.status() == 403) {
                 throw new CliError("Login failed: wrong username or password for " + target);
             }
             throw e;
         }
-        String accessToken = token.path("access_token").asText("");
-        if (accessToken.isEmpty()) {
-            throw new CliError("Login failed: " + tokenEndpoint + " returned no access_token");
+    }
+
+    /** As cf does: the only org the user sees is targeted, and its only space. */
+    private void autoTarget(PrintStream out) {
+        Config config = strato.config();
+        try {
+            CloudController controller = strato.controller();
+            List<Org> orgs = controller.orgs();
+            if (orgs.size() == 1) {
+                config = config.withOrg(orgs.get(0).guid(), orgs.get(0).name());
+                config = TargetCommand.withOnlySpace(controller, config);
+                strato.configStore().save(config);
+            }
+        } catch (ApiError e) {
+            // A controller that cannot list orgs (or an older one): the user targets one later.
+            return;
         }
-        Instant expiresAt = token.has("expires_in")
-                ? Instant.now().plusSeconds(token.path("expires_in").asLong())
-                : null;
-        strato.configStore().save(strato.config().withLogin(user.trim(), accessToken, expiresAt));
-        terminal.out().println("Logged in to " + target + " as " + user.trim());
+        if (config.spaceGuid() != null) {
+            out.println("Org:    " + config.orgName());
+            out.println("Space:  " + config.spaceName());
+        } else {
+            out.println("Choose where to work with `strato target -o "
+                    + (config.orgName() == null ? "ORG" : config.orgName()) + " -s SPACE`");
+        }
     }
 }

@@ -60,7 +60,7 @@ public final class PushCommand implements Runnable {
         Integer count = instances != null ? instances : manifest.instances();
 
         CloudController controller = strato.controller();
-        String spaceGuid = controller.defaultSpaceGuid();
+        String spaceGuid = controller.spaceGuid();
         Map<String, Object> fields = new LinkedHashMap<>();
         if (memory != null) {
             fields.put("memory", memory);

@@ -16,12 +16,18 @@ import java.util.concurrent.Callable;
         versionProvider = Strato.Version.class,
         description = "Deploy and manage apps on a Strato cloud.",
         subcommands = {
-                TargetCommand.class, LoginCommand.class, LogoutCommand.class,
+                TargetCommand.class, LoginCommand.class, LogoutCommand.class, PasswdCommand.class,
                 PushCommand.class, AppsCommand.class, AppCommand.class, ScaleCommand.class,
                 StartCommand.class, StopCommand.class, RestartCommand.class, DeleteCommand.class,
                 LogsCommand.class, EventsCommand.class, EnvCommand.class,
                 MarketplaceCommand.class, CreateServiceCommand.class, ServicesCommand.class,
                 BindServiceCommand.class, UnbindServiceCommand.class, DeleteServiceCommand.class,
+                OrgCommands.Orgs.class, OrgCommands.CreateOrg.class, OrgCommands.DeleteOrg.class,
+                SpaceCommands.Spaces.class, SpaceCommands.CreateSpace.class, SpaceCommands.DeleteSpace.class,
+                RoleCommands.OrgUsers.class, RoleCommands.SetOrgRole.class, RoleCommands.UnsetOrgRole.class,
+                RoleCommands.SpaceUsers.class, RoleCommands.SetSpaceRole.class, RoleCommands.UnsetSpaceRole.class,
+                QuotaCommands.Quotas.class, QuotaCommands.CreateQuota.class, QuotaCommands.SetQuota.class,
+                UserCommands.CreateUser.class, UserCommands.DeleteUser.class,
                 CommandLine.HelpCommand.class
         })
 public final class Strato implements Callable<Integer> {
@@ -97,10 +103,38 @@ public final class Strato implements Callable<Integer> {
         if (config.token() == null) {
             throw CliError.notLoggedIn();
         }
+        String token = config.token();
         if (config.tokenExpired(Instant.now())) {
-            throw new CliError("Login expired: run `strato login`");
+            token = refreshToken();
+            if (token == null) {
+                throw loginExpired();
+            }
         }
-        return new CloudController(new ApiClient(config.target(), config.token()));
+        return new CloudController(new ApiClient(config.target(), token, this::refreshToken), config.spaceGuid());
+    }
+
+    static CliError loginExpired() {
+        return new CliError("Login expired: run `strato login`");
+    }
+
+    /**
+     * Exchanges the stored refresh token for a new access token and stores both; null when there is
+     * no refresh token or the server refuses it (the user must log in again).
+     */
+    String refreshToken() {
+        Config config = config();
+        if (config.target() == null || config.refreshToken() == null) {
+            return null;
+        }
+        OAuth oauth = new OAuth(config.target());
+        OAuth.Tokens tokens;
+        try {
+            tokens = oauth.refresh(oauth.endpoint(), config.refreshToken());
+        } catch (ApiError e) {
+            return null;
+        }
+        configStore.save(config().withTokens(tokens.accessToken(), tokens.refreshToken(), tokens.expiresAt()));
+        return tokens.accessToken();
     }
 
     /** Waits {@code STRATO_START_TIMEOUT} seconds for an app to run, five minutes when unset. */

@@ -2,12 +2,16 @@ package io.strato.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintStream;
+import java.util.List;
 
-@Command(name = "target", description = "Show the controller URL, or set it after checking its /v2/info.")
+@Command(name = "target", description = {
+        "Show the controller URL, user, org and space; or set the URL after checking its /v2/info;",
+        "or target an org and space with -o/-s."})
 public final class TargetCommand implements Runnable {
 
     @ParentCommand
@@ -16,18 +20,73 @@ public final class TargetCommand implements Runnable {
     @Parameters(arity = "0..1", paramLabel = "<url>", description = "Controller URL, e.g. https://api.example.com")
     private String url;
 
+    @Option(names = {"-o", "--org"}, paramLabel = "<org>", description = "Org to target")
+    private String org;
+
+    @Option(names = {"-s", "--space"}, paramLabel = "<space>", description = "Space to target (in the org)")
+    private String space;
+
     @Override
     public void run() {
         PrintStream out = strato.terminal().out();
         Config config = strato.config();
+        if (url != null) {
+            setUrl(config, out);
+        }
+        if (org != null || space != null) {
+            targetOrgAndSpace(out);
+            return;
+        }
         if (url == null) {
             if (config.target() == null) {
                 throw CliError.noTarget();
             }
-            out.println("Target: " + config.target());
-            out.println(config.token() == null ? "Not logged in" : "User:   " + config.user());
+            printTarget(config, out);
+        }
+    }
+
+    private void targetOrgAndSpace(PrintStream out) {
+        CloudController controller = strato.controller();
+        Config config = strato.config();
+        if (org != null) {
+            Org chosen = controller.requireOrg(org);
+            config = config.withOrg(chosen.guid(), chosen.name());
+            if (space == null) {
+                config = withOnlySpace(controller, config);
+            }
+        }
+        if (space != null) {
+            if (config.orgGuid() == null) {
+                throw CliError.noOrg();
+            }
+            Space chosen = controller.requireSpace(new Org(config.orgGuid(), config.orgName(), "", ""), space);
+            config = config.withSpace(chosen.guid(), chosen.name());
+        }
+        strato.configStore().save(config);
+        printTarget(config, out);
+        if (config.spaceGuid() == null) {
+            out.println("Choose a space with `strato target -o " + config.orgName() + " -s SPACE`");
+        }
+    }
+
+    /** The config with the org's space targeted when the org has exactly one. */
+    static Config withOnlySpace(CloudController controller, Config config) {
+        List<Space> spaces = controller.spaces(config.orgGuid());
+        return spaces.size() == 1 ? config.withSpace(spaces.get(0).guid(), spaces.get(0).name()) : config;
+    }
+
+    static void printTarget(Config config, PrintStream out) {
+        out.println("Target: " + config.target());
+        if (config.token() == null) {
+            out.println("Not logged in");
             return;
         }
+        out.println("User:   " + config.user());
+        out.println("Org:    " + (config.orgName() == null ? "none" : config.orgName()));
+        out.println("Space:  " + (config.spaceName() == null ? "none" : config.spaceName()));
+    }
+
+    private void setUrl(Config config, PrintStream out) {
         Checked checked = check(url);
         strato.configStore().save(config.withTarget(checked.url()));
         out.println("Target: " + checked.url());

@@ -24,7 +24,7 @@ class AppCommandsTest {
     @BeforeEach
     void start() throws Exception {
         controller = new FakeController();
-        controller.json("GET", "/v2/apps", 200, FakeController.page(FakeController.resource("app-1", APP)))
+        controller.json("GET", "/v2/spaces/space-1/apps", 200, FakeController.page(FakeController.resource("app-1", APP)))
                 .json("GET", "/v2/apps/app-1/routes", 200, FakeController.page(
                         FakeController.resource("route-1", "{\"host\":\"shop\",\"domain_guid\":\"dom-1\"}"),
                         FakeController.resource("route-2", "{\"host\":\"www\",\"domain_guid\":\"dom-1\"}")))
@@ -46,7 +46,8 @@ class AppCommandsTest {
         CliRun.Result apps = cli.run("apps");
 
         assertEquals(0, apps.exitCode(), apps.err());
-        assertEquals("name  state    instances  memory  urls\n"
+        assertEquals("Getting apps in org acme / space dev as dev...\n\n"
+                + "name  state    instances  memory  urls\n"
                 + "shop  STARTED  2          256M    shop.strato.local, www.strato.local\n", apps.out());
     }
 

@@ -37,8 +37,18 @@ final class CliRun {
         return new ConfigStore(home);
     }
 
-    /** Stores a target and a token valid for an hour, as after `strato target` and `strato login`. */
+    /**
+     * Stores a target, a token valid for an hour and the space "dev" (space-1) of org "acme" (org-1), as
+     * after `strato target`, `strato login` and `strato target -o acme -s dev`.
+     */
     CliRun loggedIn(String target) {
+        config().save(new Config(target, "dev", "test-token", java.time.Instant.now().plusSeconds(3600).getEpochSecond(),
+                null, "org-1", "acme", "space-1", "dev"));
+        return this;
+    }
+
+    /** Logged in, but no org or space targeted. */
+    CliRun loggedInWithoutSpace(String target) {
         config().save(new Config(target, "dev", "test-token", java.time.Instant.now().plusSeconds(3600).getEpochSecond()));
         return this;
     }

@@ -19,7 +19,7 @@ class ErrorHandlingTest {
     @Test
     void unauthorizedAnswerSaysToLogIn() throws Exception {
         try (FakeController controller = new FakeController()) {
-            controller.json("GET", "/v2/apps", 401,
+            controller.json("GET", "/v2/spaces/space-1/apps", 401,
                     FakeController.error(1000, "CF-InvalidAuthToken", "Invalid Auth Token"));
             CliRun cli = new CliRun(home).loggedIn(controller.url());
 
@@ -27,7 +27,7 @@ class ErrorHandlingTest {
 
             assertEquals(1, apps.exitCode());
             assertEquals("Not logged in: run `strato login`", apps.err().trim());
-            assertEquals("bearer test-token", controller.requests("GET", "/v2/apps").get(0).header("Authorization"));
+            assertEquals("bearer test-token", controller.requests("GET", "/v2/spaces/space-1/apps").get(0).header("Authorization"));
         }
     }
 
@@ -79,14 +79,14 @@ class ErrorHandlingTest {
     @Test
     void apiErrorsPrintTheControllersDescription() throws Exception {
         try (FakeController controller = new FakeController()) {
-            controller.json("GET", "/v2/apps", 200, FakeController.page());
+            controller.json("GET", "/v2/spaces/space-1/apps", 200, FakeController.page());
             CliRun cli = new CliRun(home).loggedIn(controller.url());
 
             CliRun.Result app = cli.run("app", "ghost");
             assertEquals(1, app.exitCode());
             assertEquals("App 'ghost' not found: run `strato apps` to list them", app.err().trim());
 
-            controller.json("GET", "/v2/apps", 500, FakeController.error(10001, "CF-ServerError", "Database is down"));
+            controller.json("GET", "/v2/spaces/space-1/apps", 500, FakeController.error(10001, "CF-ServerError", "Database is down"));
             CliRun.Result apps = cli.run("apps");
             assertEquals(1, apps.exitCode());
             assertEquals("Database is down (CF-ServerError)", apps.err().trim());

@@ -20,7 +20,7 @@ class LogsCommandTest {
     @Test
     void recentLinesArePrintedWithTimeSourceIndexAndStream() throws Exception {
         try (FakeController controller = new FakeController()) {
-            controller.json("GET", "/v2/apps", 200, APP)
+            controller.json("GET", "/v2/spaces/space-1/apps", 200, APP)
                     .json("GET", "/v2/apps/app-1/logs", 200, "{\"lines\":["
                             + "{\"timestamp\":1700000000000,\"source\":\"App\",\"index\":0,\"stream\":\"stdout\",\"line\":\"listening on 8080\"},"
                             + "{\"timestamp\":1700000001500,\"source\":\"STG\",\"index\":1,\"stream\":\"stderr\",\"line\":\"warn: x\"}]}");
@@ -38,7 +38,7 @@ class LogsCommandTest {
     @Test
     void followPrintsEachStreamedJsonLine() throws Exception {
         try (FakeController controller = new FakeController()) {
-            controller.json("GET", "/v2/apps", 200, APP)
+            controller.json("GET", "/v2/spaces/space-1/apps", 200, APP)
                     .on("GET", "/v2/apps/app-1/logs", (exchange, request) -> {
                         exchange.sendResponseHeaders(200, 0);
                         try (OutputStream out = exchange.getResponseBody()) {

@@ -34,11 +34,11 @@ class PushCommandTest {
     void start() throws Exception {
         controller = new FakeController();
         controller.json("GET", "/v2/spaces", 200, FakeController.page(FakeController.resource("space-1", "{\"name\":\"dev\"}")))
-                .json("GET", "/v2/apps", 200, FakeController.page())
+                .json("GET", "/v2/spaces/space-1/apps", 200, FakeController.page())
                 .json("POST", "/v2/apps", 201, FakeController.resource("app-1", APP))
                 .json("GET", "/v2/shared_domains", 200,
                         FakeController.page(FakeController.resource("dom-1", "{\"name\":\"strato.local\"}")))
-                .json("GET", "/v2/routes", 200, FakeController.page())
+                .json("GET", "/v2/spaces/space-1/routes", 200, FakeController.page())
                 .json("POST", "/v2/routes", 201,
                         FakeController.resource("route-1", "{\"host\":\"shop\",\"domain_guid\":\"dom-1\"}"))
                 .json("PUT", "/v2/apps/app-1/routes/route-1", 201, FakeController.resource("app-1", APP))
@@ -124,8 +124,8 @@ class PushCommandTest {
     @Test
     void existingStartedAppIsUpdatedAndRestagedNotRecreated() throws Exception {
         String started = APP.replace("STOPPED", "STARTED");
-        controller.json("GET", "/v2/apps", 200, FakeController.page(FakeController.resource("app-1", started)))
-                .json("GET", "/v2/routes", 200, FakeController.page(
+        controller.json("GET", "/v2/spaces/space-1/apps", 200, FakeController.page(FakeController.resource("app-1", started)))
+                .json("GET", "/v2/spaces/space-1/routes", 200, FakeController.page(
                         FakeController.resource("route-1", "{\"host\":\"shop\",\"domain_guid\":\"dom-1\"}")));
         CliRun cli = new CliRun(home).loggedIn(controller.url());
 
@@ -134,7 +134,7 @@ class PushCommandTest {
         assertEquals(0, push.exitCode(), push.err());
         assertTrue(controller.requests("POST", "/v2/apps").isEmpty());
         assertTrue(controller.requests("POST", "/v2/routes").isEmpty(), "the existing route is reused");
-        assertEquals("name:shop", controller.requests("GET", "/v2/apps").get(0).query().replace("q=", ""));
+        assertEquals("name:shop", controller.requests("GET", "/v2/spaces/space-1/apps").get(0).query().replace("q=", ""));
         JsonNode update = ApiClient.JSON.readTree(controller.requests("PUT", "/v2/apps/app-1").get(0).body());
         assertEquals(3, update.path("instances").asInt());
         assertEquals(1024, update.path("memory").asInt());
@@ -207,7 +207,7 @@ class PushCommandTest {
     void manifestServicesAreCreatedAndBound() throws Exception {
         AppArchiveTest.write(appDir.resolve("stackato.yml"), "name: shop\nservices:\n  shopdb: postgresql\n");
         controller.json("GET", "/v2/apps/app-1/service_bindings", 200, FakeController.page())
-                .json("GET", "/v2/service_instances", 200, FakeController.page())
+                .json("GET", "/v2/spaces/space-1/service_instances", 200, FakeController.page())
                 .json("GET", "/v2/services", 200, FakeController.page(FakeController.resource("svc-pg", "{\"label\":\"postgresql\"}")))
                 .json("GET", "/v2/service_plans", 200, FakeController.page(
                         FakeController.resource("plan-free", "{\"name\":\"free\",\"service_guid\":\"svc-pg\"}")))

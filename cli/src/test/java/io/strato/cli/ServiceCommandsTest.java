@@ -32,11 +32,11 @@ class ServiceCommandsTest {
                             FakeController.resource(service + "-free", "{\"name\":\"free\",\"service_guid\":\"" + service + "\"}"),
                             FakeController.resource(service + "-big", "{\"name\":\"big\",\"service_guid\":\"" + service + "\"}")));
                 })
-                .json("GET", "/v2/service_instances", 200, FakeController.page(
+                .json("GET", "/v2/spaces/space-1/service_instances", 200, FakeController.page(
                         FakeController.resource("si-1", "{\"name\":\"shopdb\",\"service_plan_guid\":\"svc-pg-free\"}")))
                 .json("POST", "/v2/service_instances", 201,
                         FakeController.resource("si-2", "{\"name\":\"cache\",\"service_plan_guid\":\"svc-redis-big\"}"))
-                .json("GET", "/v2/apps", 200, FakeController.page(FakeController.resource("app-1", "{\"name\":\"shop\"}")))
+                .json("GET", "/v2/spaces/space-1/apps", 200, FakeController.page(FakeController.resource("app-1", "{\"name\":\"shop\"}")))
                 .json("GET", "/v2/apps/app-1/service_bindings", 200, FakeController.page())
                 .json("POST", "/v2/service_bindings", 201,
                         FakeController.resource("sb-1", "{\"app_guid\":\"app-1\",\"service_instance_guid\":\"si-1\"}"));
