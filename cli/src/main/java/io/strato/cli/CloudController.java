@@ -359,7 +359,9 @@ public final class CloudController {
     }
 
     public Optional<String> findUserId(String uaa, String name) {
-        JsonNode found = api.get(uaa + "/Users?filter=" + ApiClient.encode("userName eq \"" + name + "\"")).body();
+        // %20, not +: a space in a filter must not depend on how the server decodes a plus sign.
+        String filter = ApiClient.encode("userName eq \"" + name + "\"").replace("+", "%20");
+        JsonNode found = api.get(uaa + "/Users?filter=" + filter).body();
         return StreamSupport.stream(found.path("resources").spliterator(), false)
                 .filter(u -> name.equals(u.path("userName").asText()))
                 .map(u -> u.path("id").asText()).findFirst();
