@@ -33,7 +33,8 @@ class PushCommandTest {
     @BeforeEach
     void start() throws Exception {
         controller = new FakeController();
-        controller.json("GET", "/v2/spaces", 200, FakeController.page(FakeController.resource("space-1", "{\"name\":\"dev\"}")))
+        // Another space first: apps, routes and services go to the targeted space-1, not the first listed.
+        controller.json("GET", "/v2/spaces", 200, FakeController.page(FakeController.resource("space-0", "{\"name\":\"other\"}")))
                 .json("GET", "/v2/spaces/space-1/apps", 200, FakeController.page())
                 .json("POST", "/v2/apps", 201, FakeController.resource("app-1", APP))
                 .json("GET", "/v2/shared_domains", 200,

@@ -22,7 +22,8 @@ class ServiceCommandsTest {
     @BeforeEach
     void start() throws Exception {
         controller = new FakeController();
-        controller.json("GET", "/v2/spaces", 200, FakeController.page(FakeController.resource("space-1", "{\"name\":\"dev\"}")))
+        // Another space first: apps, routes and services go to the targeted space-1, not the first listed.
+        controller.json("GET", "/v2/spaces", 200, FakeController.page(FakeController.resource("space-0", "{\"name\":\"other\"}")))
                 .json("GET", "/v2/services", 200, FakeController.page(
                         FakeController.resource("svc-pg", "{\"label\":\"postgresql\",\"version\":\"15\",\"description\":\"PostgreSQL database\"}"),
                         FakeController.resource("svc-redis", "{\"label\":\"redis\",\"version\":\"7\",\"description\":\"Key-value store\"}")))
@@ -59,7 +60,7 @@ class ServiceCommandsTest {
     }
 
     @Test
-    void createServiceUsesTheNamedPlanInTheDefaultSpace() throws Exception {
+    void createServiceUsesTheNamedPlanInTheTargetedSpace() throws Exception {
         CliRun.Result create = cli.run("create-service", "redis", "cache", "--plan", "big");
 
         assertEquals(0, create.exitCode(), create.err());
