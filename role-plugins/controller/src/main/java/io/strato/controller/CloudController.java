@@ -15,7 +15,6 @@ import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.AppUids;
 import io.strato.controller.apps.LogBuffer;
 import io.strato.controller.apps.RouteStore;
-import io.strato.controller.apps.SpaceStore;
 import io.strato.controller.apps.StagingDispatcher;
 import io.strato.controller.blob.BlobStore;
 import io.strato.controller.rest.AppBitsResource;
@@ -28,6 +27,10 @@ import io.strato.controller.rest.BlobResource;
 import io.strato.controller.rest.Errors;
 import io.strato.controller.rest.EventResource;
 import io.strato.controller.rest.InfoResource;
+import io.strato.controller.rest.Lookup;
+import io.strato.controller.rest.QuotaDefinitionResource;
+import io.strato.controller.rest.RoleChanges;
+import io.strato.controller.rest.SpaceQuotaDefinitionResource;
 import io.strato.controller.rest.OrganizationResource;
 import io.strato.controller.rest.RequestIdFilter;
 import io.strato.controller.rest.RouteResource;
@@ -45,6 +48,12 @@ import io.strato.controller.services.ServiceCatalog;
 import io.strato.controller.services.ServiceEnvironment;
 import io.strato.controller.services.ServiceProvisioner;
 import io.strato.controller.services.ServiceStore;
+import io.strato.controller.tenancy.AuditLog;
+import io.strato.controller.tenancy.OrgStore;
+import io.strato.controller.tenancy.QuotaCheck;
+import io.strato.controller.tenancy.QuotaStore;
+import io.strato.controller.tenancy.RoleStore;
+import io.strato.controller.tenancy.Tenancy;
 import io.strato.controller.users.TokenService;
 import io.strato.controller.users.UserAccounts;
 import java.net.URI;
@@ -102,7 +111,10 @@ public final class CloudController implements AutoCloseable {
         this.uids = new AppUids(sql, settings.appUids());
         uids.assignMissing();
         RouteStore routes = new RouteStore(sql);
-        SpaceStore spaces = new SpaceStore(sql);
+        Tenancy tenancy = new Tenancy(new OrgStore(sql), new RoleStore(sql));
+        QuotaStore quotas = new QuotaStore(sql);
+        QuotaCheck quotaCheck = new QuotaCheck(sql, quotas, tenancy.orgs());
+        AuditLog audit = new AuditLog(sql);
         BlobStore blobs = new BlobStore(settings.blobDir());
         ServiceStore services = new ServiceStore(sql);
         ServiceCatalog catalog = new ServiceCatalog(shared);
@@ -121,28 +133,38 @@ public final class CloudController implements AutoCloseable {
         TokenService tokens = new TokenService(secret.value(), settings.tokenTtl(), Clock.systemUTC(),
                 settings.externalUrl() + "/oauth/token");
         AppRouteResource.Remapper remapper = new AppRouteResource.Remapper(runtime);
+        Lookup lookup = new Lookup(tenancy, apps, routes, services);
+        RoleChanges roleChanges = new RoleChanges(tenancy.roles(), users, audit);
+        AppResource appResource = new AppResource(apps, uids, lookup, quotaCheck, audit, routes, blobs, logs, staging,
+                runtime, settings, serviceEnvironment, provisioner, remapper);
+        RouteResource routeResource = new RouteResource(routes, lookup, quotaCheck, audit, cluster, remapper);
+        ServiceInstanceResource serviceInstanceResource = new ServiceInstanceResource(services, catalog, provisioner,
+                lookup, quotaCheck, audit, remapper);
+        SpaceResource spaceResource = new SpaceResource(tenancy, roleChanges, audit, apps, routes, services, runtime,
+                appResource, routeResource, serviceInstanceResource);
         this.resources = List.of(
                 new InfoResource(settings, cluster, shared.map(Channels.ROUTERS)),
                 new TokenResource(tokens, users),
-                new OrganizationResource(spaces),
-                new SpaceResource(spaces),
+                new OrganizationResource(tenancy, quotas, quotaCheck, roleChanges, audit, spaceResource),
+                spaceResource,
+                new QuotaDefinitionResource(tenancy, quotas),
+                new SpaceQuotaDefinitionResource(tenancy, quotas),
                 new SharedDomainResource(cluster),
-                new UserResource(users),
-                new AppResource(apps, uids, spaces, routes, blobs, logs, staging, runtime, settings,
-                        serviceEnvironment, provisioner, remapper),
-                new AppBitsResource(apps, blobs, staging, runtime, settings),
-                new AppLogResource(apps, logs),
-                new StagingLogResource(apps, staging),
-                new AppRouteResource(apps, routes, runtime, remapper),
-                new RouteResource(routes, spaces, cluster, remapper),
+                new UserResource(tenancy, users),
+                appResource,
+                new AppBitsResource(apps, lookup, blobs, staging, runtime, settings),
+                new AppLogResource(lookup, logs),
+                new StagingLogResource(lookup, staging),
+                new AppRouteResource(lookup, routes, runtime, remapper),
+                routeResource,
                 new BlobResource(apps, blobs, secret),
                 new ServiceResource(catalog),
                 new ServicePlanResource(catalog),
-                new ServiceInstanceResource(services, catalog, provisioner, spaces, remapper),
-                new ServiceBindingResource(services, provisioner, apps, remapper),
-                new AppServiceBindingResource(apps, services),
-                new EventResource(events),
-                new EventResource.OfApp(events, apps));
+                serviceInstanceResource,
+                new ServiceBindingResource(services, provisioner, lookup, audit, remapper),
+                new AppServiceBindingResource(lookup, services),
+                new EventResource(audit, lookup),
+                new EventResource.OfApp(audit, lookup));
         this.providers = List.of(
                 new JacksonJsonProvider(Json.mapper()),
                 new RequestIdFilter(),

@@ -1,8 +1,10 @@
 package io.strato.controller.apps;
 
 import io.strato.controller.Sql;
+import io.strato.controller.tenancy.Where;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,17 +51,24 @@ public final class AppStore {
         return sql.one("SELECT " + COLUMNS + " FROM ctl_apps WHERE guid = ?", AppStore::read, guid);
     }
 
-    /** Apps by name (all when null), sorted by name, one page of them. */
-    public List<App> list(String name, int offset, int limit) {
-        String where = name == null ? "" : " WHERE name = ?";
-        Object[] params = name == null ? new Object[] {offset, limit} : new Object[] {name, offset, limit};
-        return sql.list("SELECT " + COLUMNS + " FROM ctl_apps" + where
-                + " ORDER BY name, guid OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", AppStore::read, params);
+    /**
+     * Apps by name and space (any when null), only in the spaces {@code visible} holds unless it is null, sorted
+     * by name, one page of them.
+     */
+    public List<App> list(String name, String spaceGuid, Collection<String> visible, int offset, int limit) {
+        Where where = new Where().eq("name", name).eq("space_guid", spaceGuid).in("space_guid", visible);
+        return where.empty() ? List.of() : sql.list("SELECT " + COLUMNS + " FROM ctl_apps" + where.sql()
+                + " ORDER BY name, guid OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", AppStore::read, where.params(offset, limit));
     }
 
-    public int count(String name) {
-        return name == null ? sql.count("SELECT COUNT(*) FROM ctl_apps")
-                : sql.count("SELECT COUNT(*) FROM ctl_apps WHERE name = ?", name);
+    public int count(String name, String spaceGuid, Collection<String> visible) {
+        Where where = new Where().eq("name", name).eq("space_guid", spaceGuid).in("space_guid", visible);
+        return where.empty() ? 0 : sql.count("SELECT COUNT(*) FROM ctl_apps" + where.sql(), where.params());
+    }
+
+    /** The guids of a space's apps. */
+    public List<String> inSpace(String spaceGuid) {
+        return sql.list("SELECT guid FROM ctl_apps WHERE space_guid = ?", rs -> rs.getString(1), spaceGuid);
     }
 
     public List<App> started() {

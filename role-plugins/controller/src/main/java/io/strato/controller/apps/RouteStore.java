@@ -1,8 +1,10 @@
 package io.strato.controller.apps;
 
 import io.strato.controller.Sql;
+import io.strato.controller.tenancy.Where;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,16 +29,16 @@ public final class RouteStore {
         return sql.one("SELECT " + COLUMNS + " FROM ctl_routes r WHERE r.guid = ?", RouteStore::read, guid);
     }
 
-    public List<Route> list(String host, int offset, int limit) {
-        String where = host == null ? "" : " WHERE r.host = ?";
-        Object[] params = host == null ? new Object[] {offset, limit} : new Object[] {host, offset, limit};
-        return sql.list("SELECT " + COLUMNS + " FROM ctl_routes r" + where
-                + " ORDER BY r.host, r.guid OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", RouteStore::read, params);
+    /** Routes by host and space (any when null), only in the spaces {@code visible} holds unless it is null. */
+    public List<Route> list(String host, String spaceGuid, Collection<String> visible, int offset, int limit) {
+        Where where = new Where().eq("r.host", host).eq("r.space_guid", spaceGuid).in("r.space_guid", visible);
+        return where.empty() ? List.of() : sql.list("SELECT " + COLUMNS + " FROM ctl_routes r" + where.sql()
+                + " ORDER BY r.host, r.guid OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", RouteStore::read, where.params(offset, limit));
     }
 
-    public int count(String host) {
-        return host == null ? sql.count("SELECT COUNT(*) FROM ctl_routes")
-                : sql.count("SELECT COUNT(*) FROM ctl_routes WHERE host = ?", host);
+    public int count(String host, String spaceGuid, Collection<String> visible) {
+        Where where = new Where().eq("r.host", host).eq("r.space_guid", spaceGuid).in("r.space_guid", visible);
+        return where.empty() ? 0 : sql.count("SELECT COUNT(*) FROM ctl_routes r" + where.sql(), where.params());
     }
 
     public boolean delete(String guid) {

@@ -1,5 +1,9 @@
 package io.strato.controller.rest;
 
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.Context;
+import io.strato.controller.tenancy.Op;
+import io.strato.controller.tenancy.Allow;
 import io.strato.controller.ControllerSettings;
 import io.strato.controller.apps.App;
 import io.strato.controller.apps.AppStore;
@@ -34,15 +38,17 @@ import javax.ws.rs.core.Response;
 public class AppBitsResource {
 
     private final AppStore apps;
+    private final Lookup lookup;
     private final BlobStore blobs;
     private final StagingDispatcher staging;
     private final ControllerSettings settings;
     private final UploadValidator validator;
     private final AppShapes shapes;
 
-    public AppBitsResource(AppStore apps, BlobStore blobs, StagingDispatcher staging, AppRuntime runtime,
+    public AppBitsResource(AppStore apps, Lookup lookup, BlobStore blobs, StagingDispatcher staging, AppRuntime runtime,
                            ControllerSettings settings) {
         this.apps = apps;
+        this.lookup = lookup;
         this.blobs = blobs;
         this.staging = staging;
         this.settings = settings;
@@ -51,10 +57,12 @@ public class AppBitsResource {
     }
 
     @PUT
+    @Allow(Op.SPACE_WRITE)
     @Consumes(MediaType.WILDCARD)
     public Response upload(@PathParam("guid") String guid, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body) throws IOException {
-        apps.find(guid).orElseThrow(() -> CfException.appNotFound(guid));
+                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body,
+                           @Context SecurityContext security) throws IOException {
+        lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_WRITE);
         long max = settings.uploadLimits().maxBytes();
         if (contentLength != null && parseLong(contentLength) > max) {
             throw CfException.bitsTooLarge(max / (1024 * 1024));
@@ -82,7 +90,7 @@ public class AppBitsResource {
             response.header(AppResource.STAGING_LOG_HEADER, AppResource.stagingLogUrl(settings, guid, task.get()));
             app = apps.find(guid).orElse(app);
         }
-        return response.entity(shapes.app(app)).build();
+        return response.entity(shapes.app(app, true)).build();
     }
 
     private static long parseLong(String s) {

@@ -1,5 +1,9 @@
 package io.strato.controller.rest;
 
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.Context;
+import io.strato.controller.tenancy.Op;
+import io.strato.controller.tenancy.Allow;
 import io.strato.api.app.LogLine;
 import io.strato.api.json.Json;
 import io.strato.controller.apps.AppStore;
@@ -33,18 +37,19 @@ public class AppLogResource {
 
     static final long KEEPALIVE_SECONDS = 15;
 
-    private final AppStore apps;
+    private final Lookup lookup;
     private final LogBuffer logs;
 
-    public AppLogResource(AppStore apps, LogBuffer logs) {
-        this.apps = apps;
+    public AppLogResource(Lookup lookup, LogBuffer logs) {
+        this.lookup = lookup;
         this.logs = logs;
     }
 
     @GET
+    @Allow(Op.SPACE_READ)
     public Response logs(@PathParam("guid") String guid, @QueryParam("num") @DefaultValue("100") String num,
-                         @QueryParam("follow") @DefaultValue("false") boolean follow) {
-        apps.find(guid).orElseThrow(() -> CfException.appNotFound(guid));
+                         @QueryParam("follow") @DefaultValue("false") boolean follow, @Context SecurityContext security) {
+        lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_READ);
         int n = lines(num);
         if (!follow) {
             return Response.ok(Map.of("lines", logs.recent(guid, n).stream().map(AppLogResource::shape).toList()),

@@ -5,7 +5,6 @@ import io.strato.api.app.AppHealth;
 import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
 import io.strato.api.json.Json;
-import io.strato.controller.ControllerSchema;
 import io.strato.controller.ControllerSettings;
 import io.strato.controller.Sql;
 import io.strato.controller.apps.App;
@@ -15,11 +14,16 @@ import io.strato.controller.apps.AppUids;
 import io.strato.controller.apps.LogBuffer;
 import io.strato.controller.apps.Route;
 import io.strato.controller.apps.RouteStore;
-import io.strato.controller.apps.SpaceStore;
 import io.strato.controller.apps.StagingDispatcher;
 import io.strato.controller.blob.BlobStore;
 import io.strato.controller.services.ServiceEnvironment;
 import io.strato.controller.services.ServiceProvisioner;
+import io.strato.controller.tenancy.Access;
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.AuditLog;
+import io.strato.controller.tenancy.Op;
+import io.strato.controller.tenancy.QuotaCheck;
+import io.strato.controller.tenancy.Space;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
@@ -28,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
@@ -40,6 +45,7 @@ import javax.ws.rs.Produces;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.UriInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +63,9 @@ public class AppResource {
 
     private final AppStore apps;
     private final AppUids uids;
-    private final SpaceStore spaces;
+    private final Lookup lookup;
+    private final QuotaCheck quotas;
+    private final AuditLog audit;
     private final RouteStore routes;
     private final BlobStore blobs;
     private final LogBuffer logs;
@@ -69,12 +77,15 @@ public class AppResource {
     private final AppRouteResource.Remapper restarter;
     private final AppShapes shapes;
 
-    public AppResource(AppStore apps, AppUids uids, SpaceStore spaces, RouteStore routes, BlobStore blobs, LogBuffer logs,
-                       StagingDispatcher staging, AppRuntime runtime, ControllerSettings settings,
-                       ServiceEnvironment services, ServiceProvisioner provisioner, AppRouteResource.Remapper restarter) {
+    public AppResource(AppStore apps, AppUids uids, Lookup lookup, QuotaCheck quotas, AuditLog audit, RouteStore routes,
+                       BlobStore blobs, LogBuffer logs, StagingDispatcher staging, AppRuntime runtime,
+                       ControllerSettings settings, ServiceEnvironment services, ServiceProvisioner provisioner,
+                       AppRouteResource.Remapper restarter) {
         this.apps = apps;
         this.uids = uids;
-        this.spaces = spaces;
+        this.lookup = lookup;
+        this.quotas = quotas;
+        this.audit = audit;
         this.routes = routes;
         this.blobs = blobs;
         this.logs = logs;
@@ -88,25 +99,37 @@ public class AppResource {
     }
 
     @GET
-    public Map<String, Object> list(@Context UriInfo uri) {
+    @Allow(Op.ANY_USER)
+    public Map<String, Object> list(@Context UriInfo uri, @Context SecurityContext security) {
+        return page(uri, lookup.tenancy().access(security), Shapes.filter(uri, "space_guid"));
+    }
+
+    /** A page of the apps the caller sees, by {@code q=name:} and in one space or all. */
+    Map<String, Object> page(UriInfo uri, Access access, String spaceGuid) {
         Shapes.Paging paging = Shapes.Paging.of(uri);
         String name = Shapes.filter(uri, "name");
-        return Shapes.page(uri, paging, apps.count(name), apps.list(name, paging.offset(), paging.perPage()), shapes::app);
+        Set<String> visible = access.visibleSpaces();
+        return Shapes.page(uri, paging, apps.count(name, spaceGuid, visible),
+                apps.list(name, spaceGuid, visible, paging.offset(), paging.perPage()),
+                a -> shapes.app(a, access.seesSecrets(a.spaceGuid())));
     }
 
     @POST
+    @Allow(Op.SPACE_WRITE)
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-    public Response create(String body) {
+    public Response create(String body, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
         ObjectNode json = Bodies.object(body);
         String name = Bodies.text(json, "name");
         if (name == null || name.isBlank()) {
             throw CfException.appInvalid("name is required");
         }
-        String space = Optional.ofNullable(Bodies.text(json, "space_guid")).orElse(ControllerSchema.DEFAULT_SPACE_GUID);
+        Space space = lookup.target(access, Bodies.text(json, "space_guid"), Op.SPACE_WRITE);
         long now = System.currentTimeMillis();
-        App app = new App(UUID.randomUUID().toString(), name, space, 256, 1, 1024, App.STOPPED, null, null, "{}",
+        App app = new App(UUID.randomUUID().toString(), name, space.guid(), 256, 1, 1024, App.STOPPED, null, null, "{}",
                 null, 0, App.PENDING, null, null, null, null, null, null, UUID.randomUUID().toString(), now, now, 0);
         app = applySettings(app, json);
+        quotas.app(space, null, app);
         try {
             apps.create(app);
         } catch (Sql.DuplicateKeyException e) {
@@ -122,24 +145,33 @@ public class AppResource {
             throw e;
         }
         app = find(app.guid());
-        LOG.info("App {} ({}) created; its code runs as uid {}", app.name(), app.guid(), app.appUid());
-        return Response.status(Response.Status.CREATED).entity(shapes.app(app)).build();
+        LOG.info("App {} ({}) created in space {} by {}; its code runs as uid {}", app.name(), app.guid(), space.name(),
+                access.caller().name(), app.appUid());
+        audit.record("audit.app.create", access.caller(), actee(app, space), Map.of("request", requested(json)));
+        return Response.status(Response.Status.CREATED).entity(shapes.app(app, true)).build();
     }
 
     @GET
     @Path("{guid}")
-    public Map<String, Object> get(@PathParam("guid") String guid) {
-        return shapes.app(find(guid));
+    @Allow(Op.SPACE_READ)
+    public Map<String, Object> get(@PathParam("guid") String guid, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        App app = lookup.app(access, guid, Op.SPACE_READ).thing();
+        return shapes.app(app, access.seesSecrets(app.spaceGuid()));
     }
 
     /** Changes settings; asking for STARTED stages new bits first, and the response names the staging log. */
     @PUT
     @Path("{guid}")
+    @Allow(Op.SPACE_WRITE)
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-    public Response update(@PathParam("guid") String guid, String body) {
+    public Response update(@PathParam("guid") String guid, String body, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
         ObjectNode json = Bodies.object(body);
-        App before = find(guid);
+        Lookup.In<App> found = lookup.app(access, guid, Op.SPACE_WRITE);
+        App before = found.thing();
         App changed = applySettings(before, json);
+        quotas.app(found.space(), before, changed);
         try {
             apps.updateSettings(changed);
         } catch (Sql.DuplicateKeyException e) {
@@ -160,13 +192,25 @@ public class AppResource {
         } else {
             runtime.publish(guid);
         }
-        return response.entity(shapes.app(app)).build();
+        audit.record("audit.app.update", access.caller(), actee(app, found.space()), Map.of("request", requested(json)));
+        return response.entity(shapes.app(app, true)).build();
     }
 
     @DELETE
     @Path("{guid}")
-    public Response delete(@PathParam("guid") String guid) {
-        find(guid);
+    @Allow(Op.SPACE_WRITE)
+    public Response delete(@PathParam("guid") String guid, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        Lookup.In<App> found = lookup.app(access, guid, Op.SPACE_WRITE);
+        delete(found.thing());
+        LOG.info("App {} ({}) deleted by {}", found.thing().name(), guid, access.caller().name());
+        audit.record("audit.app.delete-request", access.caller(), actee(found.thing(), found.space()), Map.of());
+        return Response.noContent().build();
+    }
+
+    /** Deletes an app: its bindings, its desired state, its logs and blobs. */
+    void delete(App app) {
+        String guid = app.guid();
         provisioner.unbindApp(guid);
         apps.delete(guid);
         runtime.publish(guid);
@@ -176,14 +220,27 @@ public class AppResource {
         } catch (IOException e) {
             LOG.warn("app {} deleted, but its blobs could not all be removed: {}", guid, e.getMessage());
         }
-        return Response.noContent().build();
+    }
+
+    private static AuditLog.Actee actee(App app, Space space) {
+        return new AuditLog.Actee(app.guid(), "app", app.name(), space.guid(), space.orgGuid());
+    }
+
+    /** The settings a request asked for, as the audit trail keeps them: environment values are not kept. */
+    private static ObjectNode requested(ObjectNode json) {
+        ObjectNode copy = json.deepCopy();
+        if (copy.has("environment_json")) {
+            copy.put("environment_json", AppShapes.REDACTED);
+        }
+        return copy;
     }
 
     /** Instance states by index, as {@code cf app} shows them. */
     @GET
     @Path("{guid}/instances")
-    public Map<String, Object> instances(@PathParam("guid") String guid) {
-        App app = staged(find(guid));
+    @Allow(Op.SPACE_READ)
+    public Map<String, Object> instances(@PathParam("guid") String guid, @Context SecurityContext security) {
+        App app = staged(lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_READ).thing());
         Map<String, Object> out = new LinkedHashMap<>();
         if (!app.started()) {
             return out;
@@ -227,8 +284,9 @@ public class AppResource {
 
     @GET
     @Path("{guid}/stats")
-    public Map<String, Object> stats(@PathParam("guid") String guid) {
-        App app = staged(find(guid));
+    @Allow(Op.SPACE_READ)
+    public Map<String, Object> stats(@PathParam("guid") String guid, @Context SecurityContext security) {
+        App app = staged(lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_READ).thing());
         List<String> uris = routes.routesOf(guid).stream().map(Route::uri).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         if (!app.started()) {
@@ -263,10 +321,12 @@ public class AppResource {
 
     @GET
     @Path("{guid}/env")
-    public Map<String, Object> env(@PathParam("guid") String guid) {
-        App app = find(guid);
+    @Allow(Op.SPACE_SECRETS)
+    public Map<String, Object> env(@PathParam("guid") String guid, @Context SecurityContext security) {
+        Lookup.In<App> found = lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_SECRETS);
+        App app = found.thing();
         List<String> uris = routes.routesOf(guid).stream().map(Route::uri).toList();
-        String spaceName = spaces.space(app.spaceGuid()).map(s -> s.name()).orElse(null);
+        String spaceName = found.space().name();
         Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("mem", app.memory());
         limits.put("disk", app.diskQuota());
@@ -331,8 +391,8 @@ public class AppResource {
             throw CfException.appInvalid("name must have 1 to 255 characters");
         }
         String space = Optional.ofNullable(Bodies.text(json, "space_guid")).orElse(app.spaceGuid());
-        if (spaces.space(space).isEmpty()) {
-            throw CfException.spaceNotFound(space);
+        if (!space.equals(app.spaceGuid())) {
+            throw CfException.appInvalid("an app cannot move to another space; push it there instead");
         }
         int memory = Optional.ofNullable(Bodies.integer(json, "memory")).orElse(app.memory());
         int instances = Optional.ofNullable(Bodies.integer(json, "instances")).orElse(app.instances());

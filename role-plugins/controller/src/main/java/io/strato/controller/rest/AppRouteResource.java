@@ -1,5 +1,9 @@
 package io.strato.controller.rest;
 
+import javax.ws.rs.core.SecurityContext;
+import io.strato.controller.tenancy.Op;
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Access;
 import io.strato.controller.apps.App;
 import io.strato.controller.apps.AppStore;
 import io.strato.controller.apps.AppRuntime;
@@ -40,21 +44,23 @@ public class AppRouteResource {
         }
     }
 
-    private final AppStore apps;
+    private final Lookup lookup;
     private final RouteStore routes;
     private final Remapper remapper;
     private final AppShapes shapes;
 
-    public AppRouteResource(AppStore apps, RouteStore routes, AppRuntime runtime, Remapper remapper) {
-        this.apps = apps;
+    public AppRouteResource(Lookup lookup, RouteStore routes, AppRuntime runtime, Remapper remapper) {
+        this.lookup = lookup;
         this.routes = routes;
         this.remapper = remapper;
         this.shapes = new AppShapes(runtime);
     }
 
     @GET
-    public Map<String, Object> list(@PathParam("guid") String guid, @Context UriInfo uri) {
-        find(guid);
+    @Allow(Op.SPACE_READ)
+    public Map<String, Object> list(@PathParam("guid") String guid, @Context UriInfo uri,
+                                    @Context SecurityContext security) {
+        lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_READ);
         List<Route> all = routes.routesOf(guid);
         Shapes.Paging paging = Shapes.Paging.of(uri);
         List<Route> page = all.subList(Math.min(paging.offset(), all.size()),
@@ -62,29 +68,35 @@ public class AppRouteResource {
         return Shapes.page(uri, paging, all.size(), page, AppShapes::route);
     }
 
+    /** Maps a route of the app's own space (a route of another space is as unknown as one that does not exist). */
     @PUT
     @Path("{route}")
-    public Response map(@PathParam("guid") String guid, @PathParam("route") String routeGuid) {
-        App app = find(guid);
-        routes.find(routeGuid).orElseThrow(() -> CfException.routeNotFound(routeGuid));
+    @Allow(Op.SPACE_WRITE)
+    public Response map(@PathParam("guid") String guid, @PathParam("route") String routeGuid,
+                        @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        Lookup.In<App> app = lookup.app(access, guid, Op.SPACE_WRITE);
+        Route route = lookup.route(access, routeGuid, Op.SPACE_READ).thing();
+        if (!route.spaceGuid().equals(app.space().guid())) {
+            throw CfException.invalidRelation("The route and the app are in different spaces: " + routeGuid);
+        }
         if (routes.map(guid, routeGuid)) {
             remapper.routesChanged(guid);
         }
-        return Response.status(Response.Status.CREATED).entity(shapes.app(app)).build();
+        return Response.status(Response.Status.CREATED).entity(shapes.app(app.thing(), true)).build();
     }
 
     @DELETE
     @Path("{route}")
-    public Response unmap(@PathParam("guid") String guid, @PathParam("route") String routeGuid) {
-        find(guid);
-        routes.find(routeGuid).orElseThrow(() -> CfException.routeNotFound(routeGuid));
+    @Allow(Op.SPACE_WRITE)
+    public Response unmap(@PathParam("guid") String guid, @PathParam("route") String routeGuid,
+                          @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        lookup.app(access, guid, Op.SPACE_WRITE);
+        lookup.route(access, routeGuid, Op.SPACE_READ);
         if (routes.unmap(guid, routeGuid)) {
             remapper.routesChanged(guid);
         }
         return Response.noContent().build();
-    }
-
-    private App find(String guid) {
-        return apps.find(guid).orElseThrow(() -> CfException.appNotFound(guid));
     }
 }

@@ -1,5 +1,9 @@
 package io.strato.controller.rest;
 
+import javax.ws.rs.core.SecurityContext;
+import io.strato.controller.tenancy.Op;
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Access;
 import io.strato.controller.apps.AppStore;
 import io.strato.controller.services.ServiceStore;
 import java.util.Map;
@@ -16,17 +20,20 @@ import javax.ws.rs.core.UriInfo;
 @Produces(MediaType.APPLICATION_JSON)
 public class AppServiceBindingResource {
 
-    private final AppStore apps;
+    private final Lookup lookup;
     private final ServiceStore store;
 
-    public AppServiceBindingResource(AppStore apps, ServiceStore store) {
-        this.apps = apps;
+    public AppServiceBindingResource(Lookup lookup, ServiceStore store) {
+        this.lookup = lookup;
         this.store = store;
     }
 
     @GET
-    public Map<String, Object> list(@PathParam("guid") String guid, @Context UriInfo uri) {
-        apps.find(guid).orElseThrow(() -> CfException.appNotFound(guid));
-        return ServiceShapes.page(uri, store.bindings(guid, null), ServiceShapes::binding);
+    @Allow(Op.SPACE_READ)
+    public Map<String, Object> list(@PathParam("guid") String guid, @Context UriInfo uri,
+                                    @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        String space = lookup.app(access, guid, Op.SPACE_READ).space().guid();
+        return ServiceShapes.page(uri, store.bindings(guid, null), b -> ServiceShapes.binding(b, access.seesSecrets(space)));
     }
 }

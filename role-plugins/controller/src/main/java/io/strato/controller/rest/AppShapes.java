@@ -6,7 +6,10 @@ import io.strato.controller.apps.App;
 import io.strato.api.app.AppHealth;
 import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.Route;
-import io.strato.controller.apps.Space;
+import io.strato.controller.tenancy.OrgRole;
+import io.strato.controller.tenancy.Organization;
+import io.strato.controller.tenancy.Space;
+import io.strato.controller.tenancy.SpaceRole;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +23,11 @@ final class AppShapes {
         this.runtime = runtime;
     }
 
-    Map<String, Object> app(App a) {
+    /** What stands for an environment or credentials the caller may not see, as Cloud Foundry shows it. */
+    static final String REDACTED = "[PRIVATE DATA HIDDEN]";
+
+    /** An app; its environment only for a caller who may see the space's secrets. */
+    Map<String, Object> app(App a, boolean secrets) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("name", a.name());
         e.put("production", false);
@@ -28,7 +35,7 @@ final class AppShapes {
         e.put("stack_guid", null);
         e.put("buildpack", a.buildpack());
         e.put("detected_buildpack", a.detectedBuildpack());
-        e.put("environment_json", json(a.environmentJson()));
+        e.put("environment_json", secrets ? json(a.environmentJson()) : redacted());
         e.put("memory", a.memory());
         e.put("instances", a.instances());
         e.put("disk_quota", a.diskQuota());
@@ -69,20 +76,42 @@ final class AppShapes {
     }
 
     static Map<String, Object> space(Space s) {
+        String url = "/v2/spaces/" + s.guid();
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("name", s.name());
-        e.put("organization_guid", s.parentGuid());
+        e.put("organization_guid", s.orgGuid());
+        e.put("space_quota_definition_guid", s.spaceQuotaGuid());
         e.put("allow_ssh", false);
-        e.put("organization_url", "/v2/organizations/" + s.parentGuid());
-        return Shapes.resource(s.guid(), "/v2/spaces/" + s.guid(), s.createdAt(), s.createdAt(), e);
+        e.put("organization_url", "/v2/organizations/" + s.orgGuid());
+        for (SpaceRole role : SpaceRole.values()) {
+            e.put(role.path() + "_url", url + "/" + role.path());
+        }
+        e.put("apps_url", url + "/apps");
+        e.put("routes_url", url + "/routes");
+        e.put("service_instances_url", url + "/service_instances");
+        e.put("app_events_url", url + "/app_events");
+        e.put("events_url", url + "/events");
+        return Shapes.resource(s.guid(), url, s.createdAt(), s.createdAt(), e);
     }
 
-    static Map<String, Object> organization(Space o) {
+    static Map<String, Object> organization(Organization o) {
+        String url = "/v2/organizations/" + o.guid();
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("name", o.name());
         e.put("billing_enabled", false);
+        e.put("quota_definition_guid", o.quotaGuid());
         e.put("status", "active");
-        return Shapes.resource(o.guid(), "/v2/organizations/" + o.guid(), o.createdAt(), o.createdAt(), e);
+        e.put("quota_definition_url", "/v2/quota_definitions/" + o.quotaGuid());
+        e.put("spaces_url", url + "/spaces");
+        for (OrgRole role : OrgRole.values()) {
+            e.put(role.path() + "_url", url + "/" + role.path());
+        }
+        e.put("space_quota_definitions_url", url + "/space_quota_definitions");
+        return Shapes.resource(o.guid(), url, o.createdAt(), o.createdAt(), e);
+    }
+
+    static Map<String, Object> redacted() {
+        return Map.of("redacted_message", REDACTED);
     }
 
     private static JsonNode json(String text) {

@@ -1,5 +1,7 @@
 package io.strato.controller.rest;
 
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Op;
 import io.strato.api.app.InternalAuth;
 import io.strato.api.cluster.ClusterSecret;
 import io.strato.controller.apps.AppStore;
@@ -37,6 +39,7 @@ public class BlobResource {
     }
 
     @GET
+    @Allow(Op.PUBLIC)
     @Path("packages/{guid}")
     @Produces("application/zip")
     public Response downloadPackage(@HeaderParam(InternalAuth.HEADER) String auth, @PathParam("guid") String guid) {
@@ -47,6 +50,7 @@ public class BlobResource {
     }
 
     @PUT
+    @Allow(Op.PUBLIC)
     @Path("droplets/{guid}")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
@@ -59,6 +63,7 @@ public class BlobResource {
     }
 
     @GET
+    @Allow(Op.PUBLIC)
     @Path("droplets/{guid}/{hash}")
     @Produces("application/gzip")
     public Response downloadDroplet(@HeaderParam(InternalAuth.HEADER) String auth, @PathParam("guid") String guid,

@@ -160,6 +160,66 @@ public class CfException extends RuntimeException {
         return new CfException(503, 10015, "CF-ServiceUnavailable", detail);
     }
 
+    public static CfException invalidRelation(String detail) {
+        return new CfException(400, 1002, "CF-InvalidRelation", detail);
+    }
+
+    public static CfException userNotFound(String guid) {
+        return new CfException(404, 20003, "CF-UserNotFound", "The user could not be found: " + guid);
+    }
+
+    public static CfException organizationInvalid(String detail) {
+        return new CfException(400, 30001, "CF-OrganizationInvalid", "The organization info is invalid: " + detail);
+    }
+
+    public static CfException organizationNameTaken(String name) {
+        return new CfException(400, 30002, "CF-OrganizationNameTaken", "The organization name is taken: " + name);
+    }
+
+    public static CfException spaceInvalid(String detail) {
+        return new CfException(400, 40001, "CF-SpaceInvalid", "The app space info is invalid: " + detail);
+    }
+
+    public static CfException spaceNameTaken(String name) {
+        return new CfException(400, 40002, "CF-SpaceNameTaken", "The app space name is taken: " + name);
+    }
+
+    public static CfException quotaDefinitionNotFound(String guid) {
+        return new CfException(404, 240001, "CF-QuotaDefinitionNotFound", "Quota Definition could not be found: " + guid);
+    }
+
+    public static CfException quotaDefinitionNameTaken(String name) {
+        return new CfException(400, 240002, "CF-QuotaDefinitionNameTaken", "Quota Definition is taken: " + name);
+    }
+
+    public static CfException quotaDefinitionInvalid(String detail) {
+        return new CfException(400, 240003, "CF-QuotaDefinitionInvalid", "Quota Definition is invalid: " + detail);
+    }
+
+    public static CfException spaceQuotaDefinitionNotFound(String guid) {
+        return new CfException(404, 310007, "CF-SpaceQuotaDefinitionNotFound",
+                "Space Quota Definition could not be found: " + guid);
+    }
+
+    public static CfException spaceQuotaDefinitionNameTaken(String name) {
+        return new CfException(400, 310002, "CF-SpaceQuotaDefinitionNameTaken",
+                "The space quota definition name is taken: " + name);
+    }
+
+    public static CfException spaceQuotaDefinitionInvalid(String detail) {
+        return new CfException(400, 310001, "CF-SpaceQuotaDefinitionInvalid", "Space Quota Definition is invalid: " + detail);
+    }
+
+    public static CfException eventNotFound(String guid) {
+        return new CfException(404, 230002, "CF-EventNotFound", "Event could not be found: " + guid);
+    }
+
+    /** What a non-recursive delete of something that still holds things answers. */
+    public static CfException associationNotEmpty(String associations, String of) {
+        return new CfException(400, 10006, "CF-AssociationNotEmpty",
+                "Please delete the " + associations + " associations for your " + of + ", or delete with recursive=true");
+    }
+
     public static CfException serverError() {
         return new CfException(500, 10001, "CF-ServerError", "An unknown error occurred.");
     }

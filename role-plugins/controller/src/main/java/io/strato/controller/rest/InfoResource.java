@@ -1,5 +1,7 @@
 package io.strato.controller.rest;
 
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Op;
 import io.strato.api.app.RouterEndpoint;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.SharedMap;
@@ -42,6 +44,7 @@ public class InfoResource {
     }
 
     @GET
+    @Allow(Op.PUBLIC)
     public Map<String, Object> info(@Context SecurityContext security) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("name", "strato");

@@ -1,13 +1,19 @@
 package io.strato.controller.rest;
 
+import javax.ws.rs.core.SecurityContext;
+import java.util.Set;
+import io.strato.controller.tenancy.Space;
+import io.strato.controller.tenancy.QuotaCheck;
+import io.strato.controller.tenancy.Op;
+import io.strato.controller.tenancy.AuditLog;
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Access;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strato.api.cluster.ClusterView;
-import io.strato.controller.ControllerSchema;
 import io.strato.controller.Sql;
 import io.strato.controller.apps.Route;
 import io.strato.controller.apps.RouteStore;
 import io.strato.controller.apps.SharedDomain;
-import io.strato.controller.apps.SpaceStore;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,28 +41,42 @@ public class RouteResource {
     private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final RouteStore routes;
-    private final SpaceStore spaces;
+    private final Lookup lookup;
+    private final QuotaCheck quotas;
+    private final AuditLog audit;
     private final ClusterView cluster;
     private final AppRouteResource.Remapper remapper;
 
-    public RouteResource(RouteStore routes, SpaceStore spaces, ClusterView cluster, AppRouteResource.Remapper remapper) {
+    public RouteResource(RouteStore routes, Lookup lookup, QuotaCheck quotas, AuditLog audit, ClusterView cluster,
+                         AppRouteResource.Remapper remapper) {
         this.routes = routes;
-        this.spaces = spaces;
+        this.lookup = lookup;
+        this.quotas = quotas;
+        this.audit = audit;
         this.cluster = cluster;
         this.remapper = remapper;
     }
 
     @GET
-    public Map<String, Object> list(@Context UriInfo uri) {
+    @Allow(Op.ANY_USER)
+    public Map<String, Object> list(@Context UriInfo uri, @Context SecurityContext security) {
+        return page(uri, lookup.tenancy().access(security), Shapes.filter(uri, "space_guid"));
+    }
+
+    /** A page of the routes the caller sees, by {@code q=host:} and in one space or all. */
+    Map<String, Object> page(UriInfo uri, Access access, String spaceGuid) {
         Shapes.Paging paging = Shapes.Paging.of(uri);
         String host = Shapes.filter(uri, "host");
-        return Shapes.page(uri, paging, routes.count(host), routes.list(host, paging.offset(), paging.perPage()),
-                AppShapes::route);
+        Set<String> visible = access.visibleSpaces();
+        return Shapes.page(uri, paging, routes.count(host, spaceGuid, visible),
+                routes.list(host, spaceGuid, visible, paging.offset(), paging.perPage()), AppShapes::route);
     }
 
     @POST
+    @Allow(Op.SPACE_WRITE)
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-    public Response create(String body) {
+    public Response create(String body, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
         ObjectNode json = Bodies.object(body);
         String host = Optional.ofNullable(Bodies.text(json, "host")).orElse("").toLowerCase(Locale.ROOT);
         if (!HOST.matcher(host).matches()) {
@@ -67,37 +87,49 @@ public class RouteResource {
         if (!domainGuid.equals(domain.guid())) {
             throw CfException.domainNotFound(domainGuid);
         }
-        String space = Optional.ofNullable(Bodies.text(json, "space_guid")).orElse(ControllerSchema.DEFAULT_SPACE_GUID);
-        if (spaces.space(space).isEmpty()) {
-            throw CfException.spaceNotFound(space);
-        }
+        Space space = lookup.target(access, Bodies.text(json, "space_guid"), Op.SPACE_WRITE);
         if (host.equals(RESERVED_HOST)) {
             throw CfException.routeHostTaken(host);
         }
-        Route route = new Route(UUID.randomUUID().toString(), host, domain.guid(), domain.name(), space,
+        quotas.route(space);
+        Route route = new Route(UUID.randomUUID().toString(), host, domain.guid(), domain.name(), space.guid(),
                 System.currentTimeMillis());
         try {
             routes.create(route);
         } catch (Sql.DuplicateKeyException e) {
             throw CfException.routeHostTaken(host);
         }
+        audit.record("audit.route.create", access.caller(), actee(route, space), Map.of("request", json));
         return Response.status(Response.Status.CREATED).entity(AppShapes.route(route)).build();
     }
 
     @GET
     @Path("{guid}")
-    public Map<String, Object> get(@PathParam("guid") String guid) {
-        return AppShapes.route(routes.find(guid).orElseThrow(() -> CfException.routeNotFound(guid)));
+    @Allow(Op.SPACE_READ)
+    public Map<String, Object> get(@PathParam("guid") String guid, @Context SecurityContext security) {
+        return AppShapes.route(lookup.route(lookup.tenancy().access(security), guid, Op.SPACE_READ).thing());
     }
 
     /** Deleting a route unmaps it from its apps, whose instances then restart without it. */
     @DELETE
     @Path("{guid}")
-    public Response delete(@PathParam("guid") String guid) {
-        routes.find(guid).orElseThrow(() -> CfException.routeNotFound(guid));
-        var apps = routes.appsOf(guid);
-        routes.delete(guid);
-        apps.forEach(remapper::routesChanged);
+    @Allow(Op.SPACE_WRITE)
+    public Response delete(@PathParam("guid") String guid, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        Lookup.In<Route> found = lookup.route(access, guid, Op.SPACE_WRITE);
+        delete(found.thing());
+        audit.record("audit.route.delete-request", access.caller(), actee(found.thing(), found.space()), Map.of());
         return Response.noContent().build();
+    }
+
+    /** Deletes a route and restarts the apps it led to without it. */
+    void delete(Route route) {
+        var apps = routes.appsOf(route.guid());
+        routes.delete(route.guid());
+        apps.forEach(remapper::routesChanged);
+    }
+
+    private static AuditLog.Actee actee(Route route, Space space) {
+        return new AuditLog.Actee(route.guid(), "route", route.host(), space.guid(), space.orgGuid());
     }
 }

@@ -1,9 +1,14 @@
 package io.strato.controller.rest;
 
+import javax.ws.rs.core.SecurityContext;
+import io.strato.controller.tenancy.Space;
+import io.strato.controller.tenancy.Op;
+import io.strato.controller.tenancy.AuditLog;
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Access;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strato.controller.Sql;
 import io.strato.controller.apps.App;
-import io.strato.controller.apps.AppStore;
 import io.strato.controller.services.BrokerClient;
 import io.strato.controller.services.ManagedServiceInstance;
 import io.strato.controller.services.ServiceBinding;
@@ -33,35 +38,44 @@ public class ServiceBindingResource {
 
     private final ServiceStore store;
     private final ServiceProvisioner provisioner;
-    private final AppStore apps;
+    private final Lookup lookup;
+    private final AuditLog audit;
     private final AppRouteResource.Remapper restarter;
 
-    public ServiceBindingResource(ServiceStore store, ServiceProvisioner provisioner, AppStore apps,
+    public ServiceBindingResource(ServiceStore store, ServiceProvisioner provisioner, Lookup lookup, AuditLog audit,
                                   AppRouteResource.Remapper restarter) {
         this.store = store;
         this.provisioner = provisioner;
-        this.apps = apps;
+        this.lookup = lookup;
+        this.audit = audit;
         this.restarter = restarter;
     }
 
+    /** The bindings of the apps the caller sees; credentials only where it may see the space's secrets. */
     @GET
-    public Map<String, Object> list(@Context UriInfo uri) {
+    @Allow(Op.ANY_USER)
+    public Map<String, Object> list(@Context UriInfo uri, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        Map<String, String> spaceOfApp = new java.util.HashMap<>();
         return ServiceShapes.page(uri, store.bindings(Shapes.filter(uri, "app_guid"),
-                Shapes.filter(uri, "service_instance_guid")), ServiceShapes::binding);
+                Shapes.filter(uri, "service_instance_guid"), access.visibleSpaces()), b -> ServiceShapes.binding(b,
+                access.seesSecrets(spaceOfApp.computeIfAbsent(b.appGuid(), store::spaceOfApp))));
     }
 
     @POST
+    @Allow(Op.SPACE_WRITE)
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-    public Response create(String body) {
+    public Response create(String body, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
         ObjectNode json = Bodies.object(body);
         String instanceGuid = Bodies.text(json, "service_instance_guid");
         String appGuid = Bodies.text(json, "app_guid");
         if (instanceGuid == null || appGuid == null) {
             throw CfException.invalidRequest("service_instance_guid and app_guid are required");
         }
-        App app = apps.find(appGuid).orElseThrow(() -> CfException.appNotFound(appGuid));
-        ManagedServiceInstance instance = store.instance(instanceGuid)
-                .orElseThrow(() -> CfException.serviceInstanceNotFound(instanceGuid));
+        Lookup.In<App> found = lookup.app(access, appGuid, Op.SPACE_WRITE);
+        App app = found.thing();
+        ManagedServiceInstance instance = lookup.serviceInstance(access, instanceGuid, Op.SPACE_READ).thing();
         if (!app.spaceGuid().equals(instance.spaceGuid())) {
             throw CfException.invalidRequest("the app and the service instance are in different spaces");
         }
@@ -77,29 +91,38 @@ public class ServiceBindingResource {
             throw CfException.serviceBrokerFailed(e.getMessage());
         }
         restarter.routesChanged(appGuid);
-        return Response.status(Response.Status.CREATED).entity(ServiceShapes.binding(binding)).build();
+        audit.record("audit.service_binding.create", access.caller(), actee(binding, found.space()),
+                Map.of("request", Map.of("app_guid", appGuid, "service_instance_guid", instanceGuid)));
+        return Response.status(Response.Status.CREATED).entity(ServiceShapes.binding(binding, true)).build();
     }
 
     @GET
     @Path("{guid}")
-    public Map<String, Object> get(@PathParam("guid") String guid) {
-        return ServiceShapes.binding(find(guid));
+    @Allow(Op.SPACE_READ)
+    public Map<String, Object> get(@PathParam("guid") String guid, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        Lookup.In<ServiceBinding> found = lookup.binding(access, guid, Op.SPACE_READ);
+        return ServiceShapes.binding(found.thing(), access.seesSecrets(found.space().guid()));
     }
 
     @DELETE
     @Path("{guid}")
-    public Response delete(@PathParam("guid") String guid) {
-        ServiceBinding binding = find(guid);
+    @Allow(Op.SPACE_WRITE)
+    public Response delete(@PathParam("guid") String guid, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        Lookup.In<ServiceBinding> found = lookup.binding(access, guid, Op.SPACE_WRITE);
+        ServiceBinding binding = found.thing();
         try {
             provisioner.unbind(binding);
         } catch (BrokerClient.BrokerCallException e) {
             throw CfException.serviceBrokerFailed(e.getMessage());
         }
         restarter.routesChanged(binding.appGuid());
+        audit.record("audit.service_binding.delete", access.caller(), actee(binding, found.space()), Map.of());
         return Response.noContent().build();
     }
 
-    private ServiceBinding find(String guid) {
-        return store.binding(guid).orElseThrow(() -> CfException.serviceBindingNotFound(guid));
+    private static AuditLog.Actee actee(ServiceBinding binding, Space space) {
+        return new AuditLog.Actee(binding.guid(), "service_binding", null, space.guid(), space.orgGuid());
     }
 }

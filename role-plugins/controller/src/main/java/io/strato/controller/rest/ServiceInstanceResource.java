@@ -1,10 +1,15 @@
 package io.strato.controller.rest;
 
+import javax.ws.rs.core.SecurityContext;
+import io.strato.controller.tenancy.Space;
+import io.strato.controller.tenancy.QuotaCheck;
+import io.strato.controller.tenancy.Op;
+import io.strato.controller.tenancy.AuditLog;
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.strato.controller.ControllerSchema;
 import io.strato.controller.Sql;
-import io.strato.controller.apps.SpaceStore;
 import io.strato.controller.services.BrokerClient;
 import io.strato.controller.services.ManagedServiceInstance;
 import io.strato.controller.services.ServiceBinding;
@@ -13,7 +18,6 @@ import io.strato.controller.services.ServiceProvisioner;
 import io.strato.controller.services.ServiceStore;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
@@ -41,79 +45,106 @@ public class ServiceInstanceResource {
     private final ServiceStore store;
     private final ServiceCatalog catalog;
     private final ServiceProvisioner provisioner;
-    private final SpaceStore spaces;
+    private final Lookup lookup;
+    private final QuotaCheck quotas;
+    private final AuditLog audit;
     private final AppRouteResource.Remapper restarter;
 
     public ServiceInstanceResource(ServiceStore store, ServiceCatalog catalog, ServiceProvisioner provisioner,
-                                   SpaceStore spaces, AppRouteResource.Remapper restarter) {
+                                   Lookup lookup, QuotaCheck quotas, AuditLog audit,
+                                   AppRouteResource.Remapper restarter) {
         this.store = store;
         this.catalog = catalog;
         this.provisioner = provisioner;
-        this.spaces = spaces;
+        this.lookup = lookup;
+        this.quotas = quotas;
+        this.audit = audit;
         this.restarter = restarter;
     }
 
     @GET
-    public Map<String, Object> list(@Context UriInfo uri) {
-        return ServiceShapes.page(uri, store.instances(Shapes.filter(uri, "name"), Shapes.filter(uri, "space_guid")),
+    @Allow(Op.ANY_USER)
+    public Map<String, Object> list(@Context UriInfo uri, @Context SecurityContext security) {
+        return page(uri, lookup.tenancy().access(security), Shapes.filter(uri, "space_guid"));
+    }
+
+    /** A page of the service instances the caller sees, by {@code q=name:} and in one space or all. */
+    Map<String, Object> page(UriInfo uri, Access access, String spaceGuid) {
+        return ServiceShapes.page(uri, store.instances(Shapes.filter(uri, "name"), spaceGuid, access.visibleSpaces()),
                 ServiceShapes::instance);
     }
 
     @POST
+    @Allow(Op.SPACE_WRITE)
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-    public Response create(String body) {
+    public Response create(String body, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
         ObjectNode json = Bodies.object(body);
         String name = Bodies.text(json, "name");
         if (name == null || name.isBlank() || name.length() > MAX_NAME) {
             throw CfException.serviceInstanceInvalid("name must have 1 to " + MAX_NAME + " characters");
         }
-        String space = Optional.ofNullable(Bodies.text(json, "space_guid")).orElse(ControllerSchema.DEFAULT_SPACE_GUID);
-        if (spaces.space(space).isEmpty()) {
-            throw CfException.spaceNotFound(space);
-        }
+        Space space = lookup.target(access, Bodies.text(json, "space_guid"), Op.SPACE_WRITE);
         String planGuid = Bodies.text(json, "service_plan_guid");
         if (planGuid == null) {
             throw CfException.serviceInstanceInvalid("service_plan_guid is required");
         }
         ServiceCatalog.Plan plan = catalog.plan(planGuid).orElseThrow(() -> CfException.invalidRequest(
                 "no service in the marketplace has plan " + planGuid + ": see GET /v2/service_plans"));
-        if (store.nameTaken(space, name)) {
+        if (store.nameTaken(space.guid(), name)) {
             throw CfException.serviceInstanceNameTaken(name);
         }
+        quotas.serviceInstance(space, !plan.plan().free());
         ManagedServiceInstance instance;
         try {
-            instance = provisioner.provision(name, space, plan, parameters(json));
+            instance = provisioner.provision(name, space.guid(), plan, parameters(json));
         } catch (Sql.DuplicateKeyException e) {
             throw CfException.serviceInstanceNameTaken(name);
         } catch (BrokerClient.BrokerCallException e) {
             throw CfException.serviceBrokerFailed(e.getMessage());
         }
+        audit.record("audit.service_instance.create", access.caller(), actee(instance, space),
+                Map.of("request", Map.of("name", name, "service_plan_guid", planGuid, "space_guid", space.guid())));
         return Response.status(Response.Status.CREATED).entity(ServiceShapes.instance(instance)).build();
     }
 
     @GET
     @Path("{guid}")
-    public Map<String, Object> get(@PathParam("guid") String guid) {
-        return ServiceShapes.instance(find(guid));
+    @Allow(Op.SPACE_READ)
+    public Map<String, Object> get(@PathParam("guid") String guid, @Context SecurityContext security) {
+        return ServiceShapes.instance(lookup.serviceInstance(lookup.tenancy().access(security), guid, Op.SPACE_READ).thing());
     }
 
     @GET
     @Path("{guid}/service_bindings")
-    public Map<String, Object> bindings(@PathParam("guid") String guid, @Context UriInfo uri) {
-        find(guid);
-        return ServiceShapes.page(uri, store.bindings(null, guid), ServiceShapes::binding);
+    @Allow(Op.SPACE_READ)
+    public Map<String, Object> bindings(@PathParam("guid") String guid, @Context UriInfo uri,
+                                        @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        Space space = lookup.serviceInstance(access, guid, Op.SPACE_READ).space();
+        boolean secrets = access.seesSecrets(space.guid());
+        return ServiceShapes.page(uri, store.bindings(null, guid), b -> ServiceShapes.binding(b, secrets));
     }
 
     @DELETE
     @Path("{guid}")
-    public Response delete(@PathParam("guid") String guid, @QueryParam("recursive") boolean recursive) {
-        ManagedServiceInstance instance = find(guid);
-        List<ServiceBinding> bindings = store.bindings(null, guid);
-        if (!bindings.isEmpty() && !recursive) {
+    @Allow(Op.SPACE_WRITE)
+    public Response delete(@PathParam("guid") String guid, @QueryParam("recursive") boolean recursive,
+                           @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        Lookup.In<ManagedServiceInstance> found = lookup.serviceInstance(access, guid, Op.SPACE_WRITE);
+        if (!recursive && !store.bindings(null, guid).isEmpty()) {
             throw CfException.associationNotEmpty();
         }
+        delete(found.thing());
+        audit.record("audit.service_instance.delete", access.caller(), actee(found.thing(), found.space()), Map.of());
+        return Response.noContent().build();
+    }
+
+    /** Unbinds every app (their instances restart without it), then deprovisions the instance. */
+    void delete(ManagedServiceInstance instance) {
         try {
-            for (ServiceBinding b : bindings) {
+            for (ServiceBinding b : store.bindings(null, instance.guid())) {
                 provisioner.unbind(b);
                 restarter.routesChanged(b.appGuid());
             }
@@ -121,7 +152,10 @@ public class ServiceInstanceResource {
         } catch (BrokerClient.BrokerCallException e) {
             throw CfException.serviceBrokerFailed(e.getMessage());
         }
-        return Response.noContent().build();
+    }
+
+    private static AuditLog.Actee actee(ManagedServiceInstance instance, Space space) {
+        return new AuditLog.Actee(instance.guid(), "service_instance", instance.name(), space.guid(), space.orgGuid());
     }
 
     /** The optional {@code parameters} object, as the plugin gets it: text as is, other values as JSON text. */
@@ -137,9 +171,5 @@ public class ServiceInstanceResource {
         parameters.fields().forEachRemaining(e ->
                 out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
         return out;
-    }
-
-    private ManagedServiceInstance find(String guid) {
-        return store.instance(guid).orElseThrow(() -> CfException.serviceInstanceNotFound(guid));
     }
 }

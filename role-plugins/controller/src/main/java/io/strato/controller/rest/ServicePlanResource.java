@@ -1,5 +1,7 @@
 package io.strato.controller.rest;
 
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Op;
 import io.strato.controller.services.ServiceCatalog;
 import java.util.Map;
 import javax.ws.rs.GET;
@@ -22,11 +24,13 @@ public class ServicePlanResource {
     }
 
     @GET
+    @Allow(Op.ANY_USER)
     public Map<String, Object> list(@Context UriInfo uri) {
         return ServiceShapes.page(uri, catalog.plans(Shapes.filter(uri, "service_guid")), ServiceShapes::plan);
     }
 
     @GET
+    @Allow(Op.ANY_USER)
     @Path("{guid}")
     public Map<String, Object> get(@PathParam("guid") String guid) {
         return ServiceShapes.plan(catalog.plan(guid).orElseThrow(() -> CfException.servicePlanNotFound(guid)));

@@ -1,5 +1,7 @@
 package io.strato.controller.rest;
 
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Op;
 import io.strato.controller.services.ServiceCatalog;
 import java.util.Map;
 import javax.ws.rs.GET;
@@ -22,6 +24,7 @@ public class ServiceResource {
     }
 
     @GET
+    @Allow(Op.ANY_USER)
     public Map<String, Object> list(@Context UriInfo uri) {
         String label = Shapes.filter(uri, "label");
         return ServiceShapes.page(uri, catalog.services().stream()
@@ -29,12 +32,14 @@ public class ServiceResource {
     }
 
     @GET
+    @Allow(Op.ANY_USER)
     @Path("{guid}")
     public Map<String, Object> get(@PathParam("guid") String guid) {
         return ServiceShapes.service(catalog.service(guid).orElseThrow(() -> CfException.serviceNotFound(guid)));
     }
 
     @GET
+    @Allow(Op.ANY_USER)
     @Path("{guid}/service_plans")
     public Map<String, Object> plans(@PathParam("guid") String guid, @Context UriInfo uri) {
         catalog.service(guid).orElseThrow(() -> CfException.serviceNotFound(guid));

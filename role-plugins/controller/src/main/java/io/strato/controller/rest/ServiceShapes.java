@@ -82,11 +82,12 @@ final class ServiceShapes {
         return Shapes.resource(i.guid(), url, i.createdAt(), i.createdAt(), e);
     }
 
-    static Map<String, Object> binding(ServiceBinding b) {
+    /** A binding; its credentials only for a caller who may see the space's secrets. */
+    static Map<String, Object> binding(ServiceBinding b, boolean secrets) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("app_guid", b.appGuid());
         e.put("service_instance_guid", b.instanceGuid());
-        e.put("credentials", credentials(b));
+        e.put("credentials", secrets ? credentials(b) : AppShapes.redacted());
         e.put("binding_options", Map.of());
         e.put("gateway_data", null);
         e.put("gateway_name", "");

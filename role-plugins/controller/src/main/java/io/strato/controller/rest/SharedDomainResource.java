@@ -1,5 +1,7 @@
 package io.strato.controller.rest;
 
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Op;
 import io.strato.api.cluster.ClusterView;
 import io.strato.controller.apps.SharedDomain;
 import java.util.LinkedHashMap;
@@ -25,11 +27,13 @@ public class SharedDomainResource {
     }
 
     @GET
+    @Allow(Op.ANY_USER)
     public Map<String, Object> list(@Context UriInfo uri) {
         return Shapes.page(uri, new Shapes.Paging(1, 1), 1, List.of(current()), SharedDomainResource::shape);
     }
 
     @GET
+    @Allow(Op.ANY_USER)
     @Path("{guid}")
     public Map<String, Object> get(@PathParam("guid") String guid) {
         SharedDomain domain = current();

@@ -1,5 +1,9 @@
 package io.strato.controller.rest;
 
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.Context;
+import io.strato.controller.tenancy.Op;
+import io.strato.controller.tenancy.Allow;
 import io.strato.controller.apps.App;
 import io.strato.controller.apps.AppStore;
 import io.strato.controller.apps.StagingDispatcher;
@@ -20,17 +24,19 @@ import javax.ws.rs.core.StreamingOutput;
 @Path("/v2/apps/{guid}/staging_log")
 public class StagingLogResource {
 
-    private final AppStore apps;
+    private final Lookup lookup;
     private final StagingDispatcher staging;
 
-    public StagingLogResource(AppStore apps, StagingDispatcher staging) {
-        this.apps = apps;
+    public StagingLogResource(Lookup lookup, StagingDispatcher staging) {
+        this.lookup = lookup;
         this.staging = staging;
     }
 
     @GET
-    public Response log(@PathParam("guid") String guid, @QueryParam("task") String task) {
-        App app = apps.find(guid).orElseThrow(() -> CfException.appNotFound(guid));
+    @Allow(Op.SPACE_READ)
+    public Response log(@PathParam("guid") String guid, @QueryParam("task") String task,
+                        @Context SecurityContext security) {
+        App app = lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_READ).thing();
         String taskId = task != null ? task : app.stagingTaskId();
         StagingLog log = (taskId == null ? null : staging.log(taskId).filter(l -> l.appGuid().equals(guid)).orElse(null));
         if (log == null) {

@@ -1,5 +1,7 @@
 package io.strato.controller.rest;
 
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Op;
 import io.strato.controller.users.TokenService;
 import io.strato.controller.users.UserAccounts;
 import java.util.LinkedHashMap;
@@ -28,6 +30,7 @@ public class TokenResource {
     }
 
     @POST
+    @Allow(Op.PUBLIC)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Response token(@FormParam("grant_type") String grantType, @FormParam("username") String username,

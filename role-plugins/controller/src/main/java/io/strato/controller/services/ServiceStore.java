@@ -3,9 +3,11 @@ package io.strato.controller.services;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.strato.api.json.Json;
 import io.strato.controller.Sql;
+import io.strato.controller.tenancy.Where;
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,12 +41,11 @@ public final class ServiceStore {
                 name) > 0;
     }
 
-    /** Instances, optionally only those of one name and/or one space. */
-    public List<ManagedServiceInstance> instances(String name, String spaceGuid) {
-        return sql.list("SELECT " + INSTANCE_COLUMNS + " FROM ctl_service_instances"
-                        + " WHERE (CAST(? AS VARCHAR(255)) IS NULL OR name = ?)"
-                        + " AND (CAST(? AS VARCHAR(36)) IS NULL OR space_guid = ?) ORDER BY name, guid",
-                ServiceStore::instance, name, name, spaceGuid, spaceGuid);
+    /** Instances by name and space (any when null), only in the spaces {@code visible} holds unless it is null. */
+    public List<ManagedServiceInstance> instances(String name, String spaceGuid, Collection<String> visible) {
+        Where where = new Where().eq("name", name).eq("space_guid", spaceGuid).in("space_guid", visible);
+        return where.empty() ? List.of() : sql.list("SELECT " + INSTANCE_COLUMNS + " FROM ctl_service_instances"
+                + where.sql() + " ORDER BY name, guid", ServiceStore::instance, where.params());
     }
 
     /** How many instances of a label each node holds, to spread new ones. */
@@ -69,10 +70,21 @@ public final class ServiceStore {
 
     /** Bindings, optionally only those of one app and/or one instance, oldest first. */
     public List<ServiceBinding> bindings(String appGuid, String instanceGuid) {
-        return sql.list("SELECT " + BINDING_COLUMNS + " FROM ctl_service_bindings"
-                        + " WHERE (CAST(? AS VARCHAR(36)) IS NULL OR app_guid = ?)"
-                        + " AND (CAST(? AS VARCHAR(36)) IS NULL OR instance_guid = ?) ORDER BY created_at, guid",
-                ServiceStore::binding, appGuid, appGuid, instanceGuid, instanceGuid);
+        return bindings(appGuid, instanceGuid, null);
+    }
+
+    /** Bindings of one app and/or instance (any when null), only of apps in the spaces {@code visible} holds unless null. */
+    public List<ServiceBinding> bindings(String appGuid, String instanceGuid, Collection<String> visible) {
+        Where where = new Where().eq("b.app_guid", appGuid).eq("b.instance_guid", instanceGuid)
+                .in("a.space_guid", visible);
+        return where.empty() ? List.of() : sql.list("SELECT b.guid, b.instance_guid, b.app_guid, b.credentials,"
+                + " b.created_at FROM ctl_service_bindings b JOIN ctl_apps a ON a.guid = b.app_guid" + where.sql()
+                + " ORDER BY b.created_at, b.guid", ServiceStore::binding, where.params());
+    }
+
+    /** The space of an app (null when there is no such app). */
+    public String spaceOfApp(String appGuid) {
+        return sql.one("SELECT space_guid FROM ctl_apps WHERE guid = ?", rs -> rs.getString(1), appGuid).orElse(null);
     }
 
     public boolean bound(String instanceGuid, String appGuid) {
