@@ -31,6 +31,7 @@ import io.strato.controller.rest.InfoResource;
 import io.strato.controller.rest.OrganizationResource;
 import io.strato.controller.rest.RequestIdFilter;
 import io.strato.controller.rest.RouteResource;
+import io.strato.controller.rest.ScimUserResource;
 import io.strato.controller.rest.ServiceBindingResource;
 import io.strato.controller.rest.ServiceInstanceResource;
 import io.strato.controller.rest.ServicePlanResource;
@@ -45,6 +46,7 @@ import io.strato.controller.services.ServiceCatalog;
 import io.strato.controller.services.ServiceEnvironment;
 import io.strato.controller.services.ServiceProvisioner;
 import io.strato.controller.services.ServiceStore;
+import io.strato.controller.users.LoginThrottle;
 import io.strato.controller.users.TokenService;
 import io.strato.controller.users.UserAccounts;
 import java.net.URI;
@@ -120,10 +122,12 @@ public final class CloudController implements AutoCloseable {
                 runtime::publish);
         TokenService tokens = new TokenService(secret.value(), settings.tokenTtl(), Clock.systemUTC(),
                 settings.externalUrl() + "/oauth/token");
+        LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
         AppRouteResource.Remapper remapper = new AppRouteResource.Remapper(runtime);
         this.resources = List.of(
                 new InfoResource(settings, cluster, shared.map(Channels.ROUTERS)),
-                new TokenResource(tokens, users),
+                new TokenResource(tokens, users, throttle, TokenResource.trustedProxies(cluster)),
+                new ScimUserResource(users, throttle, TokenResource.trustedProxies(cluster)),
                 new OrganizationResource(spaces),
                 new SpaceResource(spaces),
                 new SharedDomainResource(cluster),
@@ -148,6 +152,7 @@ public final class CloudController implements AutoCloseable {
                 new RequestIdFilter(),
                 new AuthFilter(tokens, users),
                 new Errors.CfExceptionMapper(),
+                new ScimUserResource.ScimExceptionMapper(),
                 new Errors.JsonExceptionMapper(),
                 new Errors.WebApplicationExceptionMapper(),
                 new Errors.UnexpectedExceptionMapper());
