@@ -81,7 +81,12 @@ public final class LoginThrottle {
         int failures;
         int lockouts;
         Instant lockedUntil = Instant.MIN;
+        Instant lockedAt = Instant.MIN;
         Instant touched;
+
+        Duration lockout() {
+            return Duration.between(lockedAt, lockedUntil);
+        }
     }
 
     private final Clock clock;
@@ -157,20 +162,28 @@ public final class LoginThrottle {
         u = u != null ? u : put(byUser, user, now);
         a = a != null ? a : put(byAddress, address, now);
         Duration delay = max(userPolicy.delay(u.failures), addressPolicy.delay(a.failures));
-        fail(u, userPolicy, now, "user '" + user + "'", user, address);
-        fail(a, addressPolicy, now, "address " + address, user, address);
+        if (fail(u, userPolicy, now)) {
+            LOG.warn("logins as user '{}' are refused for {} s after {} failed attempts (lockout number {}; the last"
+                    + " attempt came from {})", user, u.lockout().toSeconds(), u.failures, u.lockouts, address);
+        }
+        if (fail(a, addressPolicy, now)) {
+            LOG.warn("logins from address {} are refused for {} s after {} failed attempts with any user name (lockout"
+                    + " number {}; the last attempt was for user '{}')", address, a.lockout().toSeconds(), a.failures,
+                    a.lockouts, user);
+        }
         return new Allowed(new Attempt(user, address), delay);
     }
 
-    private static void fail(Record r, Policy policy, Instant now, String what, String user, String address) {
+    /** Counts a failure; true when it starts a lockout. */
+    private static boolean fail(Record r, Policy policy, Instant now) {
         r.failures++;
         r.touched = now;
-        if (r.failures >= policy.lockAfter()) {
-            Duration lockout = policy.lockout(r.lockouts++);
-            r.lockedUntil = now.plus(lockout);
-            LOG.warn("logins for {} are refused for {} s after {} failed attempts (lockout {} in a row; last attempt:"
-                    + " user '{}' from {})", what, lockout.toSeconds(), r.failures, r.lockouts, user, address);
+        if (r.failures < policy.lockAfter()) {
+            return false;
         }
+        r.lockedUntil = now.plus(policy.lockout(r.lockouts++));
+        r.lockedAt = now;
+        return true;
     }
 
     /** The record of {@code key}, unless it has been idle long enough to be forgotten. */
