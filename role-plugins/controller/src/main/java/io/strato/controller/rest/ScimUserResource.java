@@ -203,7 +203,7 @@ public class ScimUserResource {
             }
             String value = (m.group(2) != null ? m.group(2) : m.group(3)).replaceAll("\\\\(.)", "$1");
             Predicate<UserAccount> p = switch (m.group(1).toLowerCase(Locale.ROOT)) {
-                case "username" -> u -> u.name().equalsIgnoreCase(value);
+                case "username" -> u -> u.name().equals(value);
                 case "id" -> u -> u.guid().equals(value);
                 case "origin" -> u -> "uaa".equalsIgnoreCase(value);
                 default -> throw new IllegalArgumentException("Invalid filter attribute: " + m.group(1)

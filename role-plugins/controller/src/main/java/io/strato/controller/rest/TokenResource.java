@@ -38,6 +38,7 @@ public class TokenResource {
 
     /** The longest a request thread is held back when the transport cannot suspend the request. */
     static final Duration MAX_BLOCKING_DELAY = Duration.ofSeconds(1);
+    private static final int MAX_USER_NAME = 255;
 
     private final TokenService tokens;
     private final UserAccounts users;
@@ -68,7 +69,8 @@ public class TokenResource {
         if (!"password".equals(grantType)) {
             return error(400, "unsupported_grant_type", "Unsupported grant type: " + grantType);
         }
-        if (username == null || username.isEmpty() || password == null) {
+        // no user has a longer name (see UserAccounts.add); such a name is refused before it is counted or hashed
+        if (username == null || username.isEmpty() || username.length() > MAX_USER_NAME || password == null) {
             return error(401, "unauthorized", "Bad credentials");
         }
         Message message = PhaseInterceptorChain.getCurrentMessage();
