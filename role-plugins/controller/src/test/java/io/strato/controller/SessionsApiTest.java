@@ -1,6 +1,7 @@
 package io.strato.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -239,7 +240,6 @@ class SessionsApiTest {
 
     @Test
     void repeatedWrongPasswordsLockOutThatUserOnlyAndCostNoHashesOnceLocked() throws Exception {
-        d.controller.hashCode();
         c.users.add("gina", "gina's password", false);
         int before = d.passwordChecks.get();
         long start = System.nanoTime();
@@ -318,7 +318,7 @@ class SessionsApiTest {
         assertTrue(user.get("emails").isArray() && user.get("emails").size() > 0);
         assertTrue(user.get("meta").has("created"));
         assertEquals("urn:scim:schemas:core:1.0", user.get("schemas").get(0).asText());
-        assertTrue(c.users.find("jack").orElseThrow().admin() == false);
+        assertFalse(c.users.find("jack").orElseThrow().admin(), "users created over SCIM are not admins");
 
         assertUaaError(as(c.url, admin, "POST", "/Users", "{\"userName\":\"jack\",\"password\":\"other password\"}"), 409,
                 "scim_resource_already_exists");
