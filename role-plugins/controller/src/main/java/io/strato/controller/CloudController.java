@@ -34,6 +34,7 @@ import io.strato.controller.rest.SpaceQuotaDefinitionResource;
 import io.strato.controller.rest.OrganizationResource;
 import io.strato.controller.rest.RequestIdFilter;
 import io.strato.controller.rest.RouteResource;
+import io.strato.controller.rest.ScimUserResource;
 import io.strato.controller.rest.ServiceBindingResource;
 import io.strato.controller.rest.ServiceInstanceResource;
 import io.strato.controller.rest.ServicePlanResource;
@@ -54,6 +55,7 @@ import io.strato.controller.tenancy.QuotaCheck;
 import io.strato.controller.tenancy.QuotaStore;
 import io.strato.controller.tenancy.RoleStore;
 import io.strato.controller.tenancy.Tenancy;
+import io.strato.controller.users.LoginThrottle;
 import io.strato.controller.users.TokenService;
 import io.strato.controller.users.UserAccounts;
 import java.net.URI;
@@ -132,6 +134,7 @@ public final class CloudController implements AutoCloseable {
                 runtime::publish);
         TokenService tokens = new TokenService(secret.value(), settings.tokenTtl(), Clock.systemUTC(),
                 settings.externalUrl() + "/oauth/token");
+        LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
         AppRouteResource.Remapper remapper = new AppRouteResource.Remapper(runtime);
         Lookup lookup = new Lookup(tenancy, apps, routes, services);
         RoleChanges roleChanges = new RoleChanges(tenancy.roles(), users, audit);
@@ -144,7 +147,8 @@ public final class CloudController implements AutoCloseable {
                 appResource, routeResource, serviceInstanceResource);
         this.resources = List.of(
                 new InfoResource(settings, cluster, shared.map(Channels.ROUTERS)),
-                new TokenResource(tokens, users),
+                new TokenResource(tokens, users, throttle, TokenResource.trustedProxies(cluster)),
+                new ScimUserResource(users, throttle, TokenResource.trustedProxies(cluster)),
                 new OrganizationResource(tenancy, quotas, quotaCheck, roleChanges, audit, spaceResource),
                 spaceResource,
                 new QuotaDefinitionResource(tenancy, quotas),
@@ -170,6 +174,7 @@ public final class CloudController implements AutoCloseable {
                 new RequestIdFilter(),
                 new AuthFilter(tokens, users),
                 new Errors.CfExceptionMapper(),
+                new ScimUserResource.ScimExceptionMapper(),
                 new Errors.JsonExceptionMapper(),
                 new Errors.WebApplicationExceptionMapper(),
                 new Errors.UnexpectedExceptionMapper());

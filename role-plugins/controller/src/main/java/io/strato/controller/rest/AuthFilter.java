@@ -15,8 +15,11 @@ import javax.ws.rs.core.SecurityContext;
 
 /**
  * Requires a valid bearer token on every endpoint except /v2/info and /oauth/token (and the internal blob
- * endpoints, which check the cluster's own credential). A token is valid while unexpired and while its user
- * exists, so deleting a user locks it out at once.
+ * endpoints, which check the cluster's own credential). A token names its user by guid and carries the user's
+ * token generation; it is valid while unexpired, while that very user exists (not merely one of the same name)
+ * and while the generation is the user's current one. The user is read from the database on every request, so
+ * deleting a user or changing a password ends its tokens at once on every controller that shares the database.
+ * The SCIM endpoints ({@code /Users}) are refused in UAA's error form, the rest in the Cloud Controller's.
  */
 @PreMatching
 public final class AuthFilter implements ContainerRequestFilter {
@@ -37,9 +40,12 @@ public final class AuthFilter implements ContainerRequestFilter {
         path = path.startsWith("/") ? path.substring(1) : path;
         boolean open = path.equals("v2/info") || path.equals("oauth/token") || path.startsWith("internal/");
         Optional<UserAccount> user = bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION))
-                .flatMap(tokens::verify).flatMap(users::find);
+                .flatMap(tokens::verify)
+                .flatMap(subject -> users.findByGuid(subject.userGuid()).filter(subject::matches));
         if (user.isPresent()) {
             request.setSecurityContext(new UserContext(user.get(), request.getSecurityContext().isSecure()));
+        } else if (path.equals("Users") || path.startsWith("Users/")) {
+            request.abortWith(ScimUserResource.error(401, "invalid_token", "Invalid or missing access token"));
         } else if (!open) {
             request.abortWith(Errors.response(CfException.invalidAuthToken()));
         }
