@@ -10,17 +10,28 @@ final class TrailingOptions {
 
     String password;
     boolean admin;
+    String org;
+    String space;
 
-    /** @throws IllegalArgumentException naming the word that is not an option of the command, and the usage */
-    static TrailingOptions parse(List<String> words, boolean adminAllowed, String usage) {
+    /**
+     * Reads {@code --password}, and where {@code addOptions} (kato:user-add) {@code --admin}, {@code --org} and
+     * {@code --space}.
+     *
+     * @throws IllegalArgumentException naming the word that is not an option of the command, and the usage
+     */
+    static TrailingOptions parse(List<String> words, boolean addOptions, String usage) {
         TrailingOptions o = new TrailingOptions();
         if (words == null) {
             return o;
         }
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
-            if (w.equals("--admin") && adminAllowed) {
+            if (w.equals("--admin") && addOptions) {
                 o.admin = true;
+            } else if ((w.equals("--org") || w.equals("-o")) && addOptions && i + 1 < words.size()) {
+                o.org = words.get(++i);
+            } else if ((w.equals("--space") || w.equals("-s")) && addOptions && i + 1 < words.size()) {
+                o.space = words.get(++i);
             } else if ((w.equals("--password") || w.equals("-p")) && i + 1 < words.size()) {
                 o.password = words.get(++i);
             } else if (w.startsWith("--password=")) {

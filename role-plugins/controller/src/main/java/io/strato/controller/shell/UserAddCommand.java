@@ -1,6 +1,8 @@
 package io.strato.controller.shell;
 
 import io.strato.api.shell.SecretCommandLine;
+import io.strato.controller.tenancy.TenancyAdmin;
+import io.strato.controller.users.UserAccount;
 import io.strato.controller.users.UserAccounts;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
@@ -24,12 +26,21 @@ public class UserAddCommand implements Action {
     @Option(name = "--admin", description = "the user may administer the cluster through the API")
     boolean admin;
 
+    @Option(name = "--org", aliases = "-o", description = "the organization the user joins (as a user of it)")
+    String org;
+
+    @Option(name = "--space", aliases = "-s", description = "a space of that organization the user develops in")
+    String space;
+
     @Argument(index = 1, name = "options", multiValued = true,
             description = "the options may also follow the name")
     List<String> trailing;
 
     @Reference
     UserAccounts users;
+
+    @Reference
+    TenancyAdmin tenancy;
 
     @Reference
     Session session;
@@ -40,15 +51,31 @@ public class UserAddCommand implements Action {
     }
 
     private Object add() throws Exception {
-        TrailingOptions more = TrailingOptions.parse(trailing, true, "kato:user-add <name> [--password p] [--admin]");
+        TrailingOptions more = TrailingOptions.parse(trailing, true,
+                "kato:user-add <name> [--password p] [--admin] [--org o [--space s]]");
         String given = password != null ? password : more.password;
         boolean asAdmin = admin || more.admin;
+        String inOrg = org != null ? org : more.org;
+        String inSpace = space != null ? space : more.space;
+        if (inSpace != null && inOrg == null) {
+            throw new IllegalArgumentException("--space needs --org: a space is named within its organization");
+        }
         if (users.find(name).isPresent()) {
             throw new IllegalArgumentException("user " + name + " already exists; use kato:user-passwd to change its password");
         }
         String secret = given != null ? given : Passwords.ask(session, "Password for " + name + ": ");
-        users.add(name, secret, asAdmin);
-        System.out.println("User " + name + " added" + (asAdmin ? " (admin)" : ""));
+        UserAccount user = users.add(name, secret, asAdmin);
+        if (inOrg != null) {
+            try {
+                tenancy.join(user.guid(), inOrg, inSpace);
+            } catch (IllegalArgumentException e) {
+                users.delete(name); // nothing half done: the user exists with the roles asked for, or not at all
+                throw e;
+            }
+        }
+        System.out.println("User " + name + " added" + (asAdmin ? " (admin)" : "")
+                + (inOrg == null ? "" : " to organization " + inOrg) + (inSpace == null ? "" : ", developer in space " + inSpace)
+                + (inOrg == null && !asAdmin ? "; it sees no organization yet (--org, or strato set-org-role)" : ""));
         return null;
     }
 }

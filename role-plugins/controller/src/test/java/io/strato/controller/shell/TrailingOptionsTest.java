@@ -18,6 +18,11 @@ class TrailingOptionsTest {
         assertTrue(o.admin);
         assertEquals("x", TrailingOptions.parse(List.of("--password=x"), true, "usage").password);
         assertFalse(TrailingOptions.parse(null, true, "usage").admin);
+        TrailingOptions in = TrailingOptions.parse(List.of("--org", "team", "-s", "dev"), true, "usage");
+        assertEquals("team", in.org);
+        assertEquals("dev", in.space);
+        assertThrows(IllegalArgumentException.class, () -> TrailingOptions.parse(List.of("--org", "x"), false, "u"),
+                "kato:user-passwd has no --org");
     }
 
     @Test

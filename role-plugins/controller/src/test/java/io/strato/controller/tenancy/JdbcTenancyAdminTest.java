@@ -1,0 +1,63 @@
+package io.strato.controller.tenancy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strato.controller.ControllerSchema;
+import io.strato.controller.DerbyDatabase;
+import io.strato.controller.Sql;
+import io.strato.controller.users.JdbcUserAccounts;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What {@code kato:user-add --org --space} and {@code kato:org-list} do with the database. */
+class JdbcTenancyAdminTest {
+
+    private DerbyDatabase database;
+    private JdbcTenancyAdmin admin;
+    private JdbcUserAccounts users;
+    private RoleStore roles;
+
+    @BeforeEach
+    void open() throws Exception {
+        database = new DerbyDatabase(Path.of("target", "fixtures", UUID.randomUUID().toString(), "db"));
+        users = new JdbcUserAccounts(database);
+        admin = new JdbcTenancyAdmin(database);
+        roles = new RoleStore(new Sql(database.dataSource()));
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    @Test
+    void aUserJoinsAnOrganizationAndDevelopsInOneOfItsSpaces() {
+        String guid = users.add("dana", "dana's password", false).guid();
+        admin.join(guid, "default", "default");
+        Membership m = roles.membership(guid);
+        assertTrue(m.orgRoles().get(ControllerSchema.DEFAULT_ORG_GUID).contains(OrgRole.USERS));
+        assertTrue(m.spaceRoles().get(ControllerSchema.DEFAULT_SPACE_GUID).contains(SpaceRole.DEVELOPERS));
+        String other = users.add("eve", "eve's password", false).guid();
+        assertEquals("no organization nope; kato:org-list shows them",
+                assertThrows(IllegalArgumentException.class, () -> admin.join(other, "nope", null)).getMessage());
+        assertEquals("organization default has no space nope",
+                assertThrows(IllegalArgumentException.class, () -> admin.join(other, "default", "nope")).getMessage());
+        assertTrue(roles.membership(other).orgRoles().isEmpty(), "a refused join gives no role at all");
+    }
+
+    @Test
+    void organizationsAreListedWithTheirQuotaAndUse() {
+        TenancyAdmin.OrgUse def = admin.organizations().get(0);
+        assertEquals("default", def.name());
+        assertEquals(1, def.spaces());
+        assertEquals("default", def.quota());
+        assertEquals(10240, def.memoryLimit());
+        assertEquals(0, def.memoryUsed());
+        assertEquals(-1, def.instanceLimit());
+    }
+}
