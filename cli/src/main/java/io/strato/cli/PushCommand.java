@@ -27,13 +27,13 @@ public final class PushCommand implements Runnable {
     @Parameters(arity = "0..1", paramLabel = "<name>", description = "App name; defaults to the manifest's name")
     private String name;
 
-    @Option(names = "--path", paramLabel = "<dir>", defaultValue = ".", description = "App directory (default: .)")
+    @Option(names = {"--path", "-p"}, paramLabel = "<dir>", defaultValue = ".", description = "App directory (default: .)")
     private Path path;
 
-    @Option(names = "--instances", paramLabel = "<n>", description = "Number of instances")
+    @Option(names = {"--instances", "-i"}, paramLabel = "<n>", description = "Number of instances")
     private Integer instances;
 
-    @Option(names = "--mem", paramLabel = "<size>", description = "Memory per instance: 256, 256M, 1G")
+    @Option(names = {"--mem", "-m"}, paramLabel = "<size>", description = "Memory per instance: 256, 256M, 1G")
     private String mem;
 
     @Option(names = "--no-start", description = "Upload but do not start")

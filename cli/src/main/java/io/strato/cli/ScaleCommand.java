@@ -17,10 +17,10 @@ public final class ScaleCommand implements Runnable {
     @Parameters(paramLabel = "<name>")
     private String name;
 
-    @Option(names = "--instances", paramLabel = "<n>")
+    @Option(names = {"--instances", "-i"}, paramLabel = "<n>")
     private Integer instances;
 
-    @Option(names = "--mem", paramLabel = "<size>", description = "256, 256M, 1G")
+    @Option(names = {"--mem", "-m"}, paramLabel = "<size>", description = "256, 256M, 1G")
     private String mem;
 
     @Override

@@ -50,6 +50,8 @@ public final class Strato implements Callable<Integer> {
     /** Runs one command line and returns its exit code: 0 ok, 1 API or usage error, 2 target unreachable. */
     public static int execute(Terminal terminal, String... args) {
         CommandLine commandLine = new CommandLine(new Strato(terminal));
+        // every command answers --help (and -h) with its usage
+        commandLine.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
         commandLine.setOut(new PrintWriter(terminal.out(), true));
         commandLine.setErr(new PrintWriter(terminal.err(), true));
         commandLine.setParameterExceptionHandler((e, ignored) -> {

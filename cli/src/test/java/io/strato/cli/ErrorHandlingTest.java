@@ -77,6 +77,14 @@ class ErrorHandlingTest {
     }
 
     @Test
+    void theHelpThatUsageErrorsPointAtIsThere() {
+        CliRun.Result help = new CliRun(home).run("push", "--help");
+        assertEquals(0, help.exitCode(), help.err());
+        assertTrue(help.out().contains("--mem") && help.out().contains("-m,"), "cf's short options too: " + help.out());
+        assertEquals(0, new CliRun(home).run("scale", "-h").exitCode());
+    }
+
+    @Test
     void apiErrorsPrintTheControllersDescription() throws Exception {
         try (FakeController controller = new FakeController()) {
             controller.json("GET", "/v2/spaces/space-1/apps", 200, FakeController.page());
