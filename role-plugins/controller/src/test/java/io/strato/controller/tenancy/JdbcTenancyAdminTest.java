@@ -51,6 +51,24 @@ class JdbcTenancyAdminTest {
     }
 
     @Test
+    void usersFromBeforeOrganizationsKeepWorkingInTheDefaultSpace() throws Exception {
+        Sql sql = new Sql(database.dataSource());
+        // as a database written before users had guids and organizations had roles
+        sql.update("INSERT INTO ctl_users (name, password_hash, admin, created_at) VALUES ('old', 'x', FALSE, 1)");
+        sql.update("INSERT INTO ctl_users (name, password_hash, admin, created_at) VALUES ('boss', 'x', TRUE, 1)");
+        JdbcUserAccounts reopened = new JdbcUserAccounts(database);
+        String old = reopened.find("old").orElseThrow().guid();
+        String boss = reopened.find("boss").orElseThrow().guid();
+        Membership m = roles.membership(old);
+        assertEquals(java.util.Set.of(OrgRole.USERS), m.orgRoles().get(ControllerSchema.DEFAULT_ORG_GUID));
+        assertEquals(java.util.Set.of(SpaceRole.DEVELOPERS), m.spaceRoles().get(ControllerSchema.DEFAULT_SPACE_GUID));
+        assertTrue(roles.membership(boss).orgRoles().get(ControllerSchema.DEFAULT_ORG_GUID).contains(OrgRole.MANAGERS));
+        new JdbcUserAccounts(database);
+        assertEquals(old, users.find("old").orElseThrow().guid(), "adopted once: the guid stays");
+        assertEquals(1, sql.count("SELECT COUNT(*) FROM ctl_space_roles WHERE user_guid = ?", old));
+    }
+
+    @Test
     void organizationsAreListedWithTheirQuotaAndUse() {
         TenancyAdmin.OrgUse def = admin.organizations().get(0);
         assertEquals("default", def.name());
