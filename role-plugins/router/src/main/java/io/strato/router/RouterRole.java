@@ -11,6 +11,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 @Component(service = Role.class, configurationPid = "io.strato.router", immediate = true)
 public final class RouterRole implements Role {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouterRole.class);
 
     /** Configuration of {@code etc/io.strato.router.cfg}. */
     public @interface Config {
@@ -54,8 +58,13 @@ public final class RouterRole implements Role {
         this.nodeId = cluster.localNode().id();
         String advertisement = Json.write(new RouterEndpoint(config.bindAddress(), config.port()));
         long period = Channels.OWNED_TTL.toMillis() / 3;
-        advertising.scheduleAtFixedRate(() -> endpoints.put(nodeId, advertisement, Channels.OWNED_TTL),
-                0, period, TimeUnit.MILLISECONDS);
+        advertising.scheduleAtFixedRate(() -> {
+            try {
+                endpoints.put(nodeId, advertisement, Channels.OWNED_TTL);
+            } catch (RuntimeException e) { // a failed run would end the schedule: this router would vanish for good
+                LOG.warn("Could not advertise this router to the cluster: {}", e.getMessage());
+            }
+        }, 0, period, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate

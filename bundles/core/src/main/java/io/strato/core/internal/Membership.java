@@ -15,6 +15,9 @@ public interface Membership {
     /** The addresses this node joins through; empty for a standalone node. */
     java.util.List<String> joinAddresses();
 
+    /** Every cluster address this node knows its cluster at: the attach addresses and the peers it last saw. */
+    java.util.List<String> knownMembers();
+
     /**
      * Remembers the cluster addresses of the other members now in the cluster, so that this node finds them
      * when it starts again (a node others attached to has no join address of its own).

@@ -78,6 +78,11 @@ public class MembershipManager implements Membership, ClusterSecret {
     }
 
     @Override
+    public List<String> knownMembers() {
+        return settings.joinTargets();
+    }
+
+    @Override
     public synchronized String attach(String address, String secret) throws MembershipException {
         String target = normalize(address);
         if (secret == null || secret.length() < 16) {

@@ -66,7 +66,7 @@ public class PeerMemory {
         remember();
     }
 
-    private static String address(Member m) {
+    static String address(Member m) {
         return m.getAddress().getHost() + ":" + m.getAddress().getPort();
     }
 
@@ -74,6 +74,12 @@ public class PeerMemory {
         List<String> others = hazelcast.getCluster().getMembers().stream().filter(m -> !m.localMember())
                 .map(PeerMemory::address).filter(a -> members.get(a).isPresent()).toList();
         membership.rememberPeers(secret, others);
+        try { // the running transport looks for them too when it searches for a split-off part of its cluster
+            List<String> joinList = hazelcast.getConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers();
+            others.stream().filter(a -> !joinList.contains(a)).forEach(joinList::add);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not add {} to the running join list: {}", others, e.toString());
+        }
     }
 
     /** A node that left on purpose: not a peer to rejoin, neither after a restart nor by the running transport. */
