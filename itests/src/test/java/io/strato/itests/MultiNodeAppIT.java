@@ -40,6 +40,10 @@ public class MultiNodeAppIT {
     private record Seen(String node, String id, int port) {
     }
 
+    private static String lastLines(List<String> lines, int count) {
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+    }
+
     @After
     public void stopNodes() throws InterruptedException {
         for (StratoNode n : nodes) {
@@ -141,7 +145,12 @@ public class MultiNodeAppIT {
                 (System.nanoTime() - cutAt) / 1e9);
         dea3.signalJvm("CONT");
         long backAt = System.nanoTime();
-        controller.awaitShell("kato:node-list", s -> s.contains("node-3"), Duration.ofSeconds(90));
+        try {
+            controller.awaitShell("kato:node-list", s -> s.contains("node-3"), Duration.ofSeconds(90));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nnode-3 sees:\n" + dea3.shell("kato:status") + "\nnode-3's cluster log:\n"
+                    + lastLines(dea3.log().lines().filter(l -> l.contains("hazelcast") || l.contains("ClusterRejoin")).toList(), 60), e);
+        }
         Thread.sleep(10_000); // node-3's DEA reports its old instances again
         scaled = awaitInstances(routerPort, 6, Duration.ofSeconds(120), seen -> true);
         System.out.printf("[MultiNodeAppIT] node-3 back -> one instance per index again after %.1f s: %s%n",
