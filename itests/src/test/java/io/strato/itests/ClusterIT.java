@@ -92,7 +92,11 @@ public class ClusterIT {
         String lost = node2.awaitShell("kato:status", s -> s.contains("the primary node node-1 is gone"), Duration.ofSeconds(60));
         System.out.printf("[ClusterIT] lost primary reported %.1f s after kill -9%n", secondsSince(killedAt));
         assertTrue(lost, lost.contains("primary: none"));
-        String takeOver = node2.shell("kato:role-add primary");
+        // a lost primary may only be paused or cut off: taking its role needs --force
+        String unforced = node2.shell("kato:role-add primary");
+        assertTrue(unforced, unforced.contains("node node-1 holds the primary role of cluster strato but has not been heard from")
+                && unforced.contains("kato:role-add --force primary"));
+        String takeOver = node2.shell("kato:role-add --force primary");
         assertTrue(takeOver, takeOver.contains("Added roles: primary"));
         String after = node2.shell("kato:status");
         assertTrue(after, after.contains("primary: node-2"));

@@ -17,4 +17,11 @@ public interface PrimaryElection {
 
     /** Gives the primary role up (role removed or stopping). */
     void release();
+
+    /**
+     * Why this node may not act as the primary right now, checked before every primary action: it stepped down
+     * because another node took the role with a newer epoch, or it is cut off from most of its cluster (the
+     * others may have chosen a new primary). Empty while this node holds the cluster's current claim.
+     */
+    java.util.Optional<String> fenced();
 }

@@ -23,7 +23,16 @@ public interface RoleService {
      * @return the roles that were newly installed
      * @throws RoleException when a name is unknown or the cluster refuses a role; nothing is installed then
      */
-    List<String> add(List<String> rolesOrGroups) throws RoleException;
+    default List<String> add(List<String> rolesOrGroups) throws RoleException {
+        return add(rolesOrGroups, false);
+    }
+
+    /**
+     * Installs roles and groups; with {@code force}, the primary role may also take over from a primary that
+     * is lost (its heartbeats stopped) or that this node cannot see because it is cut off from most of its
+     * cluster. Without it such a takeover is refused, since a paused or partitioned primary may come back.
+     */
+    List<String> add(List<String> rolesOrGroups, boolean force) throws RoleException;
 
     /**
      * Removes roles. @return the roles that were removed

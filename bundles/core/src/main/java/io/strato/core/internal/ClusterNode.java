@@ -37,8 +37,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * This node in the cluster, built only on {@link SharedState}: node records that live as long as their
  * heartbeats, and the primary claim. The claim is an entry written with an atomic put-if-absent, so of two
- * nodes racing exactly one wins; it names the holder, and it goes stale (and may be taken over) only once
- * the holder's node record has expired.
+ * nodes racing exactly one wins; it names the holder and an epoch that grows with every new holder. It goes
+ * stale only once the holder's node record has expired, and even then another node takes it over only when
+ * the admin says so ({@code --force}): a paused or cut-off primary looks the same as a dead one. The holder
+ * checks the claim at every heartbeat: when another node holds it with a newer epoch, this node steps down at
+ * once (the role stays installed, standing by); a claim lost with a split-off member is written back.
  */
 @Component(service = {ClusterView.class, NodeHeartbeat.class, PrimaryElection.class, PrimaryGuard.class})
 public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection, PrimaryGuard {
@@ -53,9 +56,12 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
     static final String PROOF_KEY = "proof";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
-    /** Value of the primary claim. */
-    record PrimaryClaim(String nodeId, String nodeName, long since) {
+    /** Value of the primary claim; {@code epoch} grows by one with every claim by a new holder. */
+    record PrimaryClaim(String nodeId, String nodeName, long since, long epoch) {
     }
+
+    /** How long a {@code --force} lets the primary role's activation take over a lost primary's claim. */
+    static final Duration TAKEOVER_WINDOW = Duration.ofSeconds(90);
 
     private final SharedMap nodes;
     private final SharedMap primaryMap;
@@ -68,11 +74,17 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
     private final Clock clock;
     private final Map<String, NodeRecord> lastSeen = new ConcurrentHashMap<>();
     private final Registration lastSeenTracking;
+    private final Quorum quorum;
     private volatile String heldClaim;
+    private volatile long takeoverAllowedUntil;
+    /** The held claim was taken with --force: the admin declared the members this node cannot see gone. */
+    private volatile boolean forcedClaim;
+    private volatile long highestEpoch;
 
     @Activate
-    public ClusterNode(@Reference SharedState state, @Reference LocalRoles roles, BundleContext context) {
-        this(state, roles, NodeIdentity.loadOrCreate(etc()), new HazelcastXml(etc().resolve("hazelcast.xml")).address(),
+    public ClusterNode(@Reference SharedState state, @Reference LocalRoles roles, @Reference Quorum quorum,
+                       BundleContext context) {
+        this(state, roles, quorum, NodeIdentity.loadOrCreate(etc()), new HazelcastXml(etc().resolve("hazelcast.xml")).address(),
                 context.getBundle().getVersion().toString(), Clock.systemUTC());
     }
 
@@ -80,7 +92,9 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
         return Path.of(System.getProperty("karaf.etc", "etc"));
     }
 
-    ClusterNode(SharedState state, LocalRoles roles, NodeIdentity identity, String address, String version, Clock clock) {
+    ClusterNode(SharedState state, LocalRoles roles, Quorum quorum, NodeIdentity identity, String address, String version,
+                Clock clock) {
+        this.quorum = quorum;
         this.nodes = state.map(ClusterKeys.NODES);
         this.primaryMap = state.map(ClusterKeys.PRIMARY);
         this.clusterMap = state.map(ClusterKeys.CLUSTER);
@@ -113,6 +127,7 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
 
     @Override
     public void beat() {
+        checkHeldClaim();
         NodeRecord self = localNode();
         nodes.put(identity.id(), Json.write(self), RECORD_TTL);
         if (self.primary()) {
@@ -133,7 +148,7 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
     }
 
     private boolean holdsPrimary() {
-        return currentClaim().map(c -> c.nodeId().equals(identity.id())).orElse(false);
+        return heldClaim != null && currentClaim().map(c -> c.nodeId().equals(identity.id())).orElse(false);
     }
 
     @Override
@@ -155,7 +170,14 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
     }
 
     private Optional<PrimaryClaim> currentClaim() {
-        return primaryMap.get(ClusterKeys.PRIMARY_KEY).map(json -> Json.read(json, PrimaryClaim.class));
+        Optional<PrimaryClaim> claim = primaryMap.get(ClusterKeys.PRIMARY_KEY).map(json -> Json.read(json, PrimaryClaim.class));
+        claim.ifPresent(c -> highestEpoch = Math.max(highestEpoch, c.epoch()));
+        return claim;
+    }
+
+    /** Cut off from most of the cluster, unless the admin declared the missing members gone (--force). */
+    private Optional<String> cutOff() {
+        return forcedClaim ? Optional.empty() : quorum.cutOff();
     }
 
     /** A claim is stale once its holder's record expired (and the claim is older than a record's life). */
@@ -190,8 +212,10 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
             NodeRecord last = lastSeen.get(c.nodeId());
             String seen = last == null ? "" : " (last heartbeat at " + TIME.format(Instant.ofEpochMilli(last.lastHeartbeat())) + ")";
             warnings.add("the primary node " + c.nodeName() + " is gone" + seen
-                    + "; another node can take the primary role with kato:role-add primary");
+                    + "; if it is gone for good, another node can take the primary role with kato:role-add --force primary");
         }
+        quorum.cutOff().ifPresent(why -> warnings.add("this node is cut off from its cluster: " + why
+                + "; it rejoins by itself once they are reachable"));
         roles.refusals().forEach((role, reason) -> warnings.add("role " + role + " was refused: " + reason));
         return warnings;
     }
@@ -204,8 +228,29 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
     // --- PrimaryElection
 
     @Override
-    public Optional<String> conflict() {
-        return currentClaim().filter(c -> !c.nodeId().equals(identity.id()) && !stale(c)).map(this::refusal);
+    public Optional<String> admit(boolean force) {
+        Optional<PrimaryClaim> claim = currentClaim().filter(c -> !c.nodeId().equals(identity.id()));
+        if (claim.isPresent() && !stale(claim.get())) {
+            return Optional.of(refusal(claim.get()));
+        }
+        if (force) {
+            takeoverAllowedUntil = clock.millis() + TAKEOVER_WINDOW.toMillis();
+            return Optional.empty();
+        }
+        if (claim.isPresent()) {
+            return Optional.of(lostHolder(claim.get()));
+        }
+        return quorum.cutOff().map(why -> "this node cannot tell whether the cluster has a primary: " + why
+                + ". Wait until they are back (the node rejoins by itself), or, if they are gone for good, take the "
+                + "role with kato:role-add --force primary");
+    }
+
+    private String lostHolder(PrimaryClaim holder) {
+        NodeRecord last = lastSeen.get(holder.nodeId());
+        String since = last == null ? "" : " since " + TIME.format(Instant.ofEpochMilli(last.lastHeartbeat()));
+        return "node " + holder.nodeName() + " holds the primary role of cluster " + config().name()
+                + " but has not been heard from" + since + ". It may be paused or cut off rather than gone; if it is "
+                + "gone for good, take the role over with kato:role-add --force primary";
     }
 
     private String refusal(PrimaryClaim holder) {
@@ -214,12 +259,21 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
 
     @Override
     public synchronized void claim() throws RoleException {
-        String mine = Json.write(new PrimaryClaim(identity.id(), identity.name(), clock.millis()));
+        boolean takeover = clock.millis() < takeoverAllowedUntil;
+        takeoverAllowedUntil = 0;
+        forcedClaim = takeover;
+        // a node that starts cut off (the first of a cluster to boot) still claims: it does not act while cut off
+        // (fenced), and once it is back the newer epoch, or the claim already in the cluster, stands
         for (int attempt = 0; attempt < 5; attempt++) {
-            Optional<String> existing = primaryMap.putIfAbsent(ClusterKeys.PRIMARY_KEY, mine, null);
+            Optional<String> existing = primaryMap.get(ClusterKeys.PRIMARY_KEY);
+            existing.ifPresent(json -> highestEpoch = Math.max(highestEpoch, Json.read(json, PrimaryClaim.class).epoch()));
             if (existing.isEmpty()) {
-                claimed(mine, "claimed");
-                return;
+                String mine = claimValue(0);
+                if (primaryMap.putIfAbsent(ClusterKeys.PRIMARY_KEY, mine, null).isEmpty()) {
+                    claimed(mine, "claimed");
+                    return;
+                }
+                continue;
             }
             PrimaryClaim holder = Json.read(existing.get(), PrimaryClaim.class);
             if (holder.nodeId().equals(identity.id())) {
@@ -227,10 +281,12 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
                 return;
             }
             if (!stale(holder)) {
-                String reason = refusal(holder);
-                roles.refuse(RoleNames.PRIMARY, reason);
-                throw new RoleException(reason);
+                throw refuse(refusal(holder));
             }
+            if (!takeover) {
+                throw refuse(lostHolder(holder));
+            }
+            String mine = claimValue(holder.epoch());
             if (primaryMap.replace(ClusterKeys.PRIMARY_KEY, existing.get(), mine)) {
                 claimed(mine, "took over from lost node " + holder.nodeName() + " and");
                 return;
@@ -239,10 +295,70 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
         throw new RoleException("could not claim the primary role: the claim kept changing; try again");
     }
 
+    private RoleException refuse(String reason) {
+        roles.refuse(RoleNames.PRIMARY, reason);
+        return new RoleException(reason);
+    }
+
+    private String claimValue(long previousEpoch) {
+        return Json.write(new PrimaryClaim(identity.id(), identity.name(), clock.millis(),
+                Math.max(previousEpoch, highestEpoch) + 1));
+    }
+
     private void claimed(String claim, String how) {
         heldClaim = claim;
-        LOG.info("Node {} {} the primary role of cluster {}", identity.name(), how, config().name());
+        LOG.info("Node {} {} the primary role of cluster {} (epoch {})", identity.name(), how, config().name(),
+                Json.read(claim, PrimaryClaim.class).epoch());
         beat();
+    }
+
+    /**
+     * The holder's check at every heartbeat. Another node's claim with a newer or the same epoch (the one the
+     * cluster kept when two sides of a split met): step down. An older one (the other
+     * side of a healed split took the role with --force before this node's newer claim came back): write ours
+     * back, the other steps down at its next beat. No claim at all (it was lost with a member that split off):
+     * write it back, unless this node is cut off itself.
+     */
+    private synchronized void checkHeldClaim() {
+        String held = heldClaim;
+        if (held == null) {
+            return;
+        }
+        PrimaryClaim mine = Json.read(held, PrimaryClaim.class);
+        Optional<String> current = primaryMap.get(ClusterKeys.PRIMARY_KEY);
+        if (current.isEmpty()) {
+            if (cutOff().isEmpty() && primaryMap.putIfAbsent(ClusterKeys.PRIMARY_KEY, held, null).isEmpty()) {
+                LOG.warn("The primary claim of this node was missing from the cluster state (lost with a member that "
+                        + "split off); wrote it back (epoch {})", mine.epoch());
+            }
+            return;
+        }
+        if (current.get().equals(held)) {
+            return;
+        }
+        PrimaryClaim other = Json.read(current.get(), PrimaryClaim.class);
+        if (other.nodeId().equals(identity.id())) {
+            heldClaim = current.get();
+        } else if (other.epoch() >= mine.epoch()) {
+            heldClaim = null;
+            String reason = "this node stepped down: node " + other.nodeName() + " took the primary role of cluster "
+                    + config().name() + " (epoch " + other.epoch() + "; this node held epoch " + mine.epoch()
+                    + ") while this node was paused or cut off";
+            roles.standBy(RoleNames.PRIMARY, reason);
+        } else if (primaryMap.replace(ClusterKeys.PRIMARY_KEY, current.get(), held)) {
+            LOG.warn("Node {} claimed the primary role with epoch {}, older than this node's {}: this node keeps it",
+                    other.nodeName(), other.epoch(), mine.epoch());
+        }
+    }
+
+    @Override
+    public Optional<String> fenced() {
+        String held = heldClaim;
+        if (held == null || !primaryMap.get(ClusterKeys.PRIMARY_KEY).map(held::equals).orElse(false)) {
+            Optional<String> standing = Optional.ofNullable(roles.refusals().get(RoleNames.PRIMARY));
+            return Optional.of(standing.orElse("this node does not hold the primary claim of cluster " + config().name()));
+        }
+        return cutOff().map(why -> "this node may not act as the primary now: " + why);
     }
 
     @Override

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * this node is on the smaller side (or on the side an even split picks) and a missing member answers at its
  * cluster port, it merges this node into that member's cluster, as the transport's own merge would.
  */
-@Component(service = ClusterRejoin.class, immediate = true)
-public class ClusterRejoin {
+@Component(service = {ClusterRejoin.class, Quorum.class}, immediate = true)
+public class ClusterRejoin implements Quorum {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRejoin.class);
     /** How long the transport gets to merge by itself (it tries every 5 s) before this node steps in. */
@@ -64,12 +64,30 @@ public class ClusterRejoin {
         checks.shutdownNow();
     }
 
+    private SortedSet<String> running() {
+        SortedSet<String> running = new TreeSet<>();
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            running.add(PeerMemory.address(m));
+        }
+        return running;
+    }
+
+    /** On the side of a split that moves (see {@link #mergeTarget}): the other side may act as the cluster. */
+    @Override
+    public Optional<String> cutOff() {
+        SortedSet<String> running = running();
+        List<String> known = membership.knownMembers();
+        if (mergeTarget(running, known, address -> true).isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> missing = known.stream().filter(a -> !running.contains(a)).distinct().sorted().toList();
+        return Optional.of("it cannot see " + missing.size() + " of the " + (running.size() + missing.size())
+                + " cluster members it knows (" + String.join(", ", missing) + ")");
+    }
+
     private void check() {
         try {
-            SortedSet<String> running = new TreeSet<>();
-            for (Member m : hazelcast.getCluster().getMembers()) {
-                running.add(PeerMemory.address(m));
-            }
+            SortedSet<String> running = running();
             Optional<String> target = mergeTarget(running, membership.knownMembers(), address -> true);
             if (target.isEmpty()) {
                 cutOffSince = 0;

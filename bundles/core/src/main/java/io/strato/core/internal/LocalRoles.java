@@ -16,6 +16,12 @@ interface LocalRoles {
      */
     void refuse(String role, String reason);
 
+    /**
+     * A role whose feature stays installed but which must not act (the primary that stepped down): shown as
+     * REFUSED with the reason until the role is removed.
+     */
+    void standBy(String role, String reason);
+
     /** Roles refused lately → why. */
     Map<String, String> refusals();
 }

@@ -57,6 +57,7 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
     private final FeaturesService features;
     private final Map<String, Role> active = new ConcurrentHashMap<>();
     private final Map<String, String> refused = new ConcurrentHashMap<>();
+    private final Map<String, String> standingBy = new ConcurrentHashMap<>();
     private final ScheduledExecutorService repairs = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "strato-role-repairs"));
     /** Features change rarely and heartbeats read roles often: rebuilt on feature and repository events. */
     private volatile RoleCatalog catalog;
@@ -93,6 +94,7 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
 
     void unbindRole(Role role) {
         active.remove(role.name(), role);
+        standingBy.remove(role.name());
         LOG.info("Role {} is no longer active on this node", role.name());
     }
 
@@ -161,11 +163,12 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
             }
         });
         refused.keySet().forEach(role -> states.put(role, RoleState.REFUSED));
+        standingBy.keySet().forEach(role -> states.put(role, RoleState.REFUSED));
         return states;
     }
 
     private RoleState stateOf(String role) {
-        if (refused.containsKey(role)) {
+        if (refused.containsKey(role) || standingBy.containsKey(role)) {
             return RoleState.REFUSED;
         }
         return active.containsKey(role) ? RoleState.ACTIVE : RoleState.INACTIVE;
@@ -201,7 +204,7 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
     }
 
     @Override
-    public List<String> add(List<String> rolesOrGroups) throws RoleException {
+    public List<String> add(List<String> rolesOrGroups, boolean force) throws RoleException {
         RoleCatalog catalog = catalog();
         List<String> roles = catalog.expand(rolesOrGroups);
         Set<String> installed = installedFeatures();
@@ -214,11 +217,12 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
             if (guard == null) {
                 throw new RoleException("the cluster is not reachable from this node yet; try again in a few seconds");
             }
-            Optional<String> conflict = guard.conflict();
+            Optional<String> conflict = guard.admit(force);
             if (conflict.isPresent()) {
                 throw new RoleException(conflict.get());
             }
             refused.remove(RoleNames.PRIMARY);
+            standingBy.remove(RoleNames.PRIMARY);
         }
         Set<String> featureNames = missing.stream().map(catalog::feature).collect(Collectors.toCollection(LinkedHashSet::new));
         LOG.info("Installing roles {} (features {})", missing, featureNames);
@@ -292,6 +296,13 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
         });
     }
 
+    @Override
+    public void standBy(String role, String reason) {
+        standingBy.put(role, reason);
+        LOG.error("Role {} stands by: {}. Its feature stays installed; kato:role-remove {} takes it off this node",
+                role, reason, role);
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -342,6 +353,8 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
 
     @Override
     public Map<String, String> refusals() {
-        return new HashMap<>(refused);
+        Map<String, String> all = new HashMap<>(standingBy);
+        all.putAll(refused);
+        return all;
     }
 }

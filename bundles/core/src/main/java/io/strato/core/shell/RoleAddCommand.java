@@ -6,6 +6,7 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
@@ -22,9 +23,13 @@ public class RoleAddCommand implements Action {
     @Completion(RoleOrGroupCompleter.class)
     List<String> names;
 
+    @Option(name = "--force", description = "Take the primary role over from a primary that is lost or that this node "
+            + "cannot see (only when that node is gone for good: a paused or cut-off primary may come back)")
+    boolean force;
+
     @Override
     public Object execute() throws RoleException {
-        List<String> added = roles.add(names);
+        List<String> added = roles.add(names, force);
         System.out.println(added.isEmpty() ? "Nothing to add: already installed" : "Added roles: " + String.join(", ", added));
         return null;
     }

@@ -58,7 +58,12 @@ public class PrimaryRole implements Role, ClusterConfigKeeper {
     }
 
     @Override
-    public ClusterConfig update(String name, String appDomain) throws StoreException {
+    public ClusterConfig update(String name, String appDomain) throws StoreException, RoleException {
+        java.util.Optional<String> fenced = election.fenced();
+        if (fenced.isPresent()) {
+            LOG.warn("Refused a cluster configuration change: {}", fenced.get());
+            throw new RoleException("the cluster configuration was not changed: " + fenced.get());
+        }
         ClusterConfig current = current();
         ClusterConfig next = new ClusterConfig(name == null ? current.name() : name,
                 appDomain == null ? current.appDomain() : appDomain);
