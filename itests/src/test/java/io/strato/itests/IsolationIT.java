@@ -173,6 +173,17 @@ public class IsolationIT {
         assertEquals(pgHbaBefore, Files.readString(pgHba));
         assertNotEquals("apps run as different uids", uid, ownerUid(victimDir));
         assertFalse("a password given to kato:user-add is not logged", node.log().contains("s3cret-pass"));
+
+        // kill -9 of the node's JVM alone, not its process tree: the instances die with it, none is left serving
+        assertTrue(HostProcesses.listeningOn(victimPort).isPresent());
+        long killedAt = System.nanoTime();
+        node.signalJvm("KILL");
+        long deadline = killedAt + Duration.ofSeconds(10).toNanos();
+        while (HostProcesses.listeningOn(victimPort).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertFalse("the victim's instance outlived its node's JVM", HostProcesses.listeningOn(victimPort).isPresent());
+        System.out.printf("[IsolationIT] node JVM killed -> its instances gone after %.1f s%n", (System.nanoTime() - killedAt) / 1e9);
     }
 
     /** The hostile app: GET /attack?t=<base64url JSON of targets> answers what each attempt got. */

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,10 +29,22 @@ import java.util.concurrent.TimeUnit;
  * The app's environment crosses the privilege drop on a pipe, never on a command line (which every
  * local user can read). Each tool is used when the machine has it; what is missing is logged once. The
  * user switch is not optional: a node running as root without {@code setpriv} refuses to run tenant code.
+ * <p>
+ * Tenant code never outlives the node unsupervised: setpriv gives the launch a parent-death signal (SIGKILL)
+ * and bwrap kills everything in its sandbox when it dies ({@code --die-with-parent}). The kernel sends that
+ * signal when the thread that started the process ends, so every launch is started from one thread that
+ * lives as long as this bundle ({@link #SPAWNER}): when the node's JVM is killed, its instances die with it.
  */
 public final class Sandbox {
 
     private static final System.Logger LOG = System.getLogger(Sandbox.class.getName());
+
+    /** The one thread every launch is started from; it never ends while the bundle runs (see above). */
+    private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "strato-sandbox-spawner");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** The whole environment of the node-side processes of a launch: nothing of the node's or the app's. */
     public static final Map<String, String> NODE_ENVIRONMENT = Map.of(
@@ -164,7 +179,7 @@ public final class Sandbox {
                 .redirectErrorStream(mergeErrors);
         builder.environment().clear();
         builder.environment().putAll(NODE_ENVIRONMENT);
-        Process process = builder.start();
+        Process process = spawn(builder);
         try (OutputStream in = process.getOutputStream()) {
             in.write(environmentRecords(launch.environment()));
         } catch (IOException e) {
@@ -172,6 +187,17 @@ public final class Sandbox {
             throw new IOException("the sandbox ended before it took the app's environment: " + e.getMessage(), e);
         }
         return process;
+    }
+
+    private static Process spawn(ProcessBuilder builder) throws IOException {
+        try {
+            return SPAWNER.submit(builder::start).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting " + builder.command().get(0), e);
+        }
     }
 
     /** The command line of a launch: node-side tools by absolute path, then the loader, then the command. */
@@ -202,7 +228,7 @@ public final class Sandbox {
         }
         if (setpriv.isPresent()) {
             argv.addAll(List.of(setpriv.get().toString(), "--reuid=" + launch.uid(), "--regid=" + launch.uid(),
-                    "--clear-groups", "--no-new-privs", "--"));
+                    "--clear-groups", "--no-new-privs", "--pdeathsig", "KILL", "--"));
         }
         if (bwrap.isPresent()) {
             argv.addAll(List.of(bwrap.get().toString(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
@@ -210,7 +236,7 @@ public final class Sandbox {
             for (Path path : launch.writable()) {
                 argv.addAll(List.of("--bind-try", path.toString(), path.toString()));
             }
-            argv.addAll(List.of("--unshare-pid", "--unshare-ipc", "--unshare-user", "--disable-userns",
+            argv.addAll(List.of("--unshare-pid", "--unshare-ipc", "--unshare-user", "--disable-userns", "--die-with-parent",
                     "--chdir", launch.workDir().toString(), "--"));
         }
         argv.addAll(List.of(bash.toString(), "--noprofile", "--norc", "-c", LOADER, "strato-sandbox", launch.command()));

@@ -123,6 +123,35 @@ class SandboxTest {
     }
 
     @Test
+    void aLaunchOutlivesTheThreadThatAskedForIt() throws Exception {
+        // the parent-death signal fires when the thread that started a process ends: a pooled worker thread that
+        // retires must not take running instances with it
+        Sandbox sandbox = Sandbox.detect(UIDS, "test");
+        Path dir = tmp.resolve("long");
+        Files.createDirectories(dir);
+        sandbox.openPath(tmp, tmp);
+        sandbox.handOver(dir, 20013);
+        Process[] started = new Process[1];
+        Thread asker = new Thread(() -> {
+            try {
+                started[0] = sandbox.start(new Sandbox.Launch(20013, "sleep 30", Map.of("PATH", "/usr/bin:/bin"), dir,
+                        List.of(), Optional.empty(), 0, 0), true);
+                Thread.sleep(1000); // the signal is armed once the launch reached setpriv and bwrap
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        asker.start();
+        asker.join();
+        try {
+            assertFalse(started[0].waitFor(1500, TimeUnit.MILLISECONDS), "the launch died with the thread that asked for it");
+        } finally {
+            started[0].descendants().forEach(ProcessHandle::destroyForcibly);
+            started[0].destroyForcibly();
+        }
+    }
+
+    @Test
     void appsSeeNeitherTheNodesProcessesNorEachOthersFiles() throws Exception {
         Sandbox sandbox = Sandbox.detect(UIDS, "test");
         Assumptions.assumeTrue(sandbox.switchesUser(), "the node runs as root");
