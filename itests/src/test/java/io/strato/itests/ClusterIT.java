@@ -124,7 +124,8 @@ public class ClusterIT {
         assertEquals(secret, node.shell("kato:cluster-secret").trim());
 
         // base is restored when its feature is uninstalled behind kato's back
-        node.shell("feature:uninstall strato-role-base");
+        String uninstalled = node.shell("feature:uninstall strato-role-base");
+        assertTrue(uninstalled, uninstalled.contains("the base role is mandatory on every node: strato-role-base is being installed again"));
         node.awaitShell("kato:role-list", s -> s.matches("(?s).*base\\s*\\|\\s*yes\\s*\\|\\s*ACTIVE.*"), Duration.ofSeconds(30));
     }
 

@@ -342,6 +342,10 @@ public class RoleServiceImpl implements RoleService, LocalRoles {
                                 + "`kato:role-add base` succeeds", e.getMessage());
                     }
                 });
+                // reaches the command that uninstalled it: it says why base comes back
+                throw new IllegalStateException("the base role is mandatory on every node: " + baseFeature
+                        + " is being installed again (the node is NOT READY until it is back, a few seconds). "
+                        + "To take this node out of its cluster use kato:node-detach");
             }
         }
 
