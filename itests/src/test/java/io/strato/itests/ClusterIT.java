@@ -63,6 +63,12 @@ public class ClusterIT {
         assertTrue("refused after " + refusedAfter + " s", refusedAfter - clientOverhead < 10);
         assertEquals(ownSecret, node2.shell("kato:cluster-secret").trim());
         ready(node2);
+        // nothing listens at the address: said at once, and nothing changes
+        attachStarted = System.nanoTime();
+        String nobody = node2.shell("kato:node-attach --secret " + secret + " 127.0.0.1:" + (node1.clusterPort + 90));
+        assertTrue(nobody, nobody.contains("no node answers at 127.0.0.1:" + (node1.clusterPort + 90)));
+        assertTrue("answered after " + secondsSince(attachStarted) + " s", secondsSince(attachStarted) - clientOverhead < 5);
+        assertEquals(ownSecret, node2.shell("kato:cluster-secret").trim());
 
         String attach = node2.shell("kato:node-attach --secret " + secret + " 127.0.0.1:" + node1.clusterPort);
         assertTrue(attach, attach.contains("Attached to cluster strato (primary: node-1"));

@@ -133,11 +133,12 @@ public class ClusterRejoin implements Quorum {
         return missing.stream().filter(answers).findFirst();
     }
 
-    private static boolean answers(String address) {
+    /** Whether something accepts connections at {@code host:port} (within a second). */
+    static boolean answers(String address) {
         int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon).replace("[", "").replace("]", "");
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
-                    CONNECT_TIMEOUT_MS);
+            s.connect(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))), CONNECT_TIMEOUT_MS);
             return true;
         } catch (IOException | RuntimeException e) {
             return false;

@@ -95,6 +95,10 @@ public class MembershipManager implements Membership, ClusterSecret {
             throw new MembershipException("this node has the primary role; remove it first (kato:role-remove primary) "
                     + "or attach the other node to this one");
         }
+        if (!ClusterRejoin.answers(target)) {
+            throw new MembershipException("no node answers at " + target + ": check the address and port (the "
+                    + "cluster port in the primary's etc/hazelcast.xml) and that it is reachable from here");
+        }
         ClusterSettings previous = settings;
         LOG.info("Attaching to the cluster at {}", target);
         change(new ClusterSettings(secret, List.of(target)));
