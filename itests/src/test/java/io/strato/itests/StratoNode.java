@@ -202,7 +202,8 @@ final class StratoNode implements AutoCloseable {
         if (process == null) {
             return;
         }
-        List<ProcessHandle> all = process.descendants().toList();
+        List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+        all.addAll(strays()); // what a node whose JVM was killed alone left behind runs from the node's directory
         all.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
@@ -214,6 +215,19 @@ final class StratoNode implements AutoCloseable {
         if (RUNNING.isEmpty()) {
             removeIptablesChains();
         }
+    }
+
+    /** Processes no longer below the node's process whose command line names a file of the node's directory. */
+    private List<ProcessHandle> strays() {
+        String dir = home.toAbsolutePath().normalize() + "/";
+        return ProcessHandle.allProcesses().filter(h -> {
+            try {
+                String cmdline = Files.readString(Path.of("/proc", String.valueOf(h.pid()), "cmdline")).replace('\0', ' ');
+                return cmdline.contains(dir);
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }).toList();
     }
 
     /**
