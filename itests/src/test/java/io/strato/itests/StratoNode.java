@@ -217,13 +217,17 @@ final class StratoNode implements AutoCloseable {
         }
     }
 
-    /** Processes no longer below the node's process whose command line names a file of the node's directory. */
+    /**
+     * Processes no longer below the node's process that run a program from the node's directory (its data servers)
+     * or run in it. Not every process that merely names a path of it: on one machine, app instances of other nodes
+     * bind this node's filesystem service directories into their sandboxes.
+     */
     private List<ProcessHandle> strays() {
-        String dir = home.toAbsolutePath().normalize() + "/";
+        Path dir = home.toAbsolutePath().normalize();
         return ProcessHandle.allProcesses().filter(h -> {
+            Path proc = Path.of("/proc", String.valueOf(h.pid()));
             try {
-                String cmdline = Files.readString(Path.of("/proc", String.valueOf(h.pid()), "cmdline")).replace('\0', ' ');
-                return cmdline.contains(dir);
+                return Path.of(h.info().command().orElse("/")).startsWith(dir) || Files.readSymbolicLink(proc.resolve("cwd")).startsWith(dir);
             } catch (IOException | RuntimeException e) {
                 return false;
             }
