@@ -95,7 +95,13 @@ public class ServicesIT {
         String refused = node.cli(cliHome, app, "delete-service", "visitsdb").output();
         assertTrue(refused, refused.toLowerCase().contains("bound"));
 
-        // kill -9 the whole node, start it again: services, bindings and data are all still there
+        // kill -9 of the node's JVM: its data servers and app instances die with it (left running, they would hold
+        // their ports against the restarted node); started again, services, bindings and data are all still there
+        long killedAt = System.nanoTime();
+        node.signalJvm("KILL");
+        List<String> left = node.awaitNothingLeft(Duration.ofSeconds(5));
+        assertTrue("still running after the node's JVM was killed: " + left, left.isEmpty());
+        System.out.printf("[ServicesIT] node JVM killed -> nothing of the node runs after %.1f s%n", (System.nanoTime() - killedAt) / 1e9);
         node.kill();
         node.start().awaitReady(Duration.ofSeconds(180));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

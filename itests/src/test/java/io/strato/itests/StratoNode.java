@@ -218,6 +218,24 @@ final class StratoNode implements AutoCloseable {
     }
 
     /**
+     * Waits until nothing of the node runs but its launcher script: no JVM, no data server, no app instance. Returns
+     * what is still running after the timeout, as "pid command" lines (empty when all is gone).
+     */
+    List<String> awaitNothingLeft(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ProcessHandle> left;
+        do {
+            left = java.util.stream.Stream.concat(process.descendants(), strays().stream()).distinct()
+                    .filter(h -> h.pid() != process.pid() && h.isAlive()).toList();
+            if (left.isEmpty()) {
+                return List.of();
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return left.stream().map(h -> h.pid() + " " + h.info().commandLine().orElse("?")).toList();
+    }
+
+    /**
      * Processes no longer below the node's process that run a program from the node's directory (its data servers)
      * or run in it. Not every process that merely names a path of it: on one machine, app instances of other nodes
      * bind this node's filesystem service directories into their sandboxes.

@@ -1,5 +1,7 @@
 package io.strato.api.sandbox;
 
+import io.strato.api.process.NodeChildren;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,18 +32,11 @@ import java.util.concurrent.TimeUnit;
  * Tenant code never outlives the node unsupervised: setpriv gives the launch a parent-death signal (SIGKILL)
  * and bwrap kills everything in its sandbox when it dies ({@code --die-with-parent}). The kernel sends that
  * signal when the thread that started the process ends, so every launch is started from one thread that
- * lives as long as this bundle ({@link #SPAWNER}): when the node's JVM is killed, its instances die with it.
+ * lives as long as the api bundle ({@link NodeChildren#start}): when the node's JVM is killed, its instances die with it.
  */
 public final class Sandbox {
 
     private static final System.Logger LOG = System.getLogger(Sandbox.class.getName());
-
-    /** The one thread every launch is started from; it never ends while the bundle runs (see above). */
-    private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "strato-sandbox-spawner");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** The whole environment of the node-side processes of a launch: nothing of the node's or the app's. */
     public static final Map<String, String> NODE_ENVIRONMENT = Map.of(
@@ -179,7 +171,7 @@ public final class Sandbox {
                 .redirectErrorStream(mergeErrors);
         builder.environment().clear();
         builder.environment().putAll(NODE_ENVIRONMENT);
-        Process process = spawn(builder);
+        Process process = NodeChildren.start(builder);
         try (OutputStream in = process.getOutputStream()) {
             in.write(environmentRecords(launch.environment()));
         } catch (IOException e) {
@@ -187,17 +179,6 @@ public final class Sandbox {
             throw new IOException("the sandbox ended before it took the app's environment: " + e.getMessage(), e);
         }
         return process;
-    }
-
-    private static Process spawn(ProcessBuilder builder) throws IOException {
-        try {
-            return SPAWNER.submit(builder::start).get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting " + builder.command().get(0), e);
-        }
     }
 
     /** The command line of a launch: node-side tools by absolute path, then the loader, then the command. */

@@ -1,5 +1,7 @@
 package io.strato.api.service.process;
 
+import io.strato.api.process.NodeChildren;
+
 import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -16,7 +18,7 @@ import java.util.stream.Stream;
 
 /**
  * One server run as a child process: started, watched, restarted with back-off when it dies, stopped with
- * its whole process tree. Logs through {@link System.Logger} (java.util.logging, which Karaf routes to its
+ * its whole process tree, and killed with the node's JVM ({@link NodeChildren}). Logs through {@link System.Logger} (java.util.logging, which Karaf routes to its
  * log), so the api needs no logging library; messages are built here rather than left to a formatter.
  */
 public final class SupervisedProcess implements AutoCloseable {
@@ -133,13 +135,13 @@ public final class SupervisedProcess implements AutoCloseable {
         Files.createDirectories(spec.directory());
         Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
         ServerFiles.privateLog(spec.logFile());
-        ProcessBuilder builder = new ProcessBuilder(spec.command())
+        ProcessBuilder builder = new ProcessBuilder(NodeChildren.diesWithNode(spec.command()))
                 .directory(spec.directory().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(spec.environment());
-        Process started = builder.start();
+        Process started = NodeChildren.start(builder);
         process = started;
         startedAtNanos = System.nanoTime();
         started.onExit().thenAccept(this::exited);
