@@ -13,7 +13,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 /**
- * Three assembled nodes on 127.0.0.1 under pauses (SIGSTOP of a node's JVM: to the others it looks like a node
+ * Three assembled nodes on 127.0.0.1 under a full CPU (nobody is declared gone), a partition (iptables on loopback)
+ * and pauses (SIGSTOP of a node's JVM: to the others it looks like a node
  * cut off the network, and to itself like the others vanished): a frozen node comes back into its cluster by
  * itself and never becomes a second primary; a frozen primary whose role another node took over with
  * {@code --force} steps down when it resumes and can no longer change the cluster configuration.
@@ -48,6 +49,25 @@ public class FaultsIT {
         }
         node1.awaitShell("kato:status", s -> s.contains("3 node(s)"), Duration.ofSeconds(60));
 
+        // a full CPU (two busy processes per core, 30 s) is no reason to declare anyone gone
+        List<Process> load = new ArrayList<>();
+        for (int i = 0; i < 2 * Runtime.getRuntime().availableProcessors(); i++) {
+            load.add(new ProcessBuilder("timeout", "30", "sh", "-c", "while :; do :; done").start());
+        }
+        long loadedAt = System.nanoTime();
+        try {
+            while (load.stream().anyMatch(Process::isAlive)) {
+                String status = node2.shell("kato:status");
+                assertTrue("under CPU load after " + (int) secondsSince(loadedAt) + " s: " + status, status.contains("3 node(s)"));
+                Thread.sleep(1000);
+            }
+        } finally {
+            load.forEach(Process::destroyForcibly);
+        }
+        for (StratoNode n : nodes) {
+            assertFalse(n.name + " declared a node gone under load", n.log().contains("is gone from the cluster"));
+        }
+
         // a node frozen for 30 s: the others notice, and once thawed it is back in the cluster by itself
         long frozenAt = System.nanoTime();
         node3.signalJvm("STOP");
@@ -63,6 +83,24 @@ public class FaultsIT {
         assertFalse(seenBy3, seenBy3.contains("has no primary"));
         String second = node3.shell("kato:role-add primary");
         assertTrue(second, second.contains("node node-1 is already the primary of cluster strato"));
+
+        // node-3 cut off the network for 30 s: the others notice, node-3 knows it is cut off and will not become a
+        // primary, and once the network is back it rejoins by itself
+        long cutAt = System.nanoTime();
+        node3.partition(true);
+        node1.awaitShell("kato:status", s -> s.contains("2 node(s)"), Duration.ofSeconds(60));
+        System.out.printf("[FaultsIT] node-3 cut off -> node-1 sees 2 nodes after %.1f s%n", secondsSince(cutAt));
+        String alone = node3.awaitShell("kato:status", s -> s.contains("this node is cut off from its cluster"), Duration.ofSeconds(60));
+        System.out.printf("[FaultsIT] node-3 cut off -> it says so after %.1f s%n", secondsSince(cutAt));
+        String cutOffClaim = node3.shell("kato:role-add primary");
+        assertFalse(alone + "\n" + cutOffClaim, cutOffClaim.contains("Added roles: primary"));
+        sleepUntil(cutAt, Duration.ofSeconds(30));
+        node3.partition(false);
+        long healedAt = System.nanoTime();
+        node1.awaitShell("kato:status", s -> s.contains("3 node(s)"), Duration.ofSeconds(90));
+        node3.awaitShell("kato:status", s -> s.contains("3 node(s)") && s.contains("primary: node-1")
+                && !s.contains("cut off"), Duration.ofSeconds(60));
+        System.out.printf("[FaultsIT] node-3 cut off for 30 s -> back in the cluster after %.1f s%n", secondsSince(healedAt));
 
         // the primary frozen: node-2 may take its role only with --force
         frozenAt = System.nanoTime();

@@ -31,8 +31,12 @@ final class StratoNode implements AutoCloseable {
     final int httpPort;
     final int clusterPort;
     private Process process;
+    private boolean partitioned;
     /** Nodes of this test JVM whose Karaf runs. */
     private static final java.util.Set<StratoNode> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static final int OUTBOUND_FIRST = 60;
+    private static final int OUTBOUND_LAST = 79;
 
     /** Ports are 20000 + 100 * slot + n, away from a micro cloud's defaults. */
     StratoNode(String name, int slot, Path workDir) throws IOException, InterruptedException {
@@ -51,6 +55,8 @@ final class StratoNode implements AutoCloseable {
         edit("etc/org.apache.karaf.management.cfg", "rmiServerPort = 44444", "rmiServerPort = " + (base + 5));
         edit("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port = 8181", "org.osgi.service.http.port = " + httpPort);
         edit("etc/hazelcast.xml", "<port auto-increment=\"false\">5701</port>", "<port auto-increment=\"false\">" + clusterPort + "</port>");
+        // its own range for connections it opens to other members, so that a test can cut all its cluster traffic
+        edit("etc/hazelcast.xml", "<ports>0</ports>", "<ports>" + (base + OUTBOUND_FIRST) + "-" + (base + OUTBOUND_LAST) + "</ports>");
         edit("etc/system.properties", "karaf.name = root", "karaf.name = " + name);
     }
 
@@ -199,6 +205,13 @@ final class StratoNode implements AutoCloseable {
 
     /** kill -9 of the whole node: the Karaf JVM and its children. */
     void kill() throws InterruptedException {
+        if (partitioned) {
+            try {
+                partition(false); // no rule outlives the test that set it
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         if (process == null) {
             return;
         }
@@ -215,6 +228,24 @@ final class StratoNode implements AutoCloseable {
         if (RUNNING.isEmpty()) {
             removeIptablesChains();
         }
+    }
+
+    /**
+     * Cuts the node off its cluster (true) or lets it back (false): every loopback packet to or from its cluster port
+     * and the ports it opens connections from is dropped, in both directions, as a pulled cable would.
+     */
+    void partition(boolean cut) throws IOException, InterruptedException {
+        int base = clusterPort - 3;
+        List<String> rule = List.of("INPUT", "-i", "lo", "-p", "tcp", "-m", "multiport", "--ports",
+                clusterPort + "," + (base + OUTBOUND_FIRST) + ":" + (base + OUTBOUND_LAST), "-j", "DROP");
+        List<String> command = new java.util.ArrayList<>(List.of("iptables", "-w", cut ? "-I" : "-D"));
+        command.addAll(rule);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 && cut) {
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+        partitioned = cut;
     }
 
     /**

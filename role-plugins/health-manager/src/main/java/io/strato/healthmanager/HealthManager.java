@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -65,6 +66,11 @@ final class HealthManager {
     /** DEA id → its node's name, for log lines about DEAs that are gone. */
     private final Map<String, String> deaNodes = new HashMap<>();
     private final Map<String, AppHealth> reported = new HashMap<>();
+    /**
+     * Nodes whose record was removed: the cluster dropped them (see kato:status) or their heartbeat lapsed. Their
+     * DEAs are lost at the next pass, without waiting for their advertisements to go stale.
+     */
+    private final Set<String> nodesGone = ConcurrentHashMap.newKeySet();
     private boolean acting;
 
     HealthManager(SharedState shared, String nodeId, HealthSettings settings, LongSupplier wallClock,
@@ -76,6 +82,15 @@ final class HealthManager {
         this.lease = new Lease(shared.map(Channels.HEALTH_MANAGER_LEASE), nodeId, Channels.OWNED_TTL);
         this.liveness = new DeaLiveness(settings);
         this.backoff = new CrashBackoff(settings);
+    }
+
+    /** A node's record was written ({@code present}) or removed. */
+    void nodeChanged(String nodeId, boolean present) {
+        if (present) {
+            nodesGone.remove(nodeId);
+        } else {
+            nodesGone.add(nodeId);
+        }
     }
 
     /** Whether this node's health manager is the one acting. */
@@ -97,7 +112,8 @@ final class HealthManager {
             acting = true;
         }
         long now = wallClock.getAsLong();
-        List<DeaAdvertisement> ads = readAll(Channels.DEA_ADVERTISEMENTS, DeaAdvertisement.class);
+        List<DeaAdvertisement> ads = readAll(Channels.DEA_ADVERTISEMENTS, DeaAdvertisement.class).stream()
+                .filter(ad -> !nodesGone.contains(ad.deaId())).toList();
         ads.forEach(ad -> deaNodes.put(ad.deaId(), ad.nodeName()));
         DeaLiveness.Outcome deas = liveness.observe(ads, monotonicClock.getAsLong());
         List<InstanceStatus> all = readAll(Channels.INSTANCES, InstanceStatus.class);

@@ -1,6 +1,7 @@
 package io.strato.healthmanager;
 
 import io.strato.api.app.Channels;
+import io.strato.api.cluster.ClusterKeys;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.Registration;
 import io.strato.api.cluster.SharedState;
@@ -85,11 +86,20 @@ public final class HealthManagerRole implements Role {
         });
         this.listeners = List.of(
                 shared.map(Channels.DESIRED_APPS).listen((key, value) -> dirty.set(true)),
-                shared.map(Channels.INSTANCES).listen(this::instanceChanged));
+                shared.map(Channels.INSTANCES).listen(this::instanceChanged),
+                shared.map(ClusterKeys.NODES).listen(this::nodeChanged));
         scheduler.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("Health manager started: DEAs are lost after {} s without heartbeat; {} immediate restarts, then "
                         + "{} s back-off doubling up to {} s", settings.deaLostAfter().toSeconds(),
                 settings.immediateRestarts(), settings.backoffStart().toSeconds(), settings.backoffMax().toSeconds());
+    }
+
+    /** A node gone calls for a pass at once: its DEA's instances are to be replaced. */
+    private void nodeChanged(String nodeId, Optional<String> record) {
+        manager.nodeChanged(nodeId, record.isPresent());
+        if (record.isEmpty()) {
+            dirty.set(true);
+        }
     }
 
     /**

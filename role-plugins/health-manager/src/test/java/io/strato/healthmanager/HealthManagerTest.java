@@ -321,6 +321,35 @@ class HealthManagerTest {
     }
 
     @Test
+    void aDeaWhoseNodeTheClusterDroppedIsLostAtOnceAndUsedAgainWhenItIsBack() {
+        dea("a", 4096);
+        dea("b", 2048);
+        app("phoenix", 128, 1, "v1");
+        hm.pass();
+        InstanceOrder start = take(Action.START).get(0);
+        assertEquals("a", start.deaId());
+        report(start, "i0", InstanceState.RUNNING);
+        later(Duration.ofSeconds(1));
+        hm.pass();
+        assertEquals(List.of(), take(Action.START));
+
+        later(Duration.ofSeconds(1));
+        hm.nodeChanged("a", false); // its advertisement is two seconds old: only the cluster knows it is gone
+        hm.pass();
+        List<InstanceOrder> moved = take(Action.START);
+        assertEquals(1, moved.size(), "replaced without waiting for the advertisement to go stale");
+        assertEquals("b", moved.get(0).deaId());
+        assertFalse(shared.map(Channels.INSTANCES).get("i0").isPresent());
+
+        later(Duration.ofSeconds(1));
+        hm.nodeChanged("a", true);
+        dea("a", 4096);
+        app("second", 128, 1, "v1");
+        hm.pass();
+        assertEquals("a", take(Action.START).get(0).deaId(), "a is back and has the most free memory");
+    }
+
+    @Test
     void aDeaThatComesBackIsUsedAgain() {
         dea("a", 4096);
         dea("b", 4096);

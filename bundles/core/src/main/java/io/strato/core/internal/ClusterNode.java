@@ -43,7 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * checks the claim at every heartbeat: when another node holds it with a newer epoch, this node steps down at
  * once (the role stays installed, standing by); a claim lost with a split-off member is written back.
  */
-@Component(service = {ClusterView.class, NodeHeartbeat.class, PrimaryElection.class, PrimaryGuard.class})
+@Component(service = {ClusterView.class, NodeHeartbeat.class, PrimaryElection.class, PrimaryGuard.class, ClusterNode.class})
 public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection, PrimaryGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
@@ -133,6 +133,23 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
         if (self.primary()) {
             proofMap.put(PROOF_KEY, "primary " + identity.id(), RECORD_TTL);
         }
+    }
+
+    /**
+     * The cluster transport dropped the member of node {@code nodeId}: its failure detector heard no heartbeat in
+     * time, or its connections were refused after a kill. The node is gone now, not when its record's life ends,
+     * so {@code kato:status}, the health manager and the primary's fencing see it within seconds. A node dropped by
+     * mistake writes its record again at its next heartbeat, once it is merged back.
+     */
+    void memberLost(String nodeId) {
+        if (nodeId.equals(identity.id())) {
+            return;
+        }
+        nodes.get(nodeId).ifPresent(json -> {
+            nodes.remove(nodeId);
+            String name = lastSeen.containsKey(nodeId) ? lastSeen.get(nodeId).name() : nodeId;
+            LOG.warn("Node {} ({}) is gone from the cluster: its cluster connection stopped answering", name, nodeId);
+        });
     }
 
     @Override

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells {@link Membership} who the other cluster members are whenever that changes, so a restarted node
  * joins them at start instead of forming a cluster of its own. Only members that proved they hold the
- * secret count: each node writes a sealed entry under its own cluster address into {@value #MEMBERS}, and a
+ * secret count: each node writes a sealed entry (its node id) under its own cluster address into {@value #MEMBERS}, and a
  * Hazelcast member without one (a process that is not a node, a node attached with a wrong secret) is never
- * remembered. A node that detaches withdraws its entry, and the others forget it.
+ * remembered. A node that detaches withdraws its entry, and the others forget it. A member the transport drops is
+ * a node gone ({@link ClusterNode#memberLost}).
  */
 @Component(service = PeerMemory.class, immediate = true)
 public class PeerMemory {
@@ -39,13 +40,13 @@ public class PeerMemory {
 
     @Activate
     public PeerMemory(@Reference HazelcastInstance hazelcast, @Reference Membership membership,
-                      @Reference ClusterSecret secret, @Reference SharedState state) {
+                      @Reference ClusterSecret secret, @Reference SharedState state, @Reference ClusterNode node) {
         this.hazelcast = hazelcast;
         this.membership = membership;
         this.secret = secret.value();
         this.members = state.map(MEMBERS);
         this.self = address(hazelcast.getCluster().getLocalMember());
-        members.put(self, "member");
+        members.put(self, node.localNode().id());
         this.memberEntries = members.listen((address, value) -> {
             if (value.isEmpty() && !address.equals(self)) {
                 forget(address);
@@ -60,6 +61,7 @@ public class PeerMemory {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
+                members.get(address(event.getMember())).ifPresent(node::memberLost);
                 remember();
             }
         });

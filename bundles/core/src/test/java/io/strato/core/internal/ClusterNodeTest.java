@@ -166,6 +166,26 @@ class ClusterNodeTest {
     }
 
     @Test
+    void aMemberTheTransportDropsIsGoneAtOnceAndComesBackWithItsNextBeat() throws RoleException {
+        TestClock clock = new TestClock();
+        ClusterNode n1 = node("node-1", new FakeRoles(), clock);
+        ClusterNode n2 = node("node-2", new FakeRoles(), clock);
+        n1.claim();
+        clock.now = clock.now.plus(ClusterNode.RECORD_TTL).plus(Duration.ofSeconds(1));
+        n1.beat();
+
+        n2.memberLost("node-1-id"); // well within the life of node-1's record
+        assertEquals(List.of("node-2"), n2.nodes().stream().map(NodeRecord::name).toList());
+        assertTrue(n2.primary().isEmpty());
+        assertTrue(n2.warnings().stream().anyMatch(w -> w.startsWith("the primary node node-1 is gone")), n2.warnings().toString());
+
+        n2.memberLost("node-2-id"); // a node never drops itself
+        n1.beat(); // dropped by mistake and merged back
+        assertEquals(List.of("node-1", "node-2"), n2.nodes().stream().map(NodeRecord::name).toList());
+        assertEquals("node-1", n2.primary().orElseThrow().name());
+    }
+
+    @Test
     void lostPrimaryIsReportedAndAnotherNodeTakesOverOnlyWhenForced() throws RoleException {
         TestClock clock = new TestClock();
         FakeRoles roles2 = new FakeRoles();
