@@ -84,6 +84,22 @@ public class FaultsIT {
         String second = node3.shell("kato:role-add primary");
         assertTrue(second, second.contains("node node-1 is already the primary of cluster strato"));
 
+        // shorter pauses of node-2: whether or not the others drop it meanwhile, afterwards every node sees all three
+        // and the same primary
+        for (int seconds : new int[] {3, 15}) {
+            long pausedAt = System.nanoTime();
+            node2.signalJvm("STOP");
+            sleepUntil(pausedAt, Duration.ofSeconds(seconds));
+            node2.signalJvm("CONT");
+            long resumedAt = System.nanoTime();
+            for (StratoNode n : nodes) {
+                n.awaitShell("kato:status", s -> s.contains("3 node(s), primary: node-1") && !s.contains("cut off"),
+                        Duration.ofSeconds(60));
+            }
+            System.out.printf("[FaultsIT] node-2 paused %d s -> every node sees all three after %.1f s%n", seconds,
+                    secondsSince(resumedAt));
+        }
+
         // node-3 cut off the network for 30 s: the others notice, node-3 knows it is cut off and will not become a
         // primary, and once the network is back it rejoins by itself
         long cutAt = System.nanoTime();

@@ -3,11 +3,17 @@ package io.strato.itests;
 import org.junit.After;
 import org.junit.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +29,8 @@ public class PushIT {
 
     private static final Path WORK = Path.of("target", "push");
     private static final Pattern INSTANCE = Pattern.compile("hello from instance (\\d+) id (\\w+) port (\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private StratoNode node;
 
     @After
@@ -147,6 +155,62 @@ public class PushIT {
         assertEquals(1, listing(packages).size());
         assertEquals(1, listing(node.home.resolve("data/strato/blobs/droplets")).size());
         assertEquals(1, node.cli(cliHome, apps, "app", "hello").exit());
+
+        // kill -9 of the node while its controller writes to its database: after the restart Derby has recovered,
+        // the API answers, and every change the API acknowledged is there
+        String api = "http://127.0.0.1:" + node.httpPort;
+        String token = token(api);
+        String space = JSON.readTree(call(api, token, "GET", "/v2/spaces?q=name:default", null).body())
+                .path("resources").path(0).path("metadata").path("guid").asText();
+        HttpResponse<String> created = call(api, token, "POST", "/v2/apps", "{\"name\":\"ledger\",\"space_guid\":\"" + space + "\"}");
+        assertEquals(created.body(), 201, created.statusCode());
+        String ledger = JSON.readTree(created.body()).path("metadata").path("guid").asText();
+        AtomicInteger acknowledged = new AtomicInteger(-1);
+        Thread writer = new Thread(() -> {
+            try {
+                for (int i = 0; ; i++) {
+                    if (call(api, token, "PUT", "/v2/apps/" + ledger, "{\"environment_json\":{\"N\":\"" + i + "\"}}").statusCode() != 201) {
+                        return;
+                    }
+                    acknowledged.set(i);
+                }
+            } catch (Exception e) {
+                // the node was killed under it
+            }
+        });
+        writer.start();
+        while (acknowledged.get() < 20 && writer.isAlive()) {
+            Thread.sleep(20);
+        }
+        node.kill();
+        writer.join(30_000);
+        int last = acknowledged.get();
+        assertTrue("writes were acknowledged before the kill: " + last, last >= 20);
+        long restartedAt = System.nanoTime();
+        node.start().awaitReady(Duration.ofSeconds(180));
+        HttpResponse<String> after = call(api, token(api), "GET", "/v2/apps/" + ledger, null);
+        System.out.printf("[PushIT] killed after %d acknowledged writes -> API back after %.1f s%n", last + 1,
+                (System.nanoTime() - restartedAt) / 1e9);
+        assertEquals(after.body(), 200, after.statusCode());
+        int kept = JSON.readTree(after.body()).path("entity").path("environment_json").path("N").asInt(-1);
+        assertTrue("acknowledged up to " + last + ", kept " + kept, kept >= last);
+    }
+
+    private static String token(String api) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/oauth/token"))
+                .header("Authorization", "Basic Y2Y6") // cf:
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=dev&password=s3cret-pass")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(response.body(), 200, response.statusCode());
+        return JSON.readTree(response.body()).path("access_token").asText();
+    }
+
+    private static HttpResponse<String> call(String api, String token, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "bearer " + token).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Set<String> listing(Path dir) throws Exception {

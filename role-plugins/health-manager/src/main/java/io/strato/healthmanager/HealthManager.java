@@ -100,6 +100,10 @@ final class HealthManager {
 
     /** One pass; does nothing unless this node holds the lease. */
     synchronized void pass() {
+        lease.holder().filter(nodesGone::contains).ifPresent(gone -> {
+            LOG.info("Health manager: the node of the acting health manager ({}) is gone from the cluster; taking over", gone);
+            lease.revoke(gone);
+        });
         if (!lease.hold()) {
             if (acting) {
                 LOG.info("Health manager: another node's health manager ({}) acts now", lease.holder().orElse("?"));

@@ -384,4 +384,20 @@ class HealthManagerTest {
         assertEquals(List.of("two"), take(Action.START).stream().map(InstanceOrder::appGuid).filter("two"::equals).toList());
         assertNotEquals(hm.acting(), other.acting());
     }
+
+    @Test
+    void anotherTakesOverAtOnceWhenTheActingOnesNodeIsGone() {
+        HealthManager other = manager("node-2");
+        dea("d", 4096);
+        hm.pass();
+        other.pass();
+        assertTrue(hm.acting());
+        other.pass();
+        assertFalse(other.acting(), "the lease is held and has not expired");
+        other.nodeChanged("node-1", false); // the cluster dropped node-1; its lease entry is still alive
+        app("two", 128, 1, "v1");
+        other.pass();
+        assertTrue(other.acting());
+        assertEquals(List.of("two"), take(Action.START).stream().map(InstanceOrder::appGuid).toList());
+    }
 }

@@ -47,6 +47,14 @@ public final class Lease {
         return map.get(KEY);
     }
 
+    /**
+     * Frees the lease of a holder known to be gone (the cluster dropped its node), so that the next {@link #hold()}
+     * takes it without waiting for the entry to expire. Nothing happens if another node holds it by then.
+     */
+    public void revoke(String goneHolder) {
+        map.remove(KEY, goneHolder);
+    }
+
     /** Gives the lease up, so another node takes it at once. */
     public void release() {
         map.remove(KEY, holder);
