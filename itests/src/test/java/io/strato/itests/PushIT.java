@@ -4,6 +4,7 @@ import org.junit.After;
 import org.junit.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -188,12 +189,24 @@ public class PushIT {
         assertTrue("writes were acknowledged before the kill: " + last, last >= 20);
         long restartedAt = System.nanoTime();
         node.start().awaitReady(Duration.ofSeconds(180));
+        long apiDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!answers(api) && System.nanoTime() < apiDeadline) {
+            Thread.sleep(200); // the node is READY before its controller serves
+        }
         HttpResponse<String> after = call(api, token(api), "GET", "/v2/apps/" + ledger, null);
         System.out.printf("[PushIT] killed after %d acknowledged writes -> API back after %.1f s%n", last + 1,
                 (System.nanoTime() - restartedAt) / 1e9);
         assertEquals(after.body(), 200, after.statusCode());
         int kept = JSON.readTree(after.body()).path("entity").path("environment_json").path("N").asInt(-1);
         assertTrue("acknowledged up to " + last + ", kept " + kept, kept >= last);
+    }
+
+    private static boolean answers(String api) throws InterruptedException {
+        try {
+            return call(api, "", "GET", "/v2/info", null).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String token(String api) throws Exception {
@@ -206,7 +219,8 @@ public class PushIT {
         return JSON.readTree(response.body()).path("access_token").asText();
     }
 
-    private static HttpResponse<String> call(String api, String token, String method, String path, String body) throws Exception {
+    private static HttpResponse<String> call(String api, String token, String method, String path, String body)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "bearer " + token).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
