@@ -23,6 +23,7 @@ import io.strato.controller.rest.AppSummaryResource;
 import io.strato.controller.rest.JobResource;
 import io.strato.controller.rest.PrivateDomainResource;
 import io.strato.controller.rest.ResourceMatchResource;
+import io.strato.controller.rest.RecentLogsResource;
 import io.strato.controller.rest.RootResource;
 import io.strato.controller.rest.RouteAppResource;
 import io.strato.controller.rest.SpaceServiceResource;
@@ -181,6 +182,7 @@ public final class CloudController implements AutoCloseable {
                 new RouteAppResource(lookup, routes, apps, runtime),
                 new V3Resource(tenancy, apps, appResource, routes, routeResource, jobs, cluster, settings.externalUrl()),
                 new AppLogResource(lookup, logs),
+                new RecentLogsResource(lookup, logs),
                 new StagingLogResource(lookup, staging),
                 new AppRouteResource(lookup, routes, runtime, remapper),
                 routeResource,

@@ -383,6 +383,7 @@ class AccessRulesTest {
         r.put("DELETE /v3/routes/{guid}", () -> delete("/v3/routes/" + route()));
         r.put("GET /v3/jobs/{guid}", () -> get("/v3/jobs/" + job()));
         r.put("GET /v2/jobs/{guid}", () -> get("/v2/jobs/" + job()));
+        r.put("GET /apps/{guid}/recentlogs", () -> get("/apps/" + app("recent") + "/recentlogs"));
         r.put("GET /v2/apps/{guid}/summary", () -> get("/v2/apps/" + app("summary") + "/summary"));
         r.put("POST /v2/apps/{guid}/restage", () -> post("/v2/apps/" + uploadedApp() + "/restage", ""));
         r.put("DELETE /v2/apps/{guid}/instances/{index}", () -> delete("/v2/apps/" + app("instance") + "/instances/0"));

@@ -160,6 +160,23 @@ class CloudFoundryClientApiTest {
                 c.get("/v2/apps/" + app).json().at("/entity/staging_failed_reason").asText());
     }
 
+    @Test
+    void recentLogsAreLoggregatorEnvelopesInAMultipartBody() throws Exception {
+        String app = c.createApp("{\"name\":\"talker\",\"space_guid\":\"" + space + "\"}");
+        c.shared.topic(io.strato.api.app.Channels.APP_LOGS).publish(io.strato.api.json.Json.write(
+                new io.strato.api.app.LogLine(app, 1_700_000_000_000L, "App", 0, "stdout", "hello from the app")));
+        var r = c.sendForBytes(c.authed("/apps/" + app + "/recentlogs").GET());
+        assertEquals(200, r.statusCode());
+        String type = r.headers().firstValue("Content-Type").orElseThrow();
+        assertTrue(type.startsWith("multipart/x-protobuf; boundary="), type);
+        String boundary = type.substring(type.indexOf('=') + 1);
+        String body = new String(r.body(), StandardCharsets.ISO_8859_1);
+        assertTrue(body.startsWith("--" + boundary + "\r\n\r\n"), body);
+        assertTrue(body.endsWith("\r\n--" + boundary + "--\r\n"), body);
+        assertTrue(body.contains("hello from the app") && body.contains("APP/PROC/WEB") && body.contains(app), body);
+        assertEquals(404, as(otherToken, "/apps/" + app + "/recentlogs").status());
+    }
+
     private static Reply upload(String app, Map<String, byte[]> files, String resources, boolean async) throws Exception {
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(zip)) {
