@@ -164,7 +164,6 @@ public class OrganizationResource {
                 AppShapes::space);
     }
 
-    /** The organization, its quota with what is in use, and the spaces the caller sees with what they hold. */
     /** An organization's private domains: none (see {@link PrivateDomainResource}). */
     @GET
     @Path("{guid}/private_domains")
@@ -175,6 +174,7 @@ public class OrganizationResource {
         return ServiceShapes.page(uri, List.of(), d -> Map.of());
     }
 
+    /** The organization, its quota with what is in use, and the spaces the caller sees with what they hold. */
     @GET
     @Path("{guid}/summary")
     @Allow(Op.ORG_READ)

@@ -261,8 +261,11 @@ public class V3Resource {
     private Map<String, Object> resource(String guid, long createdAt, String collection, Map<String, Object> fields) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("guid", guid);
-        r.put("created_at", Shapes.time(createdAt));
-        r.put("updated_at", Shapes.time(createdAt));
+        // v3 clients require both times; what has none (the shared domain) shows the epoch
+        String at = java.time.Instant.ofEpochMilli(Math.max(0, createdAt)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        r.put("created_at", at);
+        r.put("updated_at", at);
         r.putAll(fields);
         r.put("metadata", Map.of("labels", Map.of(), "annotations", Map.of()));
         r.put("links", Map.of("self", Map.of("href", externalUrl + "/v3/" + collection + "/" + guid)));
