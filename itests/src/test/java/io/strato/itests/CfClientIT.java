@@ -21,6 +21,8 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import javax.tools.ToolProvider;
 import org.cloudfoundry.doppler.LogMessage;
 import org.cloudfoundry.operations.DefaultCloudFoundryOperations;
@@ -44,6 +46,9 @@ import org.cloudfoundry.operations.applications.StartApplicationRequest;
 import org.cloudfoundry.operations.applications.StopApplicationRequest;
 import org.cloudfoundry.operations.applications.UnsetEnvironmentVariableApplicationRequest;
 import org.cloudfoundry.operations.domains.Domain;
+import org.cloudfoundry.operations.organizations.CreateOrganizationRequest;
+import org.cloudfoundry.operations.organizations.OrganizationDetail;
+import org.cloudfoundry.operations.organizations.OrganizationInfoRequest;
 import org.cloudfoundry.operations.organizations.OrganizationSummary;
 import org.cloudfoundry.operations.routes.CheckRouteRequest;
 import org.cloudfoundry.operations.routes.CreateRouteRequest;
@@ -57,7 +62,18 @@ import org.cloudfoundry.operations.services.DeleteServiceInstanceRequest;
 import org.cloudfoundry.operations.services.ListServiceOfferingsRequest;
 import org.cloudfoundry.operations.services.ServiceOffering;
 import org.cloudfoundry.operations.services.UnbindServiceInstanceRequest;
+import org.cloudfoundry.operations.spaces.CreateSpaceRequest;
+import org.cloudfoundry.operations.spaces.GetSpaceRequest;
+import org.cloudfoundry.operations.spaces.SpaceDetail;
 import org.cloudfoundry.operations.spaces.SpaceSummary;
+import org.cloudfoundry.operations.useradmin.CreateUserRequest;
+import org.cloudfoundry.operations.useradmin.ListOrganizationUsersRequest;
+import org.cloudfoundry.operations.useradmin.ListSpaceUsersRequest;
+import org.cloudfoundry.operations.useradmin.OrganizationUsers;
+import org.cloudfoundry.operations.useradmin.SetSpaceRoleRequest;
+import org.cloudfoundry.operations.useradmin.SpaceRole;
+import org.cloudfoundry.operations.useradmin.SpaceUsers;
+import org.cloudfoundry.operations.useradmin.UnsetSpaceRoleRequest;
 import org.cloudfoundry.reactor.DefaultConnectionContext;
 import org.cloudfoundry.reactor.client.ReactorCloudFoundryClient;
 import org.cloudfoundry.reactor.doppler.ReactorDopplerClient;
@@ -226,6 +242,40 @@ public class CfClientIT {
                 .build()).block(TIMEOUT);
         cf.services().deleteInstance(DeleteServiceInstanceRequest.builder().name("files").build()).block(TIMEOUT);
 
+        // organizations, spaces, users and their roles
+        cf.organizations().create(CreateOrganizationRequest.builder().organizationName("acme").build()).block(TIMEOUT);
+        OrganizationDetail acme = cf.organizations().get(OrganizationInfoRequest.builder().name("acme").build())
+                .block(TIMEOUT);
+        assertEquals("acme", acme.getName());
+        cf.spaces().create(CreateSpaceRequest.builder().organization("acme").name("dev").build()).block(TIMEOUT);
+        SpaceDetail dev = cf.spaces().get(GetSpaceRequest.builder().name("default").build()).block(TIMEOUT);
+        assertEquals("default", dev.getOrganization());
+        assertTrue(String.valueOf(dev.getApplications()), dev.getApplications().contains("cfhello"));
+        cf.userAdmin().create(CreateUserRequest.builder().username("carol").password("carol's password").build())
+                .block(TIMEOUT);
+        cf.userAdmin().setSpaceRole(SetSpaceRoleRequest.builder().username("carol").organizationName("acme")
+                .spaceName("dev").spaceRole(SpaceRole.DEVELOPER).build()).block(TIMEOUT);
+        SpaceUsers users = cf.userAdmin().listSpaceUsers(ListSpaceUsersRequest.builder().organizationName("acme")
+                .spaceName("dev").build()).block(TIMEOUT);
+        assertTrue(String.valueOf(users), users.getDevelopers().contains("carol"));
+        OrganizationUsers members = cf.userAdmin().listOrganizationUsers(ListOrganizationUsersRequest.builder()
+                .organizationName("acme").build()).block(TIMEOUT);
+        assertTrue(String.valueOf(members), members.getManagers().contains("dev"));
+        cf.userAdmin().unsetSpaceRole(UnsetSpaceRoleRequest.builder().username("carol").organizationName("acme")
+                .spaceName("dev").spaceRole(SpaceRole.DEVELOPER).build()).block(TIMEOUT);
+
+        // a zip pushed without starting it, scaled in memory, then started
+        Path zip = zipOf(nodeApp(apps.resolve("zipped"), "zipped"), apps.resolve("zipped.zip"));
+        cf.applications().push(PushApplicationRequest.builder().name("zipped").path(zip).noStart(true).build())
+                .block(TIMEOUT);
+        assertEquals("STOPPED", cf.applications().get(GetApplicationRequest.builder().name("zipped").build())
+                .block(TIMEOUT).getRequestedState());
+        cf.applications().scale(ScaleApplicationRequest.builder().name("zipped").memoryLimit(96).build()).block(TIMEOUT);
+        cf.applications().start(StartApplicationRequest.builder().name("zipped").build()).block(TIMEOUT);
+        assertTrue(awaitRouter(routerPort, "zipped.localhost").contains("hello from zipped instance 0"));
+        assertEquals(96, (int) cf.applications().get(GetApplicationRequest.builder().name("zipped").build())
+                .block(TIMEOUT).getMemoryLimit());
+
         // a runnable jar pushed as the app (as cf push -p app.jar)
         Path jar = javaJar(apps.resolve("jarapp"));
         cf.applications().push(PushApplicationRequest.builder().name("jarapp").path(jar).memory(256).build())
@@ -278,6 +328,18 @@ public class CfClientIT {
                 "require('http').createServer((q, s) => s.end(`hello from " + name + " instance ${app.instance_index}\\n`))",
                 "  .listen(process.env.PORT, () => console.log('" + name + " listening on ' + process.env.PORT));", ""));
         return dir;
+    }
+
+    private static Path zipOf(Path dir, Path zip) throws IOException {
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
+             java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new ZipEntry(dir.relativize(f).toString()));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return zip;
     }
 
     /** A jar with a Main-Class that serves HTTP on $PORT, compiled here. */

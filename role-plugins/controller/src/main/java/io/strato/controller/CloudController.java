@@ -28,7 +28,9 @@ import io.strato.controller.rest.RootResource;
 import io.strato.controller.rest.RouteAppResource;
 import io.strato.controller.rest.SpaceServiceResource;
 import io.strato.controller.rest.StackResource;
+import io.strato.controller.rest.TokenKeyResource;
 import io.strato.controller.rest.V3Resource;
+import io.strato.controller.users.SigningKey;
 import io.strato.controller.rest.AppBitsResource;
 import io.strato.controller.rest.AppLogResource;
 import io.strato.controller.rest.AppResource;
@@ -147,7 +149,8 @@ public final class CloudController implements AutoCloseable {
         this.runtime = new AppRuntime(shared, apps, routes, serviceEnvironment, settings.externalUrl());
         this.staging = new StagingDispatcher(shared, apps, blobs, logs, settings.externalUrl(),
                 runtime::publish);
-        TokenService tokens = new TokenService(secret.value(), settings.tokenTtl(), Clock.systemUTC(),
+        SigningKey signingKey = SigningKey.loadOrCreate(sql, secret.value());
+        TokenService tokens = new TokenService(secret.value(), signingKey, settings.tokenTtl(), Clock.systemUTC(),
                 settings.externalUrl() + "/oauth/token");
         LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
         AppRouteResource.Remapper remapper = new AppRouteResource.Remapper(runtime);
@@ -164,6 +167,7 @@ public final class CloudController implements AutoCloseable {
                 new RootResource(settings.externalUrl(), settings.externalUrl().replaceFirst("^http", "ws")),
                 new InfoResource(settings, cluster, shared.map(Channels.ROUTERS)),
                 new TokenResource(tokens, users, throttle, TokenResource.trustedProxies(cluster)),
+                new TokenKeyResource(signingKey),
                 new ScimUserResource(users, throttle, TokenResource.trustedProxies(cluster)),
                 new OrganizationResource(tenancy, quotas, quotaCheck, roleChanges, audit, spaceResource),
                 spaceResource,

@@ -118,7 +118,10 @@ public final class ControllerSchema {
             "CREATE TABLE ctl_jobs (guid VARCHAR(36) NOT NULL PRIMARY KEY, space_guid VARCHAR(36) NOT NULL,"
                     + " status VARCHAR(16) NOT NULL, error_code INT, error_name VARCHAR(128),"
                     + " error_description VARCHAR(4096), created_at BIGINT NOT NULL)",
-            "CREATE INDEX ctl_jobs_by_time ON ctl_jobs (created_at)");
+            "CREATE INDEX ctl_jobs_by_time ON ctl_jobs (created_at)",
+            // the RSA key access tokens are signed with (its private half sealed with the cluster secret)
+            "CREATE TABLE ctl_token_keys (id INT NOT NULL PRIMARY KEY, kid VARCHAR(64) NOT NULL, public_key VARCHAR(4096) NOT NULL,"
+                    + " private_key_sealed VARCHAR(8192) NOT NULL, created_at BIGINT NOT NULL)");
 
     private ControllerSchema() {
     }

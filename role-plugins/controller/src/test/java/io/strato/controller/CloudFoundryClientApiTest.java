@@ -63,6 +63,24 @@ class CloudFoundryClientApiTest {
     }
 
     @Test
+    void tokensAreCheckedAgainstThePublicTokenKeyAsUaasAre() throws Exception {
+        Reply keys = c.send(HttpRequest.newBuilder(URI.create(c.url + "/token_keys")).GET());
+        assertEquals(200, keys.status(), keys.body());
+        JsonNode key = keys.json().at("/keys/0");
+        assertEquals("RS256", key.get("alg").asText());
+        String[] token = c.token().split("\\.");
+        JsonNode header = io.strato.api.json.Json.mapper().readTree(java.util.Base64.getUrlDecoder().decode(token[0]));
+        assertEquals(key.get("kid").asText(), header.get("kid").asText());
+        java.security.PublicKey pub = java.security.KeyFactory.getInstance("RSA").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(java.util.Base64.getMimeDecoder().decode(key.get("value")
+                        .asText().replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", ""))));
+        java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+        rsa.initVerify(pub);
+        rsa.update((token[0] + "." + token[1]).getBytes(StandardCharsets.US_ASCII));
+        assertTrue(rsa.verify(java.util.Base64.getUrlDecoder().decode(token[2])), "the token verifies with the key");
+    }
+
+    @Test
     void anEmptyListIsOnePageAsCloudControllersPaginatorAnswers() throws Exception {
         JsonNode v2 = c.get("/v2/apps?q=name:nothing-" + UUID.randomUUID()).json();
         assertEquals(0, v2.get("total_results").asInt());
