@@ -17,6 +17,20 @@ import io.strato.controller.apps.LogBuffer;
 import io.strato.controller.apps.RouteStore;
 import io.strato.controller.apps.StagingDispatcher;
 import io.strato.controller.blob.BlobStore;
+import io.strato.controller.blob.ResourceCache;
+import io.strato.controller.jobs.JobStore;
+import io.strato.controller.rest.AppSummaryResource;
+import io.strato.controller.rest.JobResource;
+import io.strato.controller.rest.PrivateDomainResource;
+import io.strato.controller.rest.ResourceMatchResource;
+import io.strato.controller.rest.RecentLogsResource;
+import io.strato.controller.rest.RootResource;
+import io.strato.controller.rest.RouteAppResource;
+import io.strato.controller.rest.SpaceServiceResource;
+import io.strato.controller.rest.StackResource;
+import io.strato.controller.rest.TokenKeyResource;
+import io.strato.controller.rest.V3Resource;
+import io.strato.controller.users.SigningKey;
 import io.strato.controller.rest.AppBitsResource;
 import io.strato.controller.rest.AppLogResource;
 import io.strato.controller.rest.AppResource;
@@ -118,6 +132,9 @@ public final class CloudController implements AutoCloseable {
         QuotaCheck quotaCheck = new QuotaCheck(sql, quotas, tenancy.orgs());
         AuditLog audit = new AuditLog(sql);
         BlobStore blobs = new BlobStore(settings.blobDir());
+        ResourceCache resourceCache = new ResourceCache(settings.blobDir().resolve("resources"),
+                settings.blobDir().resolve("tmp"));
+        JobStore jobs = new JobStore(sql);
         ServiceStore services = new ServiceStore(sql);
         ServiceCatalog catalog = new ServiceCatalog(shared);
         ServiceEnvironment serviceEnvironment = new ServiceEnvironment(services);
@@ -132,7 +149,8 @@ public final class CloudController implements AutoCloseable {
         this.runtime = new AppRuntime(shared, apps, routes, serviceEnvironment, settings.externalUrl());
         this.staging = new StagingDispatcher(shared, apps, blobs, logs, settings.externalUrl(),
                 runtime::publish);
-        TokenService tokens = new TokenService(secret.value(), settings.tokenTtl(), Clock.systemUTC(),
+        SigningKey signingKey = SigningKey.loadOrCreate(sql, secret.value());
+        TokenService tokens = new TokenService(secret.value(), signingKey, settings.tokenTtl(), Clock.systemUTC(),
                 settings.externalUrl() + "/oauth/token");
         LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
         AppRouteResource.Remapper remapper = new AppRouteResource.Remapper(runtime);
@@ -140,14 +158,16 @@ public final class CloudController implements AutoCloseable {
         RoleChanges roleChanges = new RoleChanges(tenancy.roles(), users, audit);
         AppResource appResource = new AppResource(apps, uids, lookup, quotaCheck, audit, routes, blobs, logs, staging,
                 runtime, settings, serviceEnvironment, provisioner, remapper);
-        RouteResource routeResource = new RouteResource(routes, lookup, quotaCheck, audit, cluster, remapper);
+        RouteResource routeResource = new RouteResource(routes, lookup, quotaCheck, audit, cluster, remapper, jobs);
         ServiceInstanceResource serviceInstanceResource = new ServiceInstanceResource(services, catalog, provisioner,
                 lookup, quotaCheck, audit, remapper);
         SpaceResource spaceResource = new SpaceResource(tenancy, roleChanges, audit, apps, routes, services, runtime,
                 appResource, routeResource, serviceInstanceResource);
         this.resources = List.of(
+                new RootResource(settings.externalUrl(), settings.externalUrl().replaceFirst("^http", "ws")),
                 new InfoResource(settings, cluster, shared.map(Channels.ROUTERS)),
                 new TokenResource(tokens, users, throttle, TokenResource.trustedProxies(cluster)),
+                new TokenKeyResource(signingKey),
                 new ScimUserResource(users, throttle, TokenResource.trustedProxies(cluster)),
                 new OrganizationResource(tenancy, quotas, quotaCheck, roleChanges, audit, spaceResource),
                 spaceResource,
@@ -156,8 +176,17 @@ public final class CloudController implements AutoCloseable {
                 new SharedDomainResource(cluster),
                 new UserResource(tenancy, users),
                 appResource,
-                new AppBitsResource(apps, lookup, blobs, staging, runtime, settings),
+                new AppBitsResource(apps, lookup, blobs, staging, runtime, settings, resourceCache, jobs),
+                new AppSummaryResource(lookup, routes, services, runtime),
+                new ResourceMatchResource(resourceCache, settings.uploadLimits().maxEntries()),
+                new JobResource(jobs, tenancy),
+                new StackResource(),
+                new PrivateDomainResource(),
+                new SpaceServiceResource(tenancy, catalog),
+                new RouteAppResource(lookup, routes, apps, runtime),
+                new V3Resource(tenancy, apps, appResource, routes, routeResource, jobs, cluster, settings.externalUrl()),
                 new AppLogResource(lookup, logs),
+                new RecentLogsResource(lookup, logs),
                 new StagingLogResource(lookup, staging),
                 new AppRouteResource(lookup, routes, runtime, remapper),
                 routeResource,
@@ -174,6 +203,7 @@ public final class CloudController implements AutoCloseable {
                 new RequestIdFilter(),
                 new AuthFilter(tokens, users),
                 new Errors.CfExceptionMapper(),
+                new V3Resource.V3ExceptionMapper(),
                 new ScimUserResource.ScimExceptionMapper(),
                 new Errors.JsonExceptionMapper(),
                 new Errors.WebApplicationExceptionMapper(),

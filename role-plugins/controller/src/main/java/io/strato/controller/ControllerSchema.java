@@ -113,7 +113,15 @@ public final class ControllerSchema {
             "CREATE INDEX ctl_events_by_time ON ctl_events (occurred_at)",
             "CREATE INDEX ctl_events_by_actee ON ctl_events (actee, occurred_at)",
             "CREATE INDEX ctl_events_by_space ON ctl_events (space_guid, occurred_at)",
-            "CREATE INDEX ctl_apps_by_space ON ctl_apps (space_guid, name)");
+            "CREATE INDEX ctl_apps_by_space ON ctl_apps (space_guid, name)",
+            // Cloud Foundry's v2 jobs: what an asynchronous request (async=true) did, for clients that poll it
+            "CREATE TABLE ctl_jobs (guid VARCHAR(36) NOT NULL PRIMARY KEY, space_guid VARCHAR(36) NOT NULL,"
+                    + " status VARCHAR(16) NOT NULL, error_code INT, error_name VARCHAR(128),"
+                    + " error_description VARCHAR(4096), created_at BIGINT NOT NULL)",
+            "CREATE INDEX ctl_jobs_by_time ON ctl_jobs (created_at)",
+            // the RSA key access tokens are signed with (its private half sealed with the cluster secret)
+            "CREATE TABLE ctl_token_keys (id INT NOT NULL PRIMARY KEY, kid VARCHAR(64) NOT NULL, public_key VARCHAR(4096) NOT NULL,"
+                    + " private_key_sealed VARCHAR(8192) NOT NULL, created_at BIGINT NOT NULL)");
 
     private ControllerSchema() {
     }

@@ -369,6 +369,33 @@ class AccessRulesTest {
         r.put("DELETE /Users/{id}", () -> delete("/Users/" + c.users.add("gone-" + suffix(), "a long password", false).guid()));
         r.put("PUT /Users/{id}/password", () -> put("/Users/" + u + "/password",
                 "{\"oldPassword\":\"space-developer password\",\"password\":\"space-developer password\"}"));
+        // what Cloud Foundry clients look up: v3 names, summaries, stacks, jobs, resource matching
+        r.put("GET /v3/organizations", () -> get("/v3/organizations?names=org-a"));
+        r.put("GET /v3/organizations/{guid}", () -> get("/v3/organizations/" + orgA));
+        r.put("GET /v3/organizations/{guid}/domains", () -> get("/v3/organizations/" + orgA + "/domains"));
+        r.put("GET /v3/spaces", () -> get("/v3/spaces?names=s&organization_guids=" + orgA));
+        r.put("GET /v3/spaces/{guid}", () -> get("/v3/spaces/" + spaceS));
+        r.put("GET /v3/apps", () -> get("/v3/apps?space_guids=" + spaceS));
+        r.put("GET /v3/apps/{guid}", () -> get("/v3/apps/" + app("v3")));
+        r.put("GET /v3/apps/{guid}/env", () -> get("/v3/apps/" + app("v3env") + "/env"));
+        r.put("GET /v3/domains/{guid}/route_reservations", () -> get("/v3/domains/" + c.get("/v2/shared_domains").json()
+                .at("/resources/0/metadata/guid").asText() + "/route_reservations?host=nothing"));
+        r.put("DELETE /v3/routes/{guid}", () -> delete("/v3/routes/" + route()));
+        r.put("GET /v3/jobs/{guid}", () -> get("/v3/jobs/" + job()));
+        r.put("GET /v2/jobs/{guid}", () -> get("/v2/jobs/" + job()));
+        r.put("GET /apps/{guid}/recentlogs", () -> get("/apps/" + app("recent") + "/recentlogs"));
+        r.put("GET /v2/apps/{guid}/summary", () -> get("/v2/apps/" + app("summary") + "/summary"));
+        r.put("POST /v2/apps/{guid}/restage", () -> post("/v2/apps/" + uploadedApp() + "/restage", ""));
+        r.put("DELETE /v2/apps/{guid}/instances/{index}", () -> delete("/v2/apps/" + app("instance") + "/instances/0"));
+        r.put("PUT /v2/resource_match", () -> put("/v2/resource_match", "[{\"sha1\":\"" + "0".repeat(40)
+                + "\",\"size\":70000}]"));
+        r.put("GET /v2/stacks", () -> get("/v2/stacks"));
+        r.put("GET /v2/stacks/{guid}", () -> get("/v2/stacks/" + c.get("/v2/stacks").json()
+                .at("/resources/0/metadata/guid").asText()));
+        r.put("GET /v2/private_domains", () -> get("/v2/private_domains"));
+        r.put("GET /v2/organizations/{guid}/private_domains", () -> get("/v2/organizations/" + orgA + "/private_domains"));
+        r.put("GET /v2/spaces/{guid}/services", () -> get("/v2/spaces/" + spaceS + "/services"));
+        r.put("GET /v2/routes/{guid}/apps", () -> get("/v2/routes/" + route() + "/apps"));
         // events
         r.put("GET /v2/events", () -> get("/v2/events"));
         r.put("GET /v2/events/{guid}", () -> get("/v2/events/" + c.get("/v2/events?q=actee:" + app("event")).json()
@@ -397,6 +424,20 @@ class AccessRulesTest {
         assertEquals(201, c.uploadBits(app, Zips.zip(Map.of("index.html", "hi"))).status());
         assertEquals(201, c.put("/v2/apps/" + app, "{\"state\":\"STARTED\"}").status());
         return app;
+    }
+
+    /** An app with bits, which can be staged again. */
+    private static String uploadedApp() throws Exception {
+        String app = app("uploaded");
+        assertEquals(201, c.uploadBits(app, Zips.zip(Map.of("index.html", "hi"))).status());
+        return app;
+    }
+
+    /** A job of space S: a route deleted asynchronously. */
+    private static String job() throws Exception {
+        Reply r = c.delete("/v2/routes/" + route() + "?async=true");
+        assertEquals(202, r.status(), r.body());
+        return r.json().at("/metadata/guid").asText();
     }
 
     private static String route() throws Exception {

@@ -104,10 +104,15 @@ class ApiTest {
         assertCfError(anonymous("/v2/apps", "bearer not-a-token"), 401, 1000, "CF-InvalidAuthToken");
         UserAccount alice = c.users.find(ControllerFixture.USER).orElseThrow();
         Clock yesterday = Clock.fixed(Instant.now().minus(Duration.ofDays(1)), ZoneOffset.UTC);
-        String expired = new TokenService(ControllerFixture.SECRET, Duration.ofMinutes(10), yesterday, "x").issue(alice)
-                .accessToken();
+        io.strato.controller.users.SigningKey clusterKey = io.strato.controller.users.SigningKey.loadOrCreate(
+                new Sql(c.database.dataSource()), ControllerFixture.SECRET);
+        String expired = new TokenService(ControllerFixture.SECRET, clusterKey, Duration.ofMinutes(10), yesterday, "x")
+                .issue(alice).accessToken();
         assertCfError(anonymous("/v2/apps", "bearer " + expired), 401, 1000, "CF-InvalidAuthToken");
-        String otherCluster = new TokenService("another secret", Duration.ofMinutes(10), Clock.systemUTC(), "x")
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        String otherCluster = new TokenService("another secret", new io.strato.controller.users.SigningKey(
+                clusterKey.kid(), rsa.generateKeyPair()), Duration.ofMinutes(10), Clock.systemUTC(), "x")
                 .issue(alice).accessToken();
         assertCfError(anonymous("/v2/apps", "bearer " + otherCluster), 401, 1000, "CF-InvalidAuthToken");
     }

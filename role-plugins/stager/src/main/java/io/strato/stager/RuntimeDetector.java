@@ -61,7 +61,7 @@ final class RuntimeDetector {
                 || !manifest.pipRequirements().isEmpty()) {
             return "python";
         }
-        if (runnableJar(app).isPresent()) {
+        if (runnableJar(app).isPresent() || explodedJarCommand(app).isPresent()) {
             return "java";
         }
         if (command != null) {
@@ -163,13 +163,43 @@ final class RuntimeDetector {
     private static DetectedRuntime java(Path app, String command) throws StagingFailure, IOException {
         if (command == null) {
             Optional<Path> jar = runnableJar(app);
-            if (jar.isEmpty()) {
-                throw new StagingFailure("no runnable jar (one with a Main-Class) at the top of the Java app, "
-                        + "and no command in stackato.yml");
-            }
-            command = "java -jar " + quote(jar.get().getFileName().toString());
+            command = jar.isPresent() ? "java -jar " + quote(jar.get().getFileName().toString())
+                    : explodedJarCommand(app).orElseThrow(() -> new StagingFailure("no runnable jar (one with a "
+                    + "Main-Class) at the top of the Java app, no META-INF/MANIFEST.MF with a Main-Class (a jar "
+                    + "pushed with --path), and no command in stackato.yml"));
         }
         return new DetectedRuntime("java", command, List.of(), Map.of());
+    }
+
+    /**
+     * The start command of a jar pushed as the app itself ({@code push --path app.jar}, as {@code cf push -p}):
+     * it arrives unpacked, with its {@code META-INF/MANIFEST.MF} at the top. As Cloud Foundry's Java buildpack
+     * does, the app directory and the manifest's {@code Class-Path} are the class path and {@code Main-Class} is
+     * run; for a Spring Boot jar ({@code BOOT-INF/}) that is Boot's launcher, which runs unpacked jars too.
+     */
+    static Optional<String> explodedJarCommand(Path app) throws IOException {
+        Path manifestFile = app.resolve("META-INF").resolve("MANIFEST.MF");
+        if (!Files.isRegularFile(manifestFile)) {
+            return Optional.empty();
+        }
+        java.util.jar.Manifest manifest;
+        try (java.io.InputStream in = Files.newInputStream(manifestFile)) {
+            manifest = new java.util.jar.Manifest(in);
+        }
+        String main = manifest.getMainAttributes().getValue("Main-Class");
+        if (main == null || main.isBlank()) {
+            return Optional.empty();
+        }
+        StringBuilder classPath = new StringBuilder(".");
+        String extra = manifest.getMainAttributes().getValue("Class-Path");
+        if (extra != null) {
+            for (String entry : extra.trim().split("\\s+")) {
+                if (!entry.isEmpty()) {
+                    classPath.append(':').append(entry);
+                }
+            }
+        }
+        return Optional.of("java -cp " + quote(classPath.toString()) + " " + quote(main.trim()));
     }
 
     /** The first jar at the top of the app whose manifest names a Main-Class. */

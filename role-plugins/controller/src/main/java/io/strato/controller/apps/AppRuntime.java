@@ -3,6 +3,7 @@ package io.strato.controller.apps;
 import io.strato.api.app.AppHealth;
 import io.strato.api.app.Channels;
 import io.strato.api.app.DesiredApp;
+import io.strato.api.app.InstanceOrder;
 import io.strato.api.app.InstanceStatus;
 import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
@@ -82,6 +83,19 @@ public final class AppRuntime {
             LOG.info("App {} ({}) restarts with its new settings", app.name(), appGuid);
         });
         publish(appGuid);
+    }
+
+    /**
+     * Stops the instances at one index; the health manager then starts a new one there, as the app still wants
+     * it. @return how many instances were asked to stop
+     */
+    public int stopInstances(String appGuid, int index) {
+        List<InstanceStatus> at = instancesOf(appGuid).stream().filter(i -> i.index() == index).toList();
+        for (InstanceStatus i : at) {
+            shared.topic(Channels.DEA_ORDERS).publish(Json.write(new InstanceOrder(i.deaId(), InstanceOrder.Action.STOP,
+                    appGuid, null, null, index, i.instanceId(), null, 0, 0, null, null, null, null, 0)));
+        }
+        return at.size();
     }
 
     /** What DEAs report about the app's instances. */

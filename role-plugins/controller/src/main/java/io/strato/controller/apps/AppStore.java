@@ -86,6 +86,12 @@ public final class AppStore {
                 + " staging_failed_reason = NULL, updated_at = ? WHERE guid = ?", packageHash, now, App.PENDING, now, guid);
     }
 
+    /** Forgets which package the droplet was built from, so the app's bits are staged again. */
+    public void restage(String guid) {
+        sql.update("UPDATE ctl_apps SET droplet_package_hash = NULL, package_state = ?, updated_at = ? WHERE guid = ?",
+                App.PENDING, System.currentTimeMillis(), guid);
+    }
+
     public void stagingStarted(String guid, String taskId) {
         sql.update("UPDATE ctl_apps SET staging_task_id = ?, package_state = ?, staging_failed_reason = NULL,"
                 + " updated_at = ? WHERE guid = ?", taskId, App.PENDING, System.currentTimeMillis(), guid);

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Receives app bits into a file: the {@code application} part of a multipart/form-data upload as Cloud
- * Foundry clients send it (the {@code resources} part, used for resource matching, is read and dropped),
+ * Foundry clients send it, with its {@code resources} part (the files left out because the controller has them),
  * or a bare zip body. The body is counted while it streams and refused once it crosses the limit.
  */
 public final class BitsReceiver {
@@ -25,21 +25,23 @@ public final class BitsReceiver {
     /**
      * @param contentType the request's Content-Type
      * @param target      file that receives the zip
+     * @return the {@code resources} part (JSON), or null when the body has none
      * @throws UploadTooLargeException when the body crosses the limit
      * @throws InvalidUploadException  when the body has no application part or is not readable multipart
      */
-    public void receive(InputStream body, String contentType, Path target) throws IOException, InvalidUploadException {
+    public String receive(InputStream body, String contentType, Path target) throws IOException, InvalidUploadException {
         InputStream limited = new LimitedInputStream(body, maxBytes);
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         if (!type.startsWith("multipart/")) {
             try (OutputStream out = Files.newOutputStream(target)) {
                 limited.transferTo(out);
             }
-            return;
+            return null;
         }
         try {
             MultipartReader reader = new MultipartReader(limited, boundary(contentType));
             boolean found = false;
+            String resources = null;
             Map<String, String> headers;
             while ((headers = reader.nextPart()) != null) {
                 if ("application".equals(MultipartReader.partName(headers)) && !found) {
@@ -47,13 +49,19 @@ public final class BitsReceiver {
                         reader.copyPart(out);
                     }
                     found = true;
+                } else if ("resources".equals(MultipartReader.partName(headers)) && resources == null) {
+                    java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+                    reader.copyPart(text);
+                    resources = text.toString(java.nio.charset.StandardCharsets.UTF_8);
                 } else {
                     reader.copyPart(OutputStream.nullOutputStream());
                 }
             }
-            if (!found) {
+            // every file may have been matched: then the resources alone make the package
+            if (!found && resources == null) {
                 throw new InvalidUploadException("the upload has no 'application' part with the zip");
             }
+            return resources;
         } catch (UploadTooLargeException e) {
             throw e;
         } catch (IOException e) {

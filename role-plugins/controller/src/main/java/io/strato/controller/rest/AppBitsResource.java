@@ -11,7 +11,15 @@ import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.StagingDispatcher;
 import io.strato.controller.blob.BitsReceiver;
 import io.strato.controller.blob.BlobStore;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.strato.controller.blob.InvalidManifestException;
+import io.strato.controller.blob.PackageAssembler;
+import io.strato.controller.blob.ResourceCache;
+import io.strato.controller.jobs.JobStore;
+import io.strato.controller.tenancy.Access;
+import java.util.ArrayList;
+import java.util.List;
+import javax.ws.rs.QueryParam;
 import io.strato.controller.blob.InvalidUploadException;
 import io.strato.controller.blob.UploadTooLargeException;
 import io.strato.controller.blob.UploadValidator;
@@ -30,8 +38,9 @@ import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 
 /**
- * {@code PUT /v2/apps/:guid/bits}: the app's zip. It is streamed to a temporary file, validated as a whole,
- * and only then moved over the previous package, so a refused or broken upload changes nothing.
+ * {@code PUT /v2/apps/:guid/bits}: the app's zip. It is streamed to a temporary file, completed with the files the
+ * client left out (resource matching), validated as a whole, and only then moved over the previous package, so a
+ * refused or broken upload changes nothing.
  */
 @Path("/v2/apps/{guid}/bits")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,9 +53,11 @@ public class AppBitsResource {
     private final ControllerSettings settings;
     private final UploadValidator validator;
     private final AppShapes shapes;
+    private final PackageAssembler assembler;
+    private final JobStore jobs;
 
     public AppBitsResource(AppStore apps, Lookup lookup, BlobStore blobs, StagingDispatcher staging, AppRuntime runtime,
-                           ControllerSettings settings) {
+                           ControllerSettings settings, ResourceCache resources, JobStore jobs) {
         this.apps = apps;
         this.lookup = lookup;
         this.blobs = blobs;
@@ -54,25 +65,44 @@ public class AppBitsResource {
         this.settings = settings;
         this.validator = new UploadValidator(settings.uploadLimits());
         this.shapes = new AppShapes(runtime);
+        this.assembler = new PackageAssembler(resources);
+        this.jobs = jobs;
     }
 
+    /**
+     * Stores new bits. The files the client left out because the controller has them ({@code resources}) are
+     * taken from the caller's resource cache; the larger files of the stored package go into it. With
+     * {@code async=true} the answer is a finished job, as Cloud Foundry clients expect.
+     */
     @PUT
     @Allow(Op.SPACE_WRITE)
     @Consumes(MediaType.WILDCARD)
     public Response upload(@PathParam("guid") String guid, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body,
+                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+                           @QueryParam("async") boolean async, InputStream body,
                            @Context SecurityContext security) throws IOException {
-        lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_WRITE);
+        Access access = lookup.tenancy().access(security);
+        Lookup.In<App> found = lookup.app(access, guid, Op.SPACE_WRITE);
+        String user = access.caller().userGuid();
         long max = settings.uploadLimits().maxBytes();
         if (contentLength != null && parseLong(contentLength) > max) {
             throw CfException.bitsTooLarge(max / (1024 * 1024));
         }
         java.nio.file.Path temp = blobs.tempFile();
+        java.nio.file.Path assembled = null;
         try {
-            new BitsReceiver(max).receive(body, contentType, temp);
-            validator.validate(temp);
-            String hash = BlobStore.sha256Hex(temp);
-            blobs.storePackage(guid, temp);
+            String resources = new BitsReceiver(max).receive(body, contentType, temp);
+            List<PackageAssembler.Matched> matched = matched(resources);
+            java.nio.file.Path pkg = temp;
+            if (!matched.isEmpty() || (resources != null && Files.size(temp) == 0)) {
+                assembled = blobs.tempFile();
+                assembler.assemble(temp, matched, user, assembled);
+                pkg = assembled;
+            }
+            validator.validate(pkg);
+            String hash = BlobStore.sha256Hex(pkg);
+            assembler.keepResources(pkg, user);
+            blobs.storePackage(guid, pkg);
             apps.packageStored(guid, hash);
         } catch (UploadTooLargeException e) {
             throw CfException.bitsTooLarge(max / (1024 * 1024));
@@ -82,15 +112,48 @@ public class AppBitsResource {
             throw CfException.bitsUploadInvalid(e.getMessage());
         } finally {
             Files.deleteIfExists(temp);
+            if (assembled != null) {
+                Files.deleteIfExists(assembled);
+            }
         }
         App app = apps.find(guid).orElseThrow(() -> CfException.appNotFound(guid));
-        Response.ResponseBuilder response = Response.status(Response.Status.CREATED);
         Optional<String> task = staging.stageIfNeeded(app);
+        Response.ResponseBuilder response;
+        if (async) {
+            response = Response.status(Response.Status.CREATED).entity(JobResource.shape(jobs.finished(found.space().guid())));
+        } else {
+            response = Response.status(Response.Status.CREATED);
+        }
         if (task.isPresent()) {
             response.header(AppResource.STAGING_LOG_HEADER, AppResource.stagingLogUrl(settings, guid, task.get()));
             app = apps.find(guid).orElse(app);
         }
-        return response.entity(shapes.app(app, true)).build();
+        return async ? response.build() : response.entity(shapes.app(app, true)).build();
+    }
+
+    /** The {@code resources} part: {@code [{fn, sha1, size, mode}]}, the files left out of the zip. */
+    private List<PackageAssembler.Matched> matched(String resources) throws InvalidUploadException {
+        if (resources == null) {
+            return List.of();
+        }
+        List<PackageAssembler.Matched> out = new ArrayList<>();
+        for (JsonNode r : ResourceMatchResource.resources(resources, settings.uploadLimits().maxEntries())) {
+            String fn = r.path("fn").asText("");
+            String sha1 = r.path("sha1").asText("");
+            if (fn.isEmpty() || sha1.isEmpty()) {
+                throw new InvalidUploadException("every resource needs fn and sha1");
+            }
+            out.add(new PackageAssembler.Matched(fn, sha1, mode(r.path("mode").asText("644"))));
+        }
+        return out;
+    }
+
+    private static int mode(String octal) throws InvalidUploadException {
+        try {
+            return Integer.parseInt(octal.trim(), 8);
+        } catch (NumberFormatException e) {
+            throw new InvalidUploadException("a resource's mode must be octal, like 644: " + octal);
+        }
     }
 
     private static long parseLong(String s) {

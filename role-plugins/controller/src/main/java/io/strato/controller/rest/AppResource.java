@@ -282,6 +282,49 @@ public class AppResource {
         return flap != null ? "FLAPPING" : best.map(s -> s.state().name()).orElse("DOWN");
     }
 
+    /** Stops the instance at an index; it is started again, as {@code cf restart-app-instance} expects. */
+    @DELETE
+    @Path("{guid}/instances/{index}")
+    @Allow(Op.SPACE_WRITE)
+    public Response restartInstance(@PathParam("guid") String guid, @PathParam("index") String index,
+                                    @Context SecurityContext security) {
+        App app = lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_WRITE).thing();
+        int i;
+        try {
+            i = Integer.parseInt(index);
+        } catch (NumberFormatException e) {
+            throw CfException.invalidRequest("the instance index must be a number");
+        }
+        if (i < 0 || i >= app.instances()) {
+            throw new CfException(400, 220003, "CF-InstancesError", "Request failed for app: " + app.name()
+                    + " as the index is out of range (0 to " + (app.instances() - 1) + ")");
+        }
+        runtime.stopInstances(guid, i);
+        return Response.noContent().build();
+    }
+
+    /** Stages the app's bits again and starts it with the new droplet, as Cloud Foundry's restage does. */
+    @POST
+    @Path("{guid}/restage")
+    @Allow(Op.SPACE_WRITE)
+    public Response restage(@PathParam("guid") String guid, @Context SecurityContext security) {
+        Access access = lookup.tenancy().access(security);
+        Lookup.In<App> found = lookup.app(access, guid, Op.SPACE_WRITE);
+        App before = found.thing();
+        if (before.packageHash() == null) {
+            throw CfException.notStaged();
+        }
+        App started = applySettings(before, Bodies.object("{\"state\":\"STARTED\"}"));
+        quotas.app(found.space(), before, started);
+        apps.updateSettings(started);
+        apps.restage(guid);
+        Response.ResponseBuilder response = Response.status(Response.Status.CREATED);
+        staging.stageIfNeeded(find(guid)).ifPresent(task ->
+                response.header(STAGING_LOG_HEADER, stagingLogUrl(settings, guid, task)));
+        audit.record("audit.app.restage", access.caller(), actee(before, found.space()), Map.of());
+        return response.entity(shapes.app(find(guid), true)).build();
+    }
+
     @GET
     @Path("{guid}/stats")
     @Allow(Op.SPACE_READ)

@@ -32,7 +32,7 @@ final class AppShapes {
         e.put("name", a.name());
         e.put("production", false);
         e.put("space_guid", a.spaceGuid());
-        e.put("stack_guid", null);
+        e.put("stack_guid", StackResource.GUID);
         e.put("buildpack", a.buildpack());
         e.put("detected_buildpack", a.detectedBuildpack());
         e.put("environment_json", secrets ? json(a.environmentJson()) : redacted());
@@ -60,6 +60,13 @@ final class AppShapes {
         e.put("space_url", "/v2/spaces/" + a.spaceGuid());
         e.put("routes_url", "/v2/apps/" + a.guid() + "/routes");
         return Shapes.resource(a.guid(), "/v2/apps/" + a.guid(), a.createdAt(), a.updatedAt(), e);
+    }
+
+    /** How many indexes run the app's current version, as {@code cf apps} counts them. */
+    long runningInstances(App a) {
+        return a.started() ? runtime.instancesOf(a.guid()).stream()
+                .filter(i -> i.state() == io.strato.api.app.InstanceState.RUNNING && a.version().equals(i.appVersion()))
+                .map(i -> i.index()).distinct().count() : 0;
     }
 
     static Map<String, Object> route(Route r) {

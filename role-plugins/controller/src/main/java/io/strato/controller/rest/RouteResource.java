@@ -25,6 +25,8 @@ import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
+import javax.ws.rs.QueryParam;
+import io.strato.controller.jobs.JobStore;
 import javax.ws.rs.Produces;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
@@ -47,14 +49,17 @@ public class RouteResource {
     private final ClusterView cluster;
     private final AppRouteResource.Remapper remapper;
 
+    private final JobStore jobs;
+
     public RouteResource(RouteStore routes, Lookup lookup, QuotaCheck quotas, AuditLog audit, ClusterView cluster,
-                         AppRouteResource.Remapper remapper) {
+                         AppRouteResource.Remapper remapper, JobStore jobs) {
         this.routes = routes;
         this.lookup = lookup;
         this.quotas = quotas;
         this.audit = audit;
         this.cluster = cluster;
         this.remapper = remapper;
+        this.jobs = jobs;
     }
 
     @GET
@@ -114,12 +119,13 @@ public class RouteResource {
     @DELETE
     @Path("{guid}")
     @Allow(Op.SPACE_WRITE)
-    public Response delete(@PathParam("guid") String guid, @Context SecurityContext security) {
+    public Response delete(@PathParam("guid") String guid, @QueryParam("async") boolean async,
+                           @Context SecurityContext security) {
         Access access = lookup.tenancy().access(security);
         Lookup.In<Route> found = lookup.route(access, guid, Op.SPACE_WRITE);
         delete(found.thing());
         audit.record("audit.route.delete-request", access.caller(), actee(found.thing(), found.space()), Map.of());
-        return Response.noContent().build();
+        return async ? JobResource.accepted(202, jobs.finished(found.space().guid())) : Response.noContent().build();
     }
 
     /** Deletes a route and restarts the apps it led to without it. */

@@ -68,7 +68,8 @@ final class Shapes {
     /** A paged list; {@code items} is the page already cut, {@code total} the count of all matches. */
     static <T> Map<String, Object> page(UriInfo uri, Paging paging, int total, List<T> items,
                                         Function<T, Map<String, Object>> shape) {
-        int pages = total == 0 ? 0 : (total + paging.perPage() - 1) / paging.perPage();
+        // as Sequel's paginator that cloud_controller_ng uses: an empty list is one (empty) page
+        int pages = Math.max(1, (total + paging.perPage() - 1) / paging.perPage());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("total_results", total);
         r.put("total_pages", pages);

@@ -29,7 +29,9 @@ public class SharedDomainResource {
     @GET
     @Allow(Op.ANY_USER)
     public Map<String, Object> list(@Context UriInfo uri) {
-        return Shapes.page(uri, new Shapes.Paging(1, 1), 1, List.of(current()), SharedDomainResource::shape);
+        String name = Shapes.filter(uri, "name");
+        List<SharedDomain> domains = name == null || name.equals(current().name()) ? List.of(current()) : List.of();
+        return ServiceShapes.page(uri, domains, SharedDomainResource::shape);
     }
 
     @GET

@@ -1,7 +1,6 @@
 package io.strato.controller.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.strato.api.app.InstanceState;
 import io.strato.controller.Sql;
 import io.strato.controller.apps.App;
 import io.strato.controller.apps.AppRuntime;
@@ -56,10 +55,10 @@ public class SpaceResource {
     private final AppStore apps;
     private final RouteStore routes;
     private final ServiceStore services;
-    private final AppRuntime runtime;
     private final AppResource appResource;
     private final RouteResource routeResource;
     private final ServiceInstanceResource serviceResource;
+    private final AppShapes shapes;
 
     public SpaceResource(Tenancy tenancy, RoleChanges roles, AuditLog audit, AppStore apps, RouteStore routes,
                   ServiceStore services, AppRuntime runtime, AppResource appResource, RouteResource routeResource,
@@ -70,10 +69,10 @@ public class SpaceResource {
         this.apps = apps;
         this.routes = routes;
         this.services = services;
-        this.runtime = runtime;
         this.appResource = appResource;
         this.routeResource = routeResource;
         this.serviceResource = serviceResource;
+        this.shapes = new AppShapes(runtime);
     }
 
     @GET
@@ -218,9 +217,7 @@ public class SpaceResource {
             one.put("memory", a.memory());
             one.put("disk_quota", a.diskQuota());
             one.put("instances", a.instances());
-            one.put("running_instances", a.started() ? runtime.instancesOf(a.guid()).stream()
-                    .filter(i -> i.state() == InstanceState.RUNNING && a.version().equals(i.appVersion()))
-                    .map(i -> i.index()).distinct().count() : 0);
+            one.put("running_instances", shapes.runningInstances(a));
             one.put("urls", routes.routesOf(a.guid()).stream().map(Route::uri).toList());
             one.put("service_names", services.bindings(a.guid(), null).stream()
                     .map(b -> instances.stream().filter(i -> i.guid().equals(b.instanceGuid())).findFirst()

@@ -6,6 +6,7 @@ import io.strato.api.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +20,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Bearer and refresh tokens as HS256 JWTs, in the form UAA issues, so CF clients can read the user from them.
- * The keys are derived from the cluster secret: every controller of the cluster accepts every other's tokens
- * without sharing a token table.
+ * Bearer and refresh tokens as JWTs, in the form UAA issues, so CF clients can read the user from them. Access
+ * tokens are signed RS256 with the cluster's {@link SigningKey}, whose public half clients fetch from
+ * {@code /token_keys} to check a token before they trust the user name in it; refresh tokens, which only the
+ * controller reads, HS256 with a key derived from the cluster secret. Every controller sharing the database
+ * accepts every other's tokens without sharing a token table.
  *
  * <p>A token names its user by guid ({@code sub} and {@code user_id}) and carries the user's token generation
  * ({@value #GENERATION_CLAIM}). {@link #verify} only proves that this cluster issued the token and that it is
@@ -45,20 +48,18 @@ public final class TokenService {
     /** How long a refresh token lasts unless told otherwise. */
     public static final Duration DEFAULT_REFRESH_TTL = Duration.ofDays(30);
 
-    // a fixed text: every controller must produce and accept the very same header
-    private static final String HEADER = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    // fixed texts: every controller must produce and accept the very same headers
+    private static final String REFRESH_HEADER = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
 
     /** What a token is for. */
     public enum Kind {
-        ACCESS("access", "controller-user-tokens"),
-        REFRESH("refresh", "controller-refresh-tokens");
+        ACCESS("access"),
+        REFRESH("refresh");
 
         private final String claim;
-        private final String purpose;
 
-        Kind(String claim, String purpose) {
+        Kind(String claim) {
             this.claim = claim;
-            this.purpose = purpose;
         }
     }
 
@@ -78,22 +79,26 @@ public final class TokenService {
         }
     }
 
-    private final byte[] accessKey;
+    private final SigningKey signingKey;
+    private final String accessHeader;
     private final byte[] refreshKey;
     private final Duration ttl;
     private final Duration refreshTtl;
     private final Clock clock;
     private final String issuer;
 
-    public TokenService(String clusterSecret, Duration ttl, Clock clock, String issuer) {
-        this(clusterSecret, ttl, DEFAULT_REFRESH_TTL, clock, issuer);
+    public TokenService(String clusterSecret, SigningKey signingKey, Duration ttl, Clock clock, String issuer) {
+        this(clusterSecret, signingKey, ttl, DEFAULT_REFRESH_TTL, clock, issuer);
     }
 
-    public TokenService(String clusterSecret, Duration ttl, Duration refreshTtl, Clock clock, String issuer) {
-        // purpose-specific keys, so a token cannot be replayed as a node-to-node credential, nor an access
-        // token as a refresh token, or the other way round
-        this.accessKey = InternalAuth.token(clusterSecret, Kind.ACCESS.purpose).getBytes(StandardCharsets.UTF_8);
-        this.refreshKey = InternalAuth.token(clusterSecret, Kind.REFRESH.purpose).getBytes(StandardCharsets.UTF_8);
+    public TokenService(String clusterSecret, SigningKey signingKey, Duration ttl, Duration refreshTtl, Clock clock,
+                        String issuer) {
+        // a purpose-specific refresh key, so a refresh token cannot be replayed as a node-to-node credential; an
+        // access token (RS256) can never pass as a refresh token (HS256), nor the other way round
+        this.signingKey = signingKey;
+        this.accessHeader = b64(("{\"alg\":\"RS256\",\"kid\":\"" + signingKey.kid() + "\",\"typ\":\"JWT\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        this.refreshKey = InternalAuth.token(clusterSecret, "controller-refresh-tokens").getBytes(StandardCharsets.UTF_8);
         this.ttl = ttl;
         this.refreshTtl = refreshTtl;
         this.clock = clock;
@@ -144,8 +149,8 @@ public final class TokenService {
         claims.put("aud", kind == Kind.ACCESS ? List.of("cloud_controller", "openid", "password") : List.of("cf"));
         claims.put(GENERATION_CLAIM, user.tokenGeneration());
         claims.put(KIND_CLAIM, kind.claim);
-        String body = HEADER + "." + b64(Json.write(claims).getBytes(StandardCharsets.UTF_8));
-        return new Token(body + "." + b64(sign(keyOf(kind), body)), life.toSeconds(), jti);
+        String body = headerOf(kind) + "." + b64(Json.write(claims).getBytes(StandardCharsets.UTF_8));
+        return new Token(body + "." + b64(sign(kind, body)), life.toSeconds(), jti);
     }
 
     /** Whom a valid, unexpired access token names. */
@@ -164,12 +169,12 @@ public final class TokenService {
         }
         String[] parts = token.split("\\.", -1);
         // the exact header only: "alg":"none" or any other algorithm never gets as far as the signature
-        if (parts.length != 3 || !parts[0].equals(HEADER)) {
+        if (parts.length != 3 || !parts[0].equals(headerOf(kind))) {
             return Optional.empty();
         }
         try {
             byte[] given = Base64.getUrlDecoder().decode(parts[2]);
-            if (!MessageDigest.isEqual(given, sign(keyOf(kind), parts[0] + "." + parts[1]))) {
+            if (!signatureMatches(kind, parts[0] + "." + parts[1], given)) {
                 return Optional.empty();
             }
             JsonNode claims = Json.mapper().readTree(Base64.getUrlDecoder().decode(parts[1]));
@@ -191,17 +196,37 @@ public final class TokenService {
         }
     }
 
-    private byte[] keyOf(Kind kind) {
-        return kind == Kind.ACCESS ? accessKey : refreshKey;
+    private String headerOf(Kind kind) {
+        return kind == Kind.ACCESS ? accessHeader : REFRESH_HEADER;
     }
 
-    private static byte[] sign(byte[] key, String data) {
+    private byte[] sign(Kind kind, String data) {
         try {
+            if (kind == Kind.ACCESS) {
+                Signature rsa = Signature.getInstance("SHA256withRSA");
+                rsa.initSign(signingKey.pair().getPrivate());
+                rsa.update(data.getBytes(StandardCharsets.US_ASCII));
+                return rsa.sign();
+            }
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.init(new SecretKeySpec(refreshKey, "HmacSHA256"));
             return mac.doFinal(data.getBytes(StandardCharsets.US_ASCII));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+            throw new IllegalStateException("cannot sign a token", e);
+        }
+    }
+
+    private boolean signatureMatches(Kind kind, String data, byte[] given) {
+        if (kind == Kind.REFRESH) {
+            return MessageDigest.isEqual(given, sign(kind, data));
+        }
+        try {
+            Signature rsa = Signature.getInstance("SHA256withRSA");
+            rsa.initVerify(signingKey.pair().getPublic());
+            rsa.update(data.getBytes(StandardCharsets.US_ASCII));
+            return rsa.verify(given);
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 

@@ -39,8 +39,8 @@ class TokenServiceTest {
     }
 
     private final MovableClock clock = new MovableClock();
-    private final TokenService tokens = new TokenService("secret", Duration.ofMinutes(10), Duration.ofDays(30), clock,
-            "https://api.example/oauth/token");
+    private final TokenService tokens = new TokenService("secret", key("strato-test"), Duration.ofMinutes(10),
+            Duration.ofDays(30), clock, "https://api.example/oauth/token");
     private final UserAccount bob = new UserAccount("guid-bob", "bob", false, 0, 3);
     private final UserAccount admin = new UserAccount("guid-admin", "root", true, 0, 0);
 
@@ -95,8 +95,8 @@ class TokenServiceTest {
         assertTrue(tokens.verify(token + ".x").isEmpty());
         assertTrue(tokens.verify("").isEmpty());
         assertTrue(tokens.verify(null).isEmpty());
-        assertTrue(new TokenService("other secret", Duration.ofMinutes(10), clock, "x").verify(token).isEmpty(),
-                "another cluster's key");
+        assertTrue(new TokenService("other secret", key("strato-test"), Duration.ofMinutes(10), clock, "x").verify(token)
+                .isEmpty(), "another cluster's key");
     }
 
     @Test
@@ -130,5 +130,16 @@ class TokenServiceTest {
         ObjectNode claims = (ObjectNode) claims(refresh);
         claims.put(TokenService.KIND_CLAIM, "access");
         assertTrue(tokens.verify(parts[0] + "." + b64(Json.write(claims)) + "." + parts[2]).isEmpty());
+    }
+
+    /** A new RSA key, as a cluster makes its own. */
+    static SigningKey key(String kid) {
+        try {
+            java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048);
+            return new SigningKey(kid, rsa.generateKeyPair());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,0 +1,84 @@
+package io.strato.controller.blob;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+
+/**
+ * Completes an upload that left out files the controller has ({@code resources} of {@code PUT .../bits}): the
+ * uploaded entries are copied as they are (modes and links kept), and each matched file is added from the
+ * uploader's {@link ResourceCache} with the mode the client gave.
+ */
+public final class PackageAssembler {
+
+    private static final int REGULAR_FILE = 0100000;
+
+    /** A file the client did not send: its path in the app, SHA-1 and permission bits. */
+    public record Matched(String path, String sha1, int mode) {
+    }
+
+    private final ResourceCache cache;
+
+    public PackageAssembler(ResourceCache cache) {
+        this.cache = cache;
+    }
+
+    /**
+     * Writes {@code uploaded} plus the matched files to {@code target}.
+     *
+     * @throws InvalidUploadException when a matched file is not in the user's cache, or the upload is no zip
+     */
+    public void assemble(Path uploaded, List<Matched> matched, String userGuid, Path target)
+            throws IOException, InvalidUploadException {
+        Set<String> names = new HashSet<>();
+        try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(target.toFile())) {
+            if (Files.size(uploaded) > 0) {
+                try (ZipFile zip = open(uploaded)) {
+                    for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
+                        if (names.add(entry.getName())) {
+                            out.addRawArchiveEntry(entry, zip.getRawInputStream(entry));
+                        }
+                    }
+                }
+            }
+            for (Matched m : matched) {
+                if (!names.add(m.path())) {
+                    continue; // the uploaded file wins over a cached one of the same path
+                }
+                Path cached = cache.find(userGuid, m.sha1()).orElseThrow(() -> new InvalidUploadException(
+                        "resource " + m.path() + " (" + m.sha1() + ") is not in the resource cache: upload it"));
+                ZipArchiveEntry entry = new ZipArchiveEntry(m.path());
+                entry.setUnixMode(REGULAR_FILE | (m.mode() & 07777));
+                entry.setSize(Files.size(cached));
+                out.putArchiveEntry(entry);
+                Files.copy(cached, out);
+                out.closeArchiveEntry();
+            }
+        }
+    }
+
+    /** Keeps the package's larger files in the uploader's cache, so its next push can leave them out. */
+    public void keepResources(Path pkg, String userGuid) throws IOException {
+        try (ZipFile zip = open(pkg)) {
+            for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
+                if (!entry.isDirectory() && !entry.isUnixSymlink() && entry.getSize() >= ResourceCache.MIN_SIZE) {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        cache.keep(userGuid, entry.getSize(), in);
+                    }
+                }
+            }
+        }
+    }
+
+    private static ZipFile open(Path zip) throws IOException {
+        return ZipFile.builder().setPath(zip).get();
+    }
+}

@@ -1,0 +1,58 @@
+package io.strato.controller.rest;
+
+import io.strato.controller.tenancy.Allow;
+import io.strato.controller.tenancy.Op;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.MediaType;
+
+/**
+ * {@code GET /}: the root document clients read first to find the v2 and v3 APIs, the token endpoint and the
+ * log endpoint, in cloud_controller_ng's shape. Endpoints Strato has no counterpart for are null, as a Cloud
+ * Foundry without them answers.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class RootResource {
+
+    private final String externalUrl;
+    private final String loggingUrl;
+
+    /** @param loggingUrl the Doppler-compatible log endpoint ({@code ws://host:port}) */
+    public RootResource(String externalUrl, String loggingUrl) {
+        this.externalUrl = externalUrl;
+        this.loggingUrl = loggingUrl;
+    }
+
+    @GET
+    @Allow(Op.PUBLIC)
+    public Map<String, Object> root() {
+        Map<String, Object> links = new LinkedHashMap<>();
+        links.put("self", link(externalUrl));
+        links.put("bits_service", null);
+        links.put("cloud_controller_v2", versioned(externalUrl + "/v2", "2.0.0"));
+        links.put("cloud_controller_v3", versioned(externalUrl + "/v3", "3.0.0"));
+        links.put("network_policy_v0", null);
+        links.put("network_policy_v1", null);
+        links.put("login", link(externalUrl));
+        links.put("uaa", link(externalUrl));
+        links.put("credhub", null);
+        links.put("routing", null);
+        links.put("logging", link(loggingUrl));
+        links.put("log_cache", null);
+        links.put("log_stream", null);
+        links.put("app_ssh", null);
+        return Map.of("links", links);
+    }
+
+    private static Map<String, Object> link(String href) {
+        return Map.of("href", href);
+    }
+
+    private static Map<String, Object> versioned(String href, String version) {
+        return Map.of("href", href, "meta", Map.of("version", version));
+    }
+}
