@@ -242,6 +242,8 @@ class ApiTest {
                 "CF-RouteHostTaken");
         assertCfError(c.post("/v2/routes", "{\"host\":\"api\",\"domain_guid\":\"" + domain + "\"}"), 400, 210003,
                 "CF-RouteHostTaken");
+        assertCfError(c.post("/v2/routes", "{\"host\":\"console\",\"domain_guid\":\"" + domain + "\"}"), 400, 210003,
+                "CF-RouteHostTaken");
         assertEquals(1, c.get("/v2/routes?q=host:shop").json().get("total_results").asInt());
 
         String app = c.createApp("{\"name\":\"shop\"}");
