@@ -152,25 +152,35 @@ async function domainName(route) {
 /** Instance states from /instances with host, uptime, CPU and memory from /stats for those that run. */
 async function instances(guid, app) {
   if (app.entity.state !== 'STARTED') return [];
-  const [states, stats] = await Promise.all([
+  const [states, stats, crashes] = await Promise.all([
     api.get('/v2/apps/' + guid + '/instances'),
     api.get('/v2/apps/' + guid + '/stats').catch(() => ({})),
+    api.get('/v2/events?' + api.q('type', 'app.crash') + '&' + api.q('actee', guid) + '&results-per-page=50')
+        .then(page => page.resources).catch(() => []),
   ]);
+  // a crashed instance is replaced within a second or two: its last crash stays visible beside the new one
+  const lastCrash = new Map();
+  crashes.forEach(c => {
+    const index = String(c.entity.metadata.index);
+    if (!lastCrash.has(index)) lastCrash.set(index, c.entity);
+  });
   return Object.keys(states).sort((a, b) => a - b).map(index => {
     const s = states[index];
     const st = stats[index] && stats[index].stats;
-    return {index, state: s.state, details: s.details, since: s.since, stats: st};
+    return {index, state: s.state, details: s.details, since: s.since, stats: st, crash: lastCrash.get(index)};
   });
 }
 
 function instanceTable(list) {
-  return table(['#', 'State', 'Host', 'Uptime', 'CPU', 'Memory'], list.map(i => h('tr', {class: 'instance', 'data-index': i.index},
+  return table(['#', 'State', 'Host', 'Uptime', 'CPU', 'Memory', 'Last crash'], list.map(i => h('tr', {class: 'instance', 'data-index': i.index},
       h('td', {class: 'num'}, i.index),
       h('td', {}, ui.badge(i.state), i.details ? h('span', {class: 'detail'}, ' ' + i.details) : null),
       h('td', {}, i.stats ? i.stats.host + ':' + i.stats.port : '—'),
       h('td', {}, i.stats ? duration(i.stats.uptime) : i.since ? 'since ' + new Date(i.since * 1000).toLocaleTimeString() : '—'),
       h('td', {class: 'num'}, i.stats && i.stats.usage ? (i.stats.usage.cpu * 100).toFixed(1) + ' %' : '—'),
-      h('td', {class: 'num'}, i.stats && i.stats.usage ? bytes(i.stats.usage.mem) + ' of ' + bytes(i.stats.mem_quota) : '—'))),
+      h('td', {class: 'num'}, i.stats && i.stats.usage ? bytes(i.stats.usage.mem) + ' of ' + bytes(i.stats.mem_quota) : '—'),
+      h('td', {class: 'crash-cell'}, i.crash ? [ui.badge('CRASHED'), ' ' + ago(i.crash.timestamp) + ': '
+          + (i.crash.metadata.exit_description || i.crash.metadata.reason || '')] : '—'))),
   'No instances: the app is stopped.');
 }
 
