@@ -35,6 +35,7 @@ import io.strato.controller.rest.RoleChanges;
 import io.strato.controller.rest.SpaceQuotaDefinitionResource;
 import io.strato.controller.rest.OrganizationResource;
 import io.strato.controller.rest.RequestIdFilter;
+import io.strato.controller.rest.RootResource;
 import io.strato.controller.rest.RouteResource;
 import io.strato.controller.rest.ScimUserResource;
 import io.strato.controller.rest.ServiceBindingResource;
@@ -151,6 +152,7 @@ public final class CloudController implements AutoCloseable {
         SpaceResource spaceResource = new SpaceResource(tenancy, roleChanges, audit, apps, routes, services, runtime,
                 appResource, routeResource, serviceInstanceResource);
         this.resources = List.of(
+                new RootResource(),
                 new InfoResource(settings, cluster, shared.map(Channels.ROUTERS)),
                 new TokenResource(tokens, users, throttle, TokenResource.trustedProxies(cluster)),
                 new ScimUserResource(users, throttle, TokenResource.trustedProxies(cluster)),

@@ -79,6 +79,14 @@ class ApiTest {
     }
 
     @Test
+    void theRootLeadsBrowsersToTheConsoleWithoutAToken() throws Exception {
+        Reply r = anonymous("/", null);
+        assertEquals(302, r.status(), r.body());
+        assertTrue(r.header("Location").endsWith("/console/"), r.header("Location"));
+        assertCfError(anonymous("/v2/nothing-here", null), 401, 1000, "CF-InvalidAuthToken");
+    }
+
+    @Test
     void loginIssuesABearerTokenThatOpensTheApi() throws Exception {
         Reply r = c.login(ControllerFixture.USER, ControllerFixture.PASSWORD);
         assertEquals(200, r.status(), r.body());

@@ -14,7 +14,7 @@ import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.SecurityContext;
 
 /**
- * Requires a valid bearer token on every endpoint except /v2/info and /oauth/token (and the internal blob
+ * Requires a valid bearer token on every endpoint except the root document, /v2/info and /oauth/token (and the internal blob
  * endpoints, which check the cluster's own credential). A token names its user by guid and carries the user's
  * token generation; it is valid while unexpired, while that very user exists (not merely one of the same name)
  * and while the generation is the user's current one. The user is read from the database on every request, so
@@ -38,7 +38,7 @@ public final class AuthFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         path = path.startsWith("/") ? path.substring(1) : path;
-        boolean open = path.equals("v2/info") || path.equals("oauth/token") || path.startsWith("internal/");
+        boolean open = path.isEmpty() || path.equals("v2/info") || path.equals("oauth/token") || path.startsWith("internal/");
         Optional<UserAccount> user = bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION))
                 .flatMap(tokens::verify)
                 .flatMap(subject -> users.findByGuid(subject.userGuid()).filter(subject::matches));
