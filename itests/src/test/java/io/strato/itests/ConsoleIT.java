@@ -31,6 +31,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -85,11 +86,12 @@ public class ConsoleIT {
         shot("01-login");
         login("admin1", PASSWORD);
         await(d -> !d.findElements(By.id("app-list")).isEmpty(), 20);
+        System.out.println("[ConsoleIT] the console at " + browser.getCurrentUrl());
         String stored = (String) js("return JSON.stringify(Object.assign({}, localStorage)) + location.href");
         assertFalse("the token is never in localStorage or the URL: " + stored, stored.contains("eyJ"));
 
         // push a zip from the browser: the staging log streams, the app page opens when it runs
-        browser.get(base + "/console/#/push");
+        go("#/push");
         await(d -> !d.findElements(By.id("push-file")).isEmpty(), 20);
         browser.findElement(By.id("push-file")).sendKeys(zip.toAbsolutePath().toString());
         type(By.id("push-name"), "web");
@@ -115,19 +117,34 @@ public class ConsoleIT {
         awaitRunning(3, 90);
 
         // the live log: a request's line shows within 2 s
-        browser.get(base + "/console/#/apps/" + appGuid + "/logs");
+        go("#/apps/" + appGuid + "/logs");
         await(d -> text(By.id("log-status")).startsWith("Following"), 20);
         String nonce = "probe-" + System.nanoTime();
-        long asked = System.nanoTime();
-        assertTrue(StratoNode.routerGet(ROUTER_PORT, "web.localhost", "/" + nonce).startsWith("HTTP/1.1 200"));
+        long asked = awaitRouted("/" + nonce);
         await(d -> text(By.id("log")).contains(nonce), 5);
         double logSeconds = (System.nanoTime() - asked) / 1e9;
         System.out.printf("[ConsoleIT] request to its log line in the browser: %.2f s%n", logSeconds);
         assertTrue("the log line showed after " + logSeconds + " s", logSeconds <= 2.0);
         shot("04-app-logs");
 
+        // 100 lines a second: the page keeps answering and keeps a bounded number of rows
+        awaitRouted("/flood");
+        await(d -> text(By.id("log")).contains("flood line 100"), 10);
+        long slowest = 0;
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            js("return document.querySelectorAll('#log .log-line').length");
+            slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
+            Thread.sleep(100);
+        }
+        await(d -> text(By.id("log")).contains("flood line 499"), 15);
+        long rows = (Long) js("return document.querySelectorAll('#log .log-line').length");
+        System.out.printf("[ConsoleIT] 100 log lines a second: slowest page answer %d ms, %d rows kept%n", slowest, rows);
+        assertTrue("the page answered within 500 ms while flooded (slowest " + slowest + " ms)", slowest < 500);
+        assertTrue(rows + " rows", rows <= 1000);
+
         // kill an instance: its crash shows, then it runs again
-        browser.get(base + "/console/#/apps/" + appGuid + "/overview");
+        go("#/apps/" + appGuid + "/overview");
         awaitRunning(3, 30);
         String host = text(By.cssSelector("tr.instance[data-index='2'] td:nth-child(3)"));
         int port = Integer.parseInt(host.substring(host.lastIndexOf(':') + 1));
@@ -139,18 +156,18 @@ public class ConsoleIT {
         assertTrue(text(By.cssSelector("tr.instance[data-index='2'] .crash-cell")).contains("signal 9"));
 
         // a postgresql instance, bound: in the env, credentials masked until asked
-        browser.get(base + "/console/#/services");
+        go("#/services");
         await(d -> text(By.id("marketplace")).contains("postgresql"), 30);
         type(By.id("service-name"), "db");
         new Select(browser.findElement(By.id("service-plan"))).selectByVisibleText(planOf("postgresql"));
         browser.findElement(By.cssSelector("#create-service button")).click();
         await(d -> text(By.id("service-instances")).contains("db"), 90);
         shot("05-services");
-        browser.get(base + "/console/#/apps/" + appGuid + "/services");
+        go("#/apps/" + appGuid + "/services");
         await(d -> !d.findElements(By.cssSelector("#bind-instance option")).isEmpty(), 20);
         browser.findElement(By.cssSelector("#bind button")).click();
         await(d -> text(By.id("tab-services")).contains("Unbind"), 60);
-        browser.get(base + "/console/#/apps/" + appGuid + "/env");
+        go("#/apps/" + appGuid + "/env");
         await(d -> !d.findElements(By.id("vcap-services")).isEmpty(), 20);
         String masked = text(By.id("vcap-services"));
         assertTrue(masked, masked.contains("postgresql") && masked.contains("••••••"));
@@ -163,20 +180,20 @@ public class ConsoleIT {
         String token = (String) js("return JSON.parse(sessionStorage.getItem('strato.session')).access");
         String space = (String) js("return JSON.parse(sessionStorage.getItem('strato.target')).space");
         assertEquals(201, apiPost(token, "/v2/apps", "{\"name\":\"" + XSS + "\",\"space_guid\":\"" + space + "\"}"));
-        browser.get(base + "/console/#/apps");
+        go("#/apps");
         await(d -> text(By.id("app-list")).contains(XSS), 20);
         assertTrue("no element came from the name", browser.findElements(By.cssSelector("#app-list img")).isEmpty());
         assertNoAlert();
         shot("07-apps-list");
 
         // the cluster as kato:status shows it
-        browser.get(base + "/console/#/admin/cluster");
+        go("#/admin/cluster");
         await(d -> text(By.id("cluster-nodes")).contains("console") && text(By.id("cluster-services")).contains("postgresql"), 20);
         assertTrue(text(By.id("cluster-summary")).contains("acting on console"));
         shot("08-cluster");
 
         // an admin creates an organization, a space and a user who then sees only that space
-        browser.get(base + "/console/#/admin/orgs");
+        go("#/admin/orgs");
         await(d -> !d.findElements(By.id("new-org")).isEmpty(), 20);
         type(By.id("new-org"), "acme");
         browser.findElement(By.cssSelector("#create-org button")).click();
@@ -188,7 +205,7 @@ public class ConsoleIT {
         await(d -> d.findElements(By.cssSelector("#orgs section.org")).stream()
                 .anyMatch(s -> s.getText().contains("acme") && s.getText().contains("dev")), 20);
         shot("09-orgs");
-        browser.get(base + "/console/#/admin/users");
+        go("#/admin/users");
         await(d -> !d.findElements(By.id("new-user-name")).isEmpty(), 20);
         type(By.id("new-user-name"), "carol");
         type(By.id("new-user-password"), "carol-long-password");
@@ -207,16 +224,16 @@ public class ConsoleIT {
         assertEquals(List.of("acme"), options(By.id("org")));
         assertEquals(List.of("dev"), options(By.id("space")));
         assertTrue("not an admin: no cluster page", browser.findElements(By.linkText("Cluster")).isEmpty());
-        browser.get(base + "/console/#/apps/" + appGuid);
+        go("#/apps/" + appGuid);
         await(d -> text(By.id("main")).contains("could not be found"), 20);
-        browser.get(base + "/console/#/apps");
+        go("#/apps");
         await(d -> !d.findElements(By.id("app-list")).isEmpty(), 20);
         shot("11-carol-apps");
 
         // a phone-sized screen
         browser.manage().window().setSize(new Dimension(390, 844));
         login("admin1", PASSWORD, false);
-        browser.get(base + "/console/#/apps/" + appGuid + "/overview");
+        go("#/apps/" + appGuid + "/overview");
         awaitRunning(3, 30);
         shot("12-phone-app");
         Number overflow = (Number) js("return document.documentElement.scrollWidth - window.innerWidth");
@@ -251,6 +268,8 @@ public class ConsoleIT {
         // root in a container: no sandbox; headless with a desktop-sized window
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
                 "--disable-gpu");
+        // the page's console messages go into a failure's report
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         return new ChromeDriver(service, options);
@@ -263,7 +282,7 @@ public class ConsoleIT {
     private void login(String user, String password, boolean onPage) {
         if (!onPage) {
             js("sessionStorage.clear()");
-            browser.get(base + "/console/#/apps");
+            go("#/apps");
             browser.navigate().refresh();
         }
         await(d -> !d.findElements(By.id("username")).isEmpty(), 20);
@@ -271,6 +290,21 @@ public class ConsoleIT {
         type(By.id("password"), password);
         browser.findElement(By.id("login")).click();
         await(d -> d.findElements(By.id("username")).isEmpty(), 20);
+    }
+
+    /** Asks the app for a path through the router until it answers 200 (its routes follow a restart); @return when it did */
+    private long awaitRouted(String path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            long asked = System.nanoTime();
+            last = StratoNode.routerGet(ROUTER_PORT, "web.localhost", path);
+            if (last.startsWith("HTTP/1.1 200")) {
+                return asked;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("web.localhost" + path + " never answered 200; last: " + last);
     }
 
     /** Waits until the instance table shows {@code count} RUNNING instances. */
@@ -299,8 +333,13 @@ public class ConsoleIT {
         return found.isEmpty() ? "" : found.get(0).getText();
     }
 
-    private Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
+    /** Follows a link inside the console, as a click on it would. */
+    private void go(String hash) {
+        js("location.hash = arguments[0]", hash);
+    }
+
+    private Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
     }
 
     private void await(Function<WebDriver, Boolean> condition, int seconds) {
@@ -309,8 +348,10 @@ public class ConsoleIT {
                     .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
         } catch (RuntimeException e) {
             shot("failure");
+            StringBuilder log = new StringBuilder();
+            browser.manage().logs().get(LogType.BROWSER).forEach(entry -> log.append(entry).append('\n'));
             throw new AssertionError("waited " + seconds + " s on " + browser.getCurrentUrl() + "; the page says:\n"
-                    + text(By.tagName("body")), e);
+                    + text(By.tagName("body")) + "\nthe browser's console:\n" + log, e);
         }
     }
 
@@ -355,6 +396,8 @@ public class ConsoleIT {
                     "const app = JSON.parse(process.env.VCAP_APPLICATION);",
                     "http.createServer((req, res) => {",
                     "  console.log('request ' + req.url);",
+                    "  // /flood: 100 lines a second for 5 s",
+                    "  if (req.url === '/flood') { let n = 0; const t = setInterval(() => { console.log('flood line ' + n++); if (n === 500) clearInterval(t); }, 10); }",
                     "  res.end(`hello from instance ${app.instance_index}\\n`);",
                     "}).listen(process.env.PORT, () => console.log('listening on ' + process.env.PORT));", "")
                     .getBytes(StandardCharsets.UTF_8));

@@ -49,7 +49,8 @@ export function onSessionEnd(fn) {
   listeners.add(fn);
 }
 
-export function logout() {
+export function logout(reason) {
+  if (reason) console.warn('session ended: ' + reason);
   sessionStorage.removeItem(SESSION_KEY);
   listeners.forEach(fn => fn());
 }
@@ -103,12 +104,12 @@ export async function request(method, path, opts = {}) {
     try {
       s = await refresh();
     } catch (e) {
-      logout();
+      logout(method + ' ' + path + ' answered 401 and the refresh failed: ' + e.message);
       throw e;
     }
     r = await send(method, path, opts, s);
     if (r.status === 401) {
-      logout();
+      logout(method + ' ' + path + ' answered 401 with a fresh token');
       throw new ApiError(401, 'Your session has ended: log in again.');
     }
   }

@@ -138,14 +138,16 @@ function resetPassword(button, user) {
   input.focus();
 }
 
+/** A quota with its use: {metadata, entity, usage}, as an organization's summary has it. */
 function usage(q) {
   if (!q) return '—';
+  const e = q.entity;
   const limit = (used, max, unit) => used + (max >= 0 ? ' of ' + max : '') + unit;
   return [
-    h('div', {}, h('meter', {min: '0', max: String(Math.max(q.memory_limit, 1)), value: String(q.usage.memory), 'aria-label': 'Memory in use'}),
-        ' ' + megabytes(q.usage.memory) + ' of ' + megabytes(q.memory_limit)),
-    h('div', {class: 'hint'}, limit(q.usage.app_instances, q.app_instance_limit, ' instances') + ', '
-        + limit(q.usage.services, q.total_services, ' services') + ', ' + limit(q.usage.routes, q.total_routes, ' routes')),
+    h('div', {}, h('meter', {min: '0', max: String(Math.max(e.memory_limit, 1)), value: String(q.usage.memory), 'aria-label': 'Memory in use'}),
+        ' ' + megabytes(q.usage.memory) + ' of ' + megabytes(e.memory_limit) + ' memory (quota “' + e.name + '”)'),
+    h('div', {class: 'hint'}, limit(q.usage.app_instances, e.app_instance_limit, ' instances') + ', '
+        + limit(q.usage.services, e.total_services, ' services') + ', ' + limit(q.usage.routes, e.total_routes, ' routes')),
   ];
 }
 
@@ -176,7 +178,7 @@ export async function orgsPage(again) {
       const quotaSelect = s.admin ? h('select', {'aria-label': 'Quota of ' + o.name, onchange: async e => {
         await ui.busy(null, '', () => api.put('/v2/organizations/' + o.guid, {quota_definition_guid: e.target.value}));
         await draw();
-      }}, quotas.map(q => h('option', {value: q.metadata.guid, selected: o.quota && q.entity.name === o.quota.name}, q.entity.name))) : null;
+      }}, quotas.map(q => h('option', {value: q.metadata.guid, selected: o.quota && q.metadata.guid === o.quota.metadata.guid}, q.entity.name))) : null;
       return h('section', {class: 'card org'},
           h('div', {class: 'page-head'}, h('h2', {}, o.name), quotaSelect ? field('Quota', quotaSelect) : null),
           h('div', {class: 'quota'}, usage(o.quota)),

@@ -120,9 +120,10 @@ async function overview(body, guid, app, stateSlot) {
       const summary = await api.get('/v2/organizations/' + t.org + '/summary');
       const q = summary.quota;
       if (!q) return;
-      quota.textContent = 'Organization quota “' + q.name + '”: ' + megabytes(q.usage.memory) + ' of ' + megabytes(q.memory_limit)
-          + ' memory in use' + (q.instance_memory_limit >= 0 ? ', at most ' + megabytes(q.instance_memory_limit) + ' per instance' : '')
-          + (q.app_instance_limit >= 0 ? ', ' + q.usage.app_instances + ' of ' + q.app_instance_limit + ' instances' : '') + '.';
+      const e = q.entity;
+      quota.textContent = 'Organization quota “' + e.name + '”: ' + megabytes(q.usage.memory) + ' of ' + megabytes(e.memory_limit)
+          + ' memory in use' + (e.instance_memory_limit >= 0 ? ', at most ' + megabytes(e.instance_memory_limit) + ' per instance' : '')
+          + (e.app_instance_limit >= 0 ? ', ' + q.usage.app_instances + ' of ' + e.app_instance_limit + ' instances' : '') + '.';
     } catch (e) {
       quota.textContent = '';
     }
@@ -171,14 +172,19 @@ async function instances(guid, app) {
   });
 }
 
+/** DEAs that do not measure usage report zeros: shown as unknown, not as idle. */
+function measured(i) {
+  return i.stats && i.stats.usage && (i.stats.usage.cpu > 0 || i.stats.usage.mem > 0);
+}
+
 function instanceTable(list) {
   return table(['#', 'State', 'Host', 'Uptime', 'CPU', 'Memory', 'Last crash'], list.map(i => h('tr', {class: 'instance', 'data-index': i.index},
       h('td', {class: 'num'}, i.index),
       h('td', {}, ui.badge(i.state), i.details ? h('span', {class: 'detail'}, ' ' + i.details) : null),
       h('td', {}, i.stats ? i.stats.host + ':' + i.stats.port : '—'),
       h('td', {}, i.stats ? duration(i.stats.uptime) : i.since ? 'since ' + new Date(i.since * 1000).toLocaleTimeString() : '—'),
-      h('td', {class: 'num'}, i.stats && i.stats.usage ? (i.stats.usage.cpu * 100).toFixed(1) + ' %' : '—'),
-      h('td', {class: 'num'}, i.stats && i.stats.usage ? bytes(i.stats.usage.mem) + ' of ' + bytes(i.stats.mem_quota) : '—'),
+      h('td', {class: 'num'}, measured(i) ? (i.stats.usage.cpu * 100).toFixed(1) + ' %' : '—'),
+      h('td', {class: 'num'}, i.stats ? (measured(i) ? bytes(i.stats.usage.mem) : '—') + ' of ' + bytes(i.stats.mem_quota) : '—'),
       h('td', {class: 'crash-cell'}, i.crash ? [ui.badge('CRASHED'), ' ' + ago(i.crash.timestamp) + ': '
           + (i.crash.metadata.exit_description || i.crash.metadata.reason || '')] : '—'))),
   'No instances: the app is stopped.');

@@ -3,9 +3,9 @@ package io.strato.controller.rest;
 import io.strato.api.app.PlatformHosts;
 import io.strato.controller.tenancy.Allow;
 import io.strato.controller.tenancy.Op;
-import java.net.URI;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
+import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.Response;
 
 /**
@@ -18,6 +18,7 @@ public class RootResource {
     @GET
     @Allow(Op.PUBLIC)
     public Response root() {
-        return Response.status(Response.Status.FOUND).location(URI.create(PlatformHosts.CONSOLE_PATH)).build();
+        // a relative Location keeps the browser on the host and port it asked (location() would make it absolute)
+        return Response.status(Response.Status.FOUND).header(HttpHeaders.LOCATION, PlatformHosts.CONSOLE_PATH).build();
     }
 }
