@@ -152,9 +152,14 @@ final class StratoNode implements AutoCloseable {
 
     /** A request through the router on 127.0.0.1:{@code port} for {@code host}; @return status line and body */
     static String routerGet(int port, String host) throws IOException {
+        return routerGet(port, host, "/");
+    }
+
+    /** A request for {@code path} through the router on 127.0.0.1:{@code port} for {@code host}; @return status line and body */
+    static String routerGet(int port, String host, String path) throws IOException {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int headersEnd = response.indexOf("\r\n\r\n");

@@ -2,6 +2,7 @@ package io.strato.controller;
 
 import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
 import io.strato.api.app.Channels;
+import io.strato.api.app.PlatformHosts;
 import io.strato.api.app.RouteEntry;
 import io.strato.api.cluster.ClusterSecret;
 import io.strato.api.cluster.ClusterView;
@@ -38,6 +39,7 @@ import io.strato.controller.rest.AppRouteResource;
 import io.strato.controller.rest.AppServiceBindingResource;
 import io.strato.controller.rest.AuthFilter;
 import io.strato.controller.rest.BlobResource;
+import io.strato.controller.rest.ClusterResource;
 import io.strato.controller.rest.Errors;
 import io.strato.controller.rest.EventResource;
 import io.strato.controller.rest.InfoResource;
@@ -75,7 +77,9 @@ import io.strato.controller.users.UserAccounts;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -113,7 +117,8 @@ public final class CloudController implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<Object> resources;
     private final List<Object> providers;
-    private final AtomicReference<String> apiRouteKey = new AtomicReference<>();
+    /** The keys of this controller's own routes (api and console hosts) in {@link Channels#ROUTES}. */
+    private final AtomicReference<Set<String>> platformRouteKeys = new AtomicReference<>(Set.of());
     private Server server;
 
     public CloudController(Database database, SharedState shared, ClusterView cluster, ClusterSecret secret,
@@ -174,6 +179,7 @@ public final class CloudController implements AutoCloseable {
                 new QuotaDefinitionResource(tenancy, quotas),
                 new SpaceQuotaDefinitionResource(tenancy, quotas),
                 new SharedDomainResource(cluster),
+                new ClusterResource(tenancy, cluster, shared),
                 new UserResource(tenancy, users),
                 appResource,
                 new AppBitsResource(apps, lookup, blobs, staging, runtime, settings, resourceCache, jobs),
@@ -227,17 +233,22 @@ public final class CloudController implements AutoCloseable {
         return runtime;
     }
 
-    /** Announces the blob store and the api.&lt;domain&gt; route, and checks on staging tasks. */
+    /**
+     * Announces the blob store and the api.&lt;domain&gt; and console.&lt;domain&gt; routes (dropping those of a
+     * previous domain), and checks on staging tasks.
+     */
     private void heartbeat() {
         try {
             shared.map(Channels.BLOBSTORE).put("url", settings.externalUrl(), Channels.OWNED_TTL);
-            RouteEntry route = new RouteEntry("api." + cluster.config().appDomain(), cluster.localNode().address(),
-                    settings.httpPort(), CONTROLLER_APP_ID, CONTROLLER_APP_ID + "-" + cluster.localNode().id(), 0);
-            String previous = apiRouteKey.getAndSet(route.key());
-            if (previous != null && !previous.equals(route.key())) {
-                shared.map(Channels.ROUTES).remove(previous);
+            Set<String> keys = new HashSet<>();
+            for (String host : PlatformHosts.ALL) {
+                RouteEntry route = new RouteEntry(host + "." + cluster.config().appDomain(), cluster.localNode().address(),
+                        settings.httpPort(), CONTROLLER_APP_ID, CONTROLLER_APP_ID + "-" + cluster.localNode().id(), 0);
+                shared.map(Channels.ROUTES).put(route.key(), Json.write(route), Channels.OWNED_TTL);
+                keys.add(route.key());
             }
-            shared.map(Channels.ROUTES).put(route.key(), Json.write(route), Channels.OWNED_TTL);
+            platformRouteKeys.getAndSet(Set.copyOf(keys)).stream().filter(k -> !keys.contains(k))
+                    .forEach(shared.map(Channels.ROUTES)::remove);
             staging.tick();
         } catch (RuntimeException e) {
             LOG.warn("controller heartbeat failed: {}", e.toString());
@@ -266,10 +277,7 @@ public final class CloudController implements AutoCloseable {
             server.destroy();
             server = null;
         }
-        String route = apiRouteKey.get();
-        if (route != null) {
-            shared.map(Channels.ROUTES).remove(route);
-        }
+        platformRouteKeys.get().forEach(shared.map(Channels.ROUTES)::remove);
         shared.map(Channels.BLOBSTORE).remove("url", settings.externalUrl());
         staging.close();
         logs.close();

@@ -343,6 +343,7 @@ class AccessRulesTest {
         r.put("GET /v2/routes/{guid}", () -> get("/v2/routes/" + route()));
         r.put("DELETE /v2/routes/{guid}", () -> delete("/v2/routes/" + route()));
         r.put("GET /v2/shared_domains", () -> get("/v2/shared_domains"));
+        r.put("GET /v2/cluster", () -> get("/v2/cluster"));
         r.put("GET /v2/shared_domains/{guid}", () -> get("/v2/shared_domains/" + c.get("/v2/shared_domains").json()
                 .at("/resources/0/metadata/guid").asText()));
         // services

@@ -79,6 +79,14 @@ class ApiTest {
     }
 
     @Test
+    void theRootLeadsBrowsersToTheConsoleWithoutAToken() throws Exception {
+        Reply r = c.send(HttpRequest.newBuilder(URI.create(c.url + "/")).header("Accept", "text/html,application/xhtml+xml").GET());
+        assertEquals(302, r.status(), r.body());
+        assertEquals("/console/", r.header("Location"), "relative, so the browser stays on the host it asked");
+        assertCfError(anonymous("/v2/nothing-here", null), 401, 1000, "CF-InvalidAuthToken");
+    }
+
+    @Test
     void loginIssuesABearerTokenThatOpensTheApi() throws Exception {
         Reply r = c.login(ControllerFixture.USER, ControllerFixture.PASSWORD);
         assertEquals(200, r.status(), r.body());
@@ -246,6 +254,8 @@ class ApiTest {
         assertCfError(c.post("/v2/routes", "{\"host\":\"shop\",\"domain_guid\":\"" + domain + "\"}"), 400, 210003,
                 "CF-RouteHostTaken");
         assertCfError(c.post("/v2/routes", "{\"host\":\"api\",\"domain_guid\":\"" + domain + "\"}"), 400, 210003,
+                "CF-RouteHostTaken");
+        assertCfError(c.post("/v2/routes", "{\"host\":\"console\",\"domain_guid\":\"" + domain + "\"}"), 400, 210003,
                 "CF-RouteHostTaken");
         assertEquals(1, c.get("/v2/routes?q=host:shop").json().get("total_results").asInt());
 

@@ -413,5 +413,10 @@ class StagingTest {
         assertEquals("127.0.0.1", entry.address());
         assertEquals(URI.create(c.url).getPort(), entry.port());
         assertFalse(entry.appGuid().isEmpty());
+        String console = eventually(() -> c.shared.map(Channels.ROUTES).entries().keySet().stream()
+                .filter(k -> k.startsWith("console." + TestCluster.DOMAIN + "|")).findFirst(), v -> v.isPresent(),
+                "console route").orElseThrow();
+        assertEquals(URI.create(c.url).getPort(), Json.read(c.shared.map(Channels.ROUTES).get(console).orElseThrow(),
+                io.strato.api.app.RouteEntry.class).port());
     }
 }

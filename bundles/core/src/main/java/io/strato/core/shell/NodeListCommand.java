@@ -1,16 +1,13 @@
 package io.strato.core.shell;
 
-import io.strato.api.app.DeaAdvertisement;
+import io.strato.api.cluster.ClusterStatus;
 import io.strato.api.cluster.ClusterView;
-import io.strato.api.cluster.NodeRecord;
 import io.strato.api.cluster.SharedState;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-
-import java.util.Map;
 
 @Command(scope = "kato", name = "node-list", description = "Lists the live nodes of the cluster")
 @Service
@@ -24,7 +21,6 @@ public class NodeListCommand implements Action {
 
     @Override
     public Object execute() {
-        Map<String, DeaAdvertisement> deas = Formats.deas(shared);
         ShellTable table = new ShellTable();
         table.column("Id");
         table.column("Name");
@@ -34,10 +30,9 @@ public class NodeListCommand implements Action {
         table.column("Heartbeat");
         table.column("DEA memory");
         table.column("Instances");
-        for (NodeRecord n : cluster.nodes()) {
-            DeaAdvertisement dea = deas.get(n.id());
+        for (ClusterStatus.Node n : ClusterStatus.read(cluster, shared, System.currentTimeMillis()).nodes()) {
             table.addRow().addContent(n.id(), n.name(), n.address(), Formats.primaryFlag(n), n.version(),
-                    Formats.ago(n.lastHeartbeat()), Formats.deaMemory(dea), Formats.deaInstances(dea));
+                    Formats.ago(n.lastHeartbeat()), Formats.deaMemory(n.dea()), Formats.deaInstances(n.dea()));
         }
         table.print(System.out);
         return null;

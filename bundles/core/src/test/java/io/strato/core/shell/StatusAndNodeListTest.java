@@ -1,6 +1,7 @@
 package io.strato.core.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strato.api.app.AppHealth;
@@ -8,6 +9,7 @@ import io.strato.api.app.Channels;
 import io.strato.api.app.DeaAdvertisement;
 import io.strato.api.app.DesiredApp;
 import io.strato.api.cluster.ClusterConfig;
+import io.strato.api.cluster.ClusterStatus;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.cluster.NodeRecord;
@@ -47,13 +49,13 @@ class StatusAndNodeListTest {
     void memoryInUseIsTotalMinusFreeAndNodesWithoutADeaShowADash() {
         advertise("node-a", 2048, 1536, 2);
         shared.map(Channels.DEA_ADVERTISEMENTS).put("broken", "not json");
-        Map<String, DeaAdvertisement> deas = Formats.deas(shared);
-        assertEquals(1, deas.size(), "an unreadable entry is skipped");
-        assertEquals("512/2048 MB", Formats.deaMemory(deas.get("node-a")));
-        assertEquals("2", Formats.deaInstances(deas.get("node-a")));
-        assertEquals("-", Formats.deaMemory(deas.get("node-b")));
-        assertEquals("-", Formats.deaInstances(deas.get("node-b")));
-        assertEquals(Map.of(), Formats.deas(null), "no shared state: no DEAs, no failure");
+        ClusterStatus status = ClusterStatus.read(cluster(dea), shared, System.currentTimeMillis());
+        assertEquals("512/2048 MB", Formats.deaMemory(status.node("node-a").orElseThrow().dea()));
+        assertEquals("2", Formats.deaInstances(status.node("node-a").orElseThrow().dea()));
+        assertEquals("-", Formats.deaMemory(status.node("node-b").orElseThrow().dea()), "an unreadable entry is skipped");
+        assertEquals("-", Formats.deaInstances(status.node("node-b").orElseThrow().dea()));
+        assertNull(ClusterStatus.read(cluster(dea), null, 0).node("node-a").orElseThrow().dea(),
+                "no shared state: no DEAs, no failure");
     }
 
     @Test

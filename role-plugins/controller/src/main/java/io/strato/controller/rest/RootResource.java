@@ -1,21 +1,24 @@
 package io.strato.controller.rest;
 
+import io.strato.api.app.PlatformHosts;
 import io.strato.controller.tenancy.Allow;
 import io.strato.controller.tenancy.Op;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.ws.rs.GET;
+import javax.ws.rs.HeaderParam;
 import javax.ws.rs.Path;
-import javax.ws.rs.Produces;
+import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
 
 /**
  * {@code GET /}: the root document clients read first to find the v2 and v3 APIs, the token endpoint and the
  * log endpoint, in cloud_controller_ng's shape. Endpoints Strato has no counterpart for are null, as a Cloud
- * Foundry without them answers.
+ * Foundry without them answers. A browser (it asks for HTML) is sent to the Management Console instead, which the
+ * controller hosts.
  */
 @Path("/")
-@Produces(MediaType.APPLICATION_JSON)
 public class RootResource {
 
     private final String externalUrl;
@@ -29,7 +32,11 @@ public class RootResource {
 
     @GET
     @Allow(Op.PUBLIC)
-    public Map<String, Object> root() {
+    public Response root(@HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        if (accept != null && accept.contains(MediaType.TEXT_HTML)) {
+            // a relative Location keeps the browser on the host and port it asked (location() would make it absolute)
+            return Response.status(Response.Status.FOUND).header(HttpHeaders.LOCATION, PlatformHosts.CONSOLE_PATH).build();
+        }
         Map<String, Object> links = new LinkedHashMap<>();
         links.put("self", link(externalUrl));
         links.put("bits_service", null);
@@ -45,7 +52,7 @@ public class RootResource {
         links.put("log_cache", null);
         links.put("log_stream", null);
         links.put("app_ssh", null);
-        return Map.of("links", links);
+        return Response.ok(Map.of("links", links), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     private static Map<String, Object> link(String href) {

@@ -9,6 +9,7 @@ import io.strato.controller.tenancy.AuditLog;
 import io.strato.controller.tenancy.Allow;
 import io.strato.controller.tenancy.Access;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.strato.api.app.PlatformHosts;
 import io.strato.api.cluster.ClusterView;
 import io.strato.controller.Sql;
 import io.strato.controller.apps.Route;
@@ -38,8 +39,6 @@ import javax.ws.rs.core.UriInfo;
 @Produces(MediaType.APPLICATION_JSON)
 public class RouteResource {
 
-    /** The controller answers at api.&lt;domain&gt; itself, so no app may take that host. */
-    static final String RESERVED_HOST = "api";
     private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final RouteStore routes;
@@ -93,7 +92,7 @@ public class RouteResource {
             throw CfException.domainNotFound(domainGuid);
         }
         Space space = lookup.target(access, Bodies.text(json, "space_guid"), Op.SPACE_WRITE);
-        if (host.equals(RESERVED_HOST)) {
+        if (PlatformHosts.ALL.contains(host)) {
             throw CfException.routeHostTaken(host);
         }
         quotas.route(space);
