@@ -141,6 +141,29 @@ public class PushIT {
         assertTrue(crashes, crashes.lines().filter(l -> l.contains("app.crash") && l.contains(" 3 ")).count() >= 4);
         assertEquals(0, node.cli(cliHome, apps, "delete", "flappy", "--force").exit());
 
+        // the blob store's disk full during a push (a 512 KB file system where uploads are written): a clear error,
+        // nothing half-written, and the app keeps serving the bits it had
+        if ("root".equals(System.getProperty("user.name"))) {
+            Path uploads = node.home.resolve("data/strato/blobs/tmp");
+            Path big = hello.resolve("big.bin");
+            byte[] noise = new byte[2 * 1024 * 1024];
+            new java.util.Random(7).nextBytes(noise); // does not compress
+            Files.write(big, noise);
+            assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", uploads.toString())
+                    .inheritIO().start().waitFor());
+            try {
+                StratoNode.CliResult full = node.cli(cliHome, hello, "push", "hello");
+                assertTrue(full.output(), full.exit() != 0 && full.output().contains("could not take the upload")
+                        && full.output().contains("the app keeps its previous bits"));
+                assertEquals(Set.of(), listing(uploads));
+                assertTrue(awaitRouter(routerPort, "hello.localhost", "200", Duration.ofSeconds(5)).contains("hello from instance"));
+            } finally {
+                new ProcessBuilder("umount", uploads.toString()).inheritIO().start().waitFor();
+                Files.delete(big);
+            }
+            assertTrue(node.log().contains("could not be stored: No space left on device"));
+        }
+
         // stop: the route answers 404 as gorouter does
         assertEquals(0, node.cli(cliHome, apps, "stop", "hello").exit());
         String stopped = awaitRouter(routerPort, "hello.localhost", "404", Duration.ofSeconds(20));

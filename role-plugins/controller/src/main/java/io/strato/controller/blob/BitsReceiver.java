@@ -28,12 +28,13 @@ public final class BitsReceiver {
      * @return the {@code resources} part (JSON), or null when the body has none
      * @throws UploadTooLargeException when the body crosses the limit
      * @throws InvalidUploadException  when the body has no application part or is not readable multipart
+     * @throws BlobWriteException      when {@code target} cannot be written (its file system is full)
      */
     public String receive(InputStream body, String contentType, Path target) throws IOException, InvalidUploadException {
         InputStream limited = new LimitedInputStream(body, maxBytes);
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         if (!type.startsWith("multipart/")) {
-            try (OutputStream out = Files.newOutputStream(target)) {
+            try (OutputStream out = BlobWriteException.marking(Files.newOutputStream(target))) {
                 limited.transferTo(out);
             }
             return null;
@@ -45,7 +46,7 @@ public final class BitsReceiver {
             Map<String, String> headers;
             while ((headers = reader.nextPart()) != null) {
                 if ("application".equals(MultipartReader.partName(headers)) && !found) {
-                    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target))) {
+                    try (OutputStream out = new BufferedOutputStream(BlobWriteException.marking(Files.newOutputStream(target)))) {
                         reader.copyPart(out);
                     }
                     found = true;
@@ -62,7 +63,7 @@ public final class BitsReceiver {
                 throw new InvalidUploadException("the upload has no 'application' part with the zip");
             }
             return resources;
-        } catch (UploadTooLargeException e) {
+        } catch (UploadTooLargeException | BlobWriteException e) {
             throw e;
         } catch (IOException e) {
             throw new InvalidUploadException("unreadable multipart body: " + e.getMessage());

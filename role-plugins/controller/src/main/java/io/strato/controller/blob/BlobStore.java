@@ -50,6 +50,11 @@ public final class BlobStore {
     }
 
     /** A new empty file on the blob store's file system; the caller deletes it if it does not store it. */
+    /** Where uploads are written before they are moved into place. */
+    public Path tempDirectory() {
+        return tmp;
+    }
+
     public Path tempFile() throws IOException {
         return Files.createTempFile(tmp, "upload-", ".part");
     }

@@ -1,5 +1,7 @@
 package io.strato.controller.rest;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.Context;
 import io.strato.controller.tenancy.Op;
@@ -11,6 +13,7 @@ import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.StagingDispatcher;
 import io.strato.controller.blob.BitsReceiver;
 import io.strato.controller.blob.BlobStore;
+import io.strato.controller.blob.BlobWriteException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strato.controller.blob.InvalidManifestException;
 import io.strato.controller.blob.PackageAssembler;
@@ -45,6 +48,8 @@ import javax.ws.rs.core.Response;
 @Path("/v2/apps/{guid}/bits")
 @Produces(MediaType.APPLICATION_JSON)
 public class AppBitsResource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppBitsResource.class);
 
     private final AppStore apps;
     private final Lookup lookup;
@@ -101,9 +106,14 @@ public class AppBitsResource {
             }
             validator.validate(pkg);
             String hash = BlobStore.sha256Hex(pkg);
-            assembler.keepResources(pkg, user);
+            keepResources(pkg, user);
             blobs.storePackage(guid, pkg);
             apps.packageStored(guid, hash);
+        } catch (BlobWriteException e) {
+            LOG.error("An upload for app {} could not be stored: {} (blob store {}); free space there", guid,
+                    e.getMessage(), blobs.tempDirectory().getParent());
+            throw CfException.blobstoreUnavailable("the controller's blob store could not take the upload ("
+                    + e.getMessage() + "); nothing was changed, the app keeps its previous bits");
         } catch (UploadTooLargeException e) {
             throw CfException.bitsTooLarge(max / (1024 * 1024));
         } catch (InvalidManifestException e) {
@@ -129,6 +139,15 @@ public class AppBitsResource {
             app = apps.find(guid).orElse(app);
         }
         return async ? response.build() : response.entity(shapes.app(app, true)).build();
+    }
+
+    /** Resource matching is a saving, not a need: a package that cannot be cached (a full disk) is still stored. */
+    private void keepResources(java.nio.file.Path pkg, String user) {
+        try {
+            assembler.keepResources(pkg, user);
+        } catch (IOException e) {
+            LOG.warn("Could not keep the files of an upload for resource matching: {}", e.getMessage());
+        }
     }
 
     /** The {@code resources} part: {@code [{fn, sha1, size, mode}]}, the files left out of the zip. */

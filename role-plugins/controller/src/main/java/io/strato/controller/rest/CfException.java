@@ -220,6 +220,10 @@ public class CfException extends RuntimeException {
                 "Please delete the " + associations + " associations for your " + of + ", or delete with recursive=true");
     }
 
+    public static CfException blobstoreUnavailable(String detail) {
+        return new CfException(502, 150007, "CF-BlobstoreUnavailable", "Failed to perform operation due to blobstore unavailability: " + detail);
+    }
+
     public static CfException serverError() {
         return new CfException(500, 10001, "CF-ServerError", "An unknown error occurred.");
     }
