@@ -86,7 +86,17 @@ public final class PushCommand implements Runnable {
         new ManifestServices(controller, spaceGuid, manifest.file(), out).provisionAndBind(app, manifest.services());
 
         AppStarter starter = strato.appStarter(controller);
-        starter.streamStagingLog(prebuilt ? upload(controller, app, source) : uploadDirectory(controller, app, source, out));
+        ApiResponse uploaded;
+        try {
+            uploaded = prebuilt ? upload(controller, app, source) : uploadDirectory(controller, app, source, out);
+        } catch (CliError e) {
+            if (app.started()) { // it was stopped for the new bits, which never came: it runs on with its old ones
+                controller.updateApp(app.guid(), Map.of("state", "STARTED"));
+                out.println("The upload failed; '" + appName + "' was started again with its previous bits");
+            }
+            throw e;
+        }
+        starter.streamStagingLog(uploaded);
 
         if (noStart) {
             out.println("Pushed '" + appName + "' without starting it: run `strato start " + appName + "`");
