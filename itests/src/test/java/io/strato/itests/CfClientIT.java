@@ -67,6 +67,9 @@ import org.cloudfoundry.operations.spaces.GetSpaceRequest;
 import org.cloudfoundry.operations.spaces.SpaceDetail;
 import org.cloudfoundry.operations.spaces.SpaceSummary;
 import org.cloudfoundry.operations.useradmin.CreateUserRequest;
+import org.cloudfoundry.operations.useradmin.DeleteUserRequest;
+import org.cloudfoundry.operations.useradmin.OrganizationRole;
+import org.cloudfoundry.operations.useradmin.SetOrganizationRoleRequest;
 import org.cloudfoundry.operations.useradmin.ListOrganizationUsersRequest;
 import org.cloudfoundry.operations.useradmin.ListSpaceUsersRequest;
 import org.cloudfoundry.operations.useradmin.OrganizationUsers;
@@ -238,6 +241,8 @@ public class CfClientIT {
                 .build()).block(TIMEOUT);
         assertTrue(cf.applications().getEnvironments(GetApplicationEnvironmentsRequest.builder().name("cfhello").build())
                 .block(TIMEOUT).getSystemProvided().toString().contains("filesystem"));
+        assertTrue(cf.services().listInstances().collectList().block(TIMEOUT).stream()
+                .anyMatch(i -> i.getName().equals("files") && i.getApplications().contains("cfhello")));
         cf.services().unbind(UnbindServiceInstanceRequest.builder().applicationName("cfhello").serviceInstanceName("files")
                 .build()).block(TIMEOUT);
         cf.services().deleteInstance(DeleteServiceInstanceRequest.builder().name("files").build()).block(TIMEOUT);
@@ -261,8 +266,15 @@ public class CfClientIT {
         OrganizationUsers members = cf.userAdmin().listOrganizationUsers(ListOrganizationUsersRequest.builder()
                 .organizationName("acme").build()).block(TIMEOUT);
         assertTrue(String.valueOf(members), members.getManagers().contains("dev"));
+        cf.userAdmin().setOrganizationRole(SetOrganizationRoleRequest.builder().username("carol")
+                .organizationName("acme").organizationRole(OrganizationRole.AUDITOR).build()).block(TIMEOUT);
+        assertTrue(cf.userAdmin().listOrganizationUsers(ListOrganizationUsersRequest.builder().organizationName("acme")
+                .build()).block(TIMEOUT).getAuditors().contains("carol"));
         cf.userAdmin().unsetSpaceRole(UnsetSpaceRoleRequest.builder().username("carol").organizationName("acme")
                 .spaceName("dev").spaceRole(SpaceRole.DEVELOPER).build()).block(TIMEOUT);
+        assertFalse(cf.userAdmin().listSpaceUsers(ListSpaceUsersRequest.builder().organizationName("acme")
+                .spaceName("dev").build()).block(TIMEOUT).getDevelopers().contains("carol"));
+        cf.userAdmin().delete(DeleteUserRequest.builder().username("carol").build()).block(TIMEOUT);
 
         // a zip pushed without starting it, scaled in memory, then started
         Path zip = zipOf(nodeApp(apps.resolve("zipped"), "zipped"), apps.resolve("zipped.zip"));

@@ -21,6 +21,7 @@ import io.strato.controller.blob.BlobStore;
 import io.strato.controller.blob.ResourceCache;
 import io.strato.controller.jobs.JobStore;
 import io.strato.controller.rest.AppSummaryResource;
+import io.strato.controller.rest.FeatureFlagResource;
 import io.strato.controller.rest.JobResource;
 import io.strato.controller.rest.PrivateDomainResource;
 import io.strato.controller.rest.ResourceMatchResource;
@@ -187,6 +188,7 @@ public final class CloudController implements AutoCloseable {
                 new ResourceMatchResource(resourceCache, settings.uploadLimits().maxEntries()),
                 new JobResource(jobs, tenancy),
                 new StackResource(),
+                new FeatureFlagResource(),
                 new PrivateDomainResource(),
                 new SpaceServiceResource(tenancy, catalog),
                 new RouteAppResource(lookup, routes, apps, runtime),

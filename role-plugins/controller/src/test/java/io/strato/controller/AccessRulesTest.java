@@ -282,6 +282,8 @@ class AccessRulesTest {
         r.put("PUT /v2/organizations/{guid}/{role}/{user}", () -> put("/v2/organizations/" + orgA + "/auditors/" + extraUser, ""));
         r.put("PUT /v2/organizations/{guid}/{role}", () -> put("/v2/organizations/" + orgA + "/auditors", "{\"username\":\"extra\"}"));
         r.put("DELETE /v2/organizations/{guid}/{role}/{user}", () -> delete("/v2/organizations/" + orgA + "/billing_managers/" + extraUser));
+        r.put("DELETE /v2/organizations/{guid}/{role}", () -> send("DELETE", "/v2/organizations/" + orgA + "/billing_managers",
+                "{\"username\":\"extra\"}"));
         r.put("POST /v2/organizations/{guid}/{role}/remove", () -> post("/v2/organizations/" + orgA + "/billing_managers/remove", "{\"username\":\"extra\"}"));
         // spaces
         r.put("GET /v2/spaces", () -> get("/v2/spaces"));
@@ -297,6 +299,8 @@ class AccessRulesTest {
         r.put("PUT /v2/spaces/{guid}/{role}/{user}", () -> put("/v2/spaces/" + spaceS + "/auditors/" + extraUser, ""));
         r.put("PUT /v2/spaces/{guid}/{role}", () -> put("/v2/spaces/" + spaceS + "/auditors", "{\"username\":\"extra\"}"));
         r.put("DELETE /v2/spaces/{guid}/{role}/{user}", () -> delete("/v2/spaces/" + spaceS + "/managers/" + extraUser));
+        r.put("DELETE /v2/spaces/{guid}/{role}", () -> send("DELETE", "/v2/spaces/" + spaceS + "/managers",
+                "{\"username\":\"extra\"}"));
         r.put("POST /v2/spaces/{guid}/{role}/remove", () -> post("/v2/spaces/" + spaceS + "/managers/remove", "{\"username\":\"extra\"}"));
         // quotas
         r.put("GET /v2/quota_definitions", () -> get("/v2/quota_definitions"));
@@ -391,11 +395,16 @@ class AccessRulesTest {
         r.put("PUT /v2/resource_match", () -> put("/v2/resource_match", "[{\"sha1\":\"" + "0".repeat(40)
                 + "\",\"size\":70000}]"));
         r.put("GET /v2/stacks", () -> get("/v2/stacks"));
+        r.put("GET /v2/config/feature_flags", () -> get("/v2/config/feature_flags"));
+        r.put("GET /v2/config/feature_flags/{name}", () -> get("/v2/config/feature_flags/set_roles_by_username"));
         r.put("GET /v2/stacks/{guid}", () -> get("/v2/stacks/" + c.get("/v2/stacks").json()
                 .at("/resources/0/metadata/guid").asText()));
         r.put("GET /v2/private_domains", () -> get("/v2/private_domains"));
+        r.put("GET /v2/organizations/{guid}/space_quota_definitions", () -> get("/v2/organizations/" + orgA
+                + "/space_quota_definitions"));
         r.put("GET /v2/organizations/{guid}/private_domains", () -> get("/v2/organizations/" + orgA + "/private_domains"));
         r.put("GET /v2/spaces/{guid}/services", () -> get("/v2/spaces/" + spaceS + "/services"));
+        r.put("GET /v2/spaces/{guid}/security_groups", () -> get("/v2/spaces/" + spaceS + "/security_groups"));
         r.put("GET /v2/routes/{guid}/apps", () -> get("/v2/routes/" + route() + "/apps"));
         // events
         r.put("GET /v2/events", () -> get("/v2/events"));
@@ -540,6 +549,11 @@ class AccessRulesTest {
     private static HttpRequest.Builder post(String path, String json) {
         return HttpRequest.newBuilder(URI.create(c.url + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    private static HttpRequest.Builder send(String method, String path, String json) {
+        return HttpRequest.newBuilder(URI.create(c.url + path)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json));
     }
 
     private static HttpRequest.Builder put(String path, String json) {

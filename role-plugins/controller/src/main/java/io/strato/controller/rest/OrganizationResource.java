@@ -164,6 +164,16 @@ public class OrganizationResource {
                 AppShapes::space);
     }
 
+    @GET
+    @Path("{guid}/space_quota_definitions")
+    @Allow(Op.ORG_READ)
+    public Map<String, Object> spaceQuotas(@PathParam("guid") String guid, @Context UriInfo uri,
+                                           @Context SecurityContext security) {
+        Access access = tenancy.access(security);
+        find(access, guid, Op.ORG_READ);
+        return ServiceShapes.page(uri, quotas.spaceQuotas(null, guid, access.visibleOrgs()), QuotaShapes::quota);
+    }
+
     /** An organization's private domains: none (see {@link PrivateDomainResource}). */
     @GET
     @Path("{guid}/private_domains")
@@ -243,6 +253,16 @@ public class OrganizationResource {
         Organization org = find(access, guid, Op.ORG_MANAGE);
         roles.revoke(access.caller(), org, role(role), roles.byGuid(user));
         return Response.noContent().build();
+    }
+
+    /** Takes a role by user name, as newer clients ask: {@code DELETE} with {@code {"username": "..."}}. */
+    @DELETE
+    @Path("{guid}/{role: users|managers|auditors|billing_managers}")
+    @Allow(Op.ORG_MANAGE)
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    public Response revokeByNameDelete(@PathParam("guid") String guid, @PathParam("role") String role, String body,
+                                       @Context SecurityContext security) {
+        return revokeByName(guid, role, body, security);
     }
 
     /** Takes a role by user name: {@code {"username": "..."}}. */

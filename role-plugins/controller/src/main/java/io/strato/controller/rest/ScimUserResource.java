@@ -233,6 +233,9 @@ public class ScimUserResource {
         body.put("name", Map.of());
         body.put("emails", List.of(Map.of("value", user.name(), "primary", true)));
         body.put("groups", List.of());
+        body.put("approvals", List.of());
+        body.put("phoneNumbers", List.of());
+        body.put("passwordLastModified", created);
         body.put("active", true);
         body.put("verified", true);
         body.put("origin", "uaa");

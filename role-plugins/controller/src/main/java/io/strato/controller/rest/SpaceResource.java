@@ -199,6 +199,19 @@ public class SpaceResource {
         return serviceResource.page(uri, access, guid);
     }
 
+    /**
+     * The space's application security groups: none. Apps are kept apart by the DEA (per-app uids and network
+     * rules, see docs/security.md), not by groups a user can see or change.
+     */
+    @GET
+    @Path("{guid}/security_groups")
+    @Allow(Op.SPACE_READ)
+    public Map<String, Object> securityGroups(@PathParam("guid") String guid, @Context UriInfo uri,
+                                              @Context SecurityContext security) {
+        find(tenancy.access(security), guid, Op.SPACE_READ);
+        return ServiceShapes.page(uri, List.of(), g -> Map.of());
+    }
+
     /** The space with its apps (state, instances running, URLs) and service instances, as {@code cf apps} reads it. */
     @GET
     @Path("{guid}/summary")
@@ -280,6 +293,16 @@ public class SpaceResource {
         Space space = find(access, guid, Op.SPACE_MANAGE);
         roles.revoke(access.caller(), space, role(role), roles.byGuid(user));
         return Response.noContent().build();
+    }
+
+    /** Takes a role by user name, as newer clients ask: {@code DELETE} with {@code {"username": "..."}}. */
+    @DELETE
+    @Path("{guid}/{role: developers|managers|auditors}")
+    @Allow(Op.SPACE_MANAGE)
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    public Response revokeByNameDelete(@PathParam("guid") String guid, @PathParam("role") String role, String body,
+                                       @Context SecurityContext security) {
+        return revokeByName(guid, role, body, security);
     }
 
     /** Takes a role by user name: {@code {"username": "..."}}. */
