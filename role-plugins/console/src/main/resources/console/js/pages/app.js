@@ -225,6 +225,7 @@ async function env(body, guid, app) {
     rows.append(row);
   };
   Object.entries(data.environment_json || {}).forEach(([k, v]) => addRow(k, typeof v === 'string' ? v : JSON.stringify(v)));
+  if (!rows.children.length) addRow();
   const vcap = (data.system_env_json || {}).VCAP_SERVICES || {};
   const services = h('pre', {class: 'json', id: 'vcap-services', tabindex: '0'}, masked(vcap, false));
   let revealed = false;
@@ -261,7 +262,7 @@ async function env(body, guid, app) {
 
 async function routes(body, guid, app) {
   const list = h('div', {}, ui.spinner());
-  const host = h('input', {id: 'route-host', required: true, pattern: '[a-z0-9]([a-z0-9-]*[a-z0-9])?', placeholder: 'host'});
+  const host = h('input', {id: 'route-host', required: true, pattern: '[a-z0-9]([a-z0-9\\-]*[a-z0-9])?', placeholder: 'host'});
   const domainSelect = h('select', {id: 'route-domain', 'aria-label': 'Domain'});
   const draw = async () => {
     const mapped = await api.all('/v2/apps/' + guid + '/routes');
