@@ -261,6 +261,7 @@ public class ConsoleIT {
         }
         HttpURLConnection root = (HttpURLConnection) URI.create(base + "/").toURL().openConnection();
         root.setInstanceFollowRedirects(false);
+        root.setRequestProperty("Accept", "text/html"); // a browser; API clients get the root document
         assertEquals(302, root.getResponseCode());
         assertTrue(root.getHeaderField("Location").endsWith("/console/"));
         String viaRouter = StratoNode.routerGet(ROUTER_PORT, "console.localhost", "/console/");
