@@ -155,9 +155,14 @@ public class ConsoleIT {
         System.out.printf("[ConsoleIT] kill -9 to CRASHED and RUNNING again in the browser: %.1f s%n", (System.nanoTime() - killed) / 1e9);
         assertTrue(text(By.cssSelector("tr.instance[data-index='2'] .crash-cell")).contains("signal 9"));
 
+        // a refused access token is renewed with the refresh token, and the page goes on
+        js("const s = JSON.parse(sessionStorage.getItem('strato.session')); s.access = 'not-a-token';"
+                + "sessionStorage.setItem('strato.session', JSON.stringify(s))");
+
         // a postgresql instance, bound: in the env, credentials masked until asked
         go("#/services");
         await(d -> text(By.id("marketplace")).contains("postgresql"), 30);
+        assertTrue("refreshed", ((String) js("return JSON.parse(sessionStorage.getItem('strato.session')).access")).startsWith("eyJ"));
         type(By.id("service-name"), "db");
         new Select(browser.findElement(By.id("service-plan"))).selectByVisibleText(planOf("postgresql"));
         browser.findElement(By.cssSelector("#create-service button")).click();

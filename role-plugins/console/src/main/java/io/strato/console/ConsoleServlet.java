@@ -22,12 +22,12 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  * {@link SecurityHeaders}. Everything the console does goes through the REST API on the same origin.
  */
 @Component(service = Servlet.class)
-@HttpWhiteboardServletPattern("/console/*")
+@HttpWhiteboardServletPattern(PlatformHosts.CONSOLE_PATH + "*")
 public class ConsoleServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     /** Where the files are inside the bundle. */
-    static final String ROOT = "/console";
+    static final String ROOT = "/web";
     /** Plain file paths only: no "..", no empty segments, no encoded tricks. */
     private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+");
     private static final Map<String, String> TYPES = Map.of(

@@ -79,6 +79,8 @@ public class AppLogResource {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                // the follower left (Ctrl-C, a closed console tab): the normal end of a followed log, not an error
             }
         };
         return Response.ok(stream, "application/x-ndjson").build();

@@ -49,8 +49,10 @@ async function route() {
   }
 }
 
+// whoever logs in next starts at the apps: the page shown before may not be theirs to see
 api.onSessionEnd(() => {
   sessionStorage.clear();
+  history.replaceState(null, '', '#/apps');
   route();
 });
 window.addEventListener('hashchange', route);

@@ -10,15 +10,16 @@ const TABS = [['overview', 'Overview'], ['logs', 'Logs'], ['env', 'Environment']
 
 /** One app: instances and actions, logs, environment, routes, services, events. */
 export async function appPage(guid, tab, again) {
-  const main = await ui.frame('apps', again);
-  fill(main, ui.spinner());
   let app;
   try {
     app = await api.get('/v2/apps/' + guid);
   } catch (e) {
-    fill(main, h('p', {class: 'empty'}, e.message), h('a', {href: '#/apps'}, 'Back to the apps'));
+    fill(await ui.frame('apps', again), h('p', {class: 'empty'}, e.message), h('a', {href: '#/apps'}, 'Back to the apps'));
     return null;
   }
+  // the picker shows the app's own space, so that a push or a new service from here goes where the app is
+  await ui.followSpace(app.entity.space_guid);
+  const main = await ui.frame('apps', again);
   const title = h('span', {}, app.entity.name);
   const state = h('span', {id: 'app-state'}, ui.badge(app.entity.state));
   const body = h('section', {class: 'tab-body', id: 'tab-' + tab, 'aria-labelledby': 'tab-link-' + tab});
@@ -225,6 +226,7 @@ async function env(body, guid, app) {
     rows.append(row);
   };
   Object.entries(data.environment_json || {}).forEach(([k, v]) => addRow(k, typeof v === 'string' ? v : JSON.stringify(v)));
+  if (!rows.children.length) addRow();
   const vcap = (data.system_env_json || {}).VCAP_SERVICES || {};
   const services = h('pre', {class: 'json', id: 'vcap-services', tabindex: '0'}, masked(vcap, false));
   let revealed = false;
@@ -261,7 +263,7 @@ async function env(body, guid, app) {
 
 async function routes(body, guid, app) {
   const list = h('div', {}, ui.spinner());
-  const host = h('input', {id: 'route-host', required: true, pattern: '[a-z0-9]([a-z0-9-]*[a-z0-9])?', placeholder: 'host'});
+  const host = h('input', {id: 'route-host', required: true, pattern: '[a-z0-9]([a-z0-9\\-]*[a-z0-9])?', placeholder: 'host'});
   const domainSelect = h('select', {id: 'route-domain', 'aria-label': 'Domain'});
   const draw = async () => {
     const mapped = await api.all('/v2/apps/' + guid + '/routes');

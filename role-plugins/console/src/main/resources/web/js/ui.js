@@ -17,6 +17,13 @@ export function setTarget(t) {
   sessionStorage.setItem(TARGET_KEY, JSON.stringify(t));
 }
 
+/** Makes the space (and its organization) the target, when it is not already. */
+export async function followSpace(spaceGuid) {
+  if (target().space === spaceGuid) return;
+  const space = await api.get('/v2/spaces/' + spaceGuid);
+  setTarget({org: space.entity.organization_guid, space: spaceGuid});
+}
+
 let notices;
 
 /** Shows an error in words; the API's description when there is one. */

@@ -61,7 +61,7 @@ export async function usersPage(again) {
       name.value = password.value = '';
       await draw();
     }
-  }}, field('User name', name), field('Password', password, 'at least 8 characters'), h('button', {type: 'submit', class: 'primary'}, 'Create user'));
+  }}, field('User name', name), field('Password (at least 8 characters)', password), h('button', {type: 'submit', class: 'primary'}, 'Create user'));
 
   const orgs = await api.all('/v2/organizations');
   const spaces = await api.all('/v2/spaces');

@@ -3,7 +3,8 @@ import * as api from '../api.js';
 import * as ui from '../ui.js';
 import {followStaging} from '../staging.js';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// browsers compile pattern attributes with the v flag, where a literal '-' in a class must be escaped
+const NAME_PATTERN = '[A-Za-z0-9][A-Za-z0-9._\\-]*';
 
 /**
  * Push from the browser, as `strato push` does: create (or update) the app, map <name>.<domain>, upload the
@@ -12,7 +13,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export async function pushPage(again) {
   const main = await ui.frame('push', again);
   const t = ui.target();
-  const name = h('input', {id: 'push-name', required: true, autocomplete: 'off', pattern: NAME.source});
+  const name = h('input', {id: 'push-name', required: true, autocomplete: 'off', pattern: NAME_PATTERN});
   const file = h('input', {id: 'push-file', type: 'file', required: true, accept: '.zip,.jar,.war'});
   const memory = h('input', {id: 'push-memory', type: 'number', min: '16', step: '16', value: '256'});
   const instances = h('input', {id: 'push-instances', type: 'number', min: '1', max: '100', value: '1'});
