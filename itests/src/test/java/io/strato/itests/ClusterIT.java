@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -43,31 +42,31 @@ public class ClusterIT {
         long t0 = System.nanoTime();
         StratoNode node1 = node("node-1", 1).start();
         StratoNode node2 = node("node-2", 2).start();
-        CompletableFuture.allOf(CompletableFuture.runAsync(() -> ready(node1)), CompletableFuture.runAsync(() -> ready(node2))).join();
-        System.out.printf("[ClusterIT] both nodes READY after %.1f s%n", secondsSince(t0));
+        StratoNode.awaitAllReady(List.of(node1, node2));
+        System.out.printf("[ClusterIT] both nodes READY after %.1f s%n", StratoNode.secondsSince(t0));
 
         String added = node1.shell("kato:role-add primary");
         assertTrue(added, added.contains("Added roles: primary"));
         String secret = node1.shell("kato:cluster-secret").trim();
         long clientStarted = System.nanoTime();
         String ownSecret = node2.shell("kato:cluster-secret").trim();
-        double clientOverhead = secondsSince(clientStarted); // starting bin/client, not the node's work
+        double clientOverhead = StratoNode.secondsSince(clientStarted); // starting bin/client, not the node's work
 
         // a wrong secret is refused at once, and the node keeps its own secret and stays ready
         String wrongSecret = "not-the-cluster-secret-0123456789";
         long attachStarted = System.nanoTime();
         String refused0 = node2.shell("kato:node-attach --secret " + wrongSecret + " 127.0.0.1:" + node1.clusterPort);
-        double refusedAfter = secondsSince(attachStarted);
+        double refusedAfter = StratoNode.secondsSince(attachStarted);
         System.out.printf("[ClusterIT] wrong secret refused after %.1f s (a shell command alone takes %.1f s)%n", refusedAfter, clientOverhead);
         assertTrue(refused0, refused0.contains("wrong cluster secret"));
         assertTrue("refused after " + refusedAfter + " s", refusedAfter - clientOverhead < 10);
         assertEquals(ownSecret, node2.shell("kato:cluster-secret").trim());
-        ready(node2);
+        node2.awaitReady(Duration.ofSeconds(180));
         // nothing listens at the address: said at once, and nothing changes
         attachStarted = System.nanoTime();
         String nobody = node2.shell("kato:node-attach --secret " + secret + " 127.0.0.1:" + (node1.clusterPort + 90));
         assertTrue(nobody, nobody.contains("no node answers at 127.0.0.1:" + (node1.clusterPort + 90)));
-        assertTrue("answered after " + secondsSince(attachStarted) + " s", secondsSince(attachStarted) - clientOverhead < 5);
+        assertTrue("answered after " + StratoNode.secondsSince(attachStarted) + " s", StratoNode.secondsSince(attachStarted) - clientOverhead < 5);
         assertEquals(ownSecret, node2.shell("kato:cluster-secret").trim());
 
         String attach = node2.shell("kato:node-attach --secret " + secret + " 127.0.0.1:" + node1.clusterPort);
@@ -96,7 +95,7 @@ public class ClusterIT {
         long killedAt = System.nanoTime();
         node1.kill();
         String lost = node2.awaitShell("kato:status", s -> s.contains("the primary node node-1 is gone"), Duration.ofSeconds(60));
-        System.out.printf("[ClusterIT] lost primary reported %.1f s after kill -9%n", secondsSince(killedAt));
+        System.out.printf("[ClusterIT] lost primary reported %.1f s after kill -9%n", StratoNode.secondsSince(killedAt));
         assertTrue(lost, lost.contains("primary: none"));
         // a lost primary may only be paused or cut off: taking its role needs --force
         String unforced = node2.shell("kato:role-add primary");
@@ -108,13 +107,13 @@ public class ClusterIT {
         assertTrue(after, after.contains("primary: node-2"));
         assertFalse(after, after.contains("is gone"));
         ClusterTrust.nothingDerivedFromTheSecretIsLogged(List.of(node1, node2), List.of(secret, ownSecret, wrongSecret));
-        System.out.printf("[ClusterIT] whole scenario %.1f s%n", secondsSince(t0));
+        System.out.printf("[ClusterIT] whole scenario %.1f s%n", StratoNode.secondsSince(t0));
     }
 
     @Test
     public void clusterConfigurationSurvivesKillAndRestartOfThePrimary() throws Exception {
         StratoNode node = node("solo", 3).start();
-        ready(node);
+        node.awaitReady(Duration.ofSeconds(180));
         assertEquals(-1, node.shell("kato:role-remove base").indexOf("Removed"));
         assertTrue(node.shell("kato:role-remove base").contains("the base role is mandatory on every node and cannot be removed"));
         node.shell("kato:role-add primary");
@@ -124,7 +123,7 @@ public class ClusterIT {
 
         node.kill();
         node.start();
-        ready(node);
+        node.awaitReady(Duration.ofSeconds(180));
         String status = node.awaitShell("kato:status", s -> s.contains("primary: solo"), Duration.ofSeconds(60));
         assertTrue(status, status.contains("Cluster prod-east") && status.contains("app domain: apps.example.test"));
         assertEquals(secret, node.shell("kato:cluster-secret").trim());
@@ -133,17 +132,5 @@ public class ClusterIT {
         String uninstalled = node.shell("feature:uninstall strato-role-base");
         assertTrue(uninstalled, uninstalled.contains("the base role is mandatory on every node: strato-role-base is being installed again"));
         node.awaitShell("kato:role-list", s -> s.matches("(?s).*base\\s*\\|\\s*yes\\s*\\|\\s*ACTIVE.*"), Duration.ofSeconds(30));
-    }
-
-    private static void ready(StratoNode n) {
-        try {
-            n.awaitReady(Duration.ofSeconds(180));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static double secondsSince(long nanos) {
-        return (System.nanoTime() - nanos) / 1e9;
     }
 }

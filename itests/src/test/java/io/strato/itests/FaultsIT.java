@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -39,8 +38,7 @@ public class FaultsIT {
         for (StratoNode n : nodes) {
             n.start();
         }
-        CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(() -> ready(n)))
-                .toArray(CompletableFuture[]::new)).join();
+        StratoNode.awaitAllReady(nodes);
         assertTrue(node1.shell("kato:role-add primary").contains("Added roles: primary"));
         String secret = node1.shell("kato:cluster-secret").trim();
         for (StratoNode n : List.of(node2, node3)) {
@@ -58,7 +56,7 @@ public class FaultsIT {
         try {
             while (load.stream().anyMatch(Process::isAlive)) {
                 String status = node2.shell("kato:status");
-                assertTrue("under CPU load after " + (int) secondsSince(loadedAt) + " s: " + status, status.contains("3 node(s)"));
+                assertTrue("under CPU load after " + (int) StratoNode.secondsSince(loadedAt) + " s: " + status, status.contains("3 node(s)"));
                 Thread.sleep(1000);
             }
         } finally {
@@ -72,14 +70,14 @@ public class FaultsIT {
         long frozenAt = System.nanoTime();
         node3.signalJvm("STOP");
         node1.awaitShell("kato:status", s -> s.contains("2 node(s)"), Duration.ofSeconds(60));
-        System.out.printf("[FaultsIT] node-3 frozen -> node-1 sees 2 nodes after %.1f s%n", secondsSince(frozenAt));
+        System.out.printf("[FaultsIT] node-3 frozen -> node-1 sees 2 nodes after %.1f s%n", StratoNode.secondsSince(frozenAt));
         sleepUntil(frozenAt, Duration.ofSeconds(30));
         node3.signalJvm("CONT");
         long thawedAt = System.nanoTime();
         node1.awaitShell("kato:status", s -> s.contains("3 node(s)"), Duration.ofSeconds(90));
         String seenBy3 = node3.awaitShell("kato:status", s -> s.contains("3 node(s)") && s.contains("primary: node-1"),
                 Duration.ofSeconds(60));
-        System.out.printf("[FaultsIT] node-3 thawed after 30 s -> back in the cluster after %.1f s%n", secondsSince(thawedAt));
+        System.out.printf("[FaultsIT] node-3 thawed after 30 s -> back in the cluster after %.1f s%n", StratoNode.secondsSince(thawedAt));
         assertFalse(seenBy3, seenBy3.contains("has no primary"));
         String second = node3.shell("kato:role-add primary");
         assertTrue(second, second.contains("node node-1 is already the primary of cluster strato"));
@@ -97,7 +95,7 @@ public class FaultsIT {
                         Duration.ofSeconds(60));
             }
             System.out.printf("[FaultsIT] node-2 paused %d s -> every node sees all three after %.1f s%n", seconds,
-                    secondsSince(resumedAt));
+                    StratoNode.secondsSince(resumedAt));
         }
 
         // node-3 cut off the network for 30 s: the others notice, node-3 knows it is cut off and will not become a
@@ -105,9 +103,9 @@ public class FaultsIT {
         long cutAt = System.nanoTime();
         node3.partition(true);
         node1.awaitShell("kato:status", s -> s.contains("2 node(s)"), Duration.ofSeconds(60));
-        System.out.printf("[FaultsIT] node-3 cut off -> node-1 sees 2 nodes after %.1f s%n", secondsSince(cutAt));
+        System.out.printf("[FaultsIT] node-3 cut off -> node-1 sees 2 nodes after %.1f s%n", StratoNode.secondsSince(cutAt));
         String alone = node3.awaitShell("kato:status", s -> s.contains("this node is cut off from its cluster"), Duration.ofSeconds(60));
-        System.out.printf("[FaultsIT] node-3 cut off -> it says so after %.1f s%n", secondsSince(cutAt));
+        System.out.printf("[FaultsIT] node-3 cut off -> it says so after %.1f s%n", StratoNode.secondsSince(cutAt));
         String cutOffClaim = node3.shell("kato:role-add primary");
         assertFalse(alone + "\n" + cutOffClaim, cutOffClaim.contains("Added roles: primary"));
         sleepUntil(cutAt, Duration.ofSeconds(30));
@@ -116,13 +114,13 @@ public class FaultsIT {
         node1.awaitShell("kato:status", s -> s.contains("3 node(s)"), Duration.ofSeconds(90));
         node3.awaitShell("kato:status", s -> s.contains("3 node(s)") && s.contains("primary: node-1")
                 && !s.contains("cut off"), Duration.ofSeconds(60));
-        System.out.printf("[FaultsIT] node-3 cut off for 30 s -> back in the cluster after %.1f s%n", secondsSince(healedAt));
+        System.out.printf("[FaultsIT] node-3 cut off for 30 s -> back in the cluster after %.1f s%n", StratoNode.secondsSince(healedAt));
 
         // the primary frozen: node-2 may take its role only with --force
         frozenAt = System.nanoTime();
         node1.signalJvm("STOP");
         node2.awaitShell("kato:status", s -> s.contains("the primary node node-1 is gone"), Duration.ofSeconds(60));
-        System.out.printf("[FaultsIT] node-1 (primary) frozen -> reported gone after %.1f s%n", secondsSince(frozenAt));
+        System.out.printf("[FaultsIT] node-1 (primary) frozen -> reported gone after %.1f s%n", StratoNode.secondsSince(frozenAt));
         String unforced = node2.shell("kato:role-add primary");
         assertTrue(unforced, unforced.contains("It may be paused or cut off rather than gone")
                 && unforced.contains("kato:role-add --force primary"));
@@ -136,7 +134,7 @@ public class FaultsIT {
         // the status is complete once the node's own record is back (it lapsed while the node was frozen)
         String stepped = node1.awaitShell("kato:status", s -> s.contains("this node stepped down: node node-2 took the primary role")
                 && s.contains("primary (REFUSED)"), Duration.ofSeconds(90));
-        System.out.printf("[FaultsIT] node-1 thawed -> stepped down after %.1f s%n", secondsSince(thawedAt));
+        System.out.printf("[FaultsIT] node-1 thawed -> stepped down after %.1f s%n", StratoNode.secondsSince(thawedAt));
         assertTrue(stepped, stepped.contains("(epoch 2; this node held epoch 1)") && stepped.contains("primary (REFUSED)"));
         String evil = node1.shell("kato:cluster-config --domain evil.example");
         assertTrue(evil, evil.contains("the cluster configuration was not changed: this node stepped down"));
@@ -154,22 +152,10 @@ public class FaultsIT {
         return n;
     }
 
-    private static void ready(StratoNode n) {
-        try {
-            n.awaitReady(Duration.ofSeconds(180));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void sleepUntil(long since, Duration after) throws InterruptedException {
         long left = after.toMillis() - (System.nanoTime() - since) / 1_000_000;
         if (left > 0) {
             Thread.sleep(left);
         }
-    }
-
-    private static double secondsSince(long nanos) {
-        return (System.nanoTime() - nanos) / 1e9;
     }
 }

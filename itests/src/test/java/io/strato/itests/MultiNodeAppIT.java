@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,8 +63,7 @@ public class MultiNodeAppIT {
         for (StratoNode n : nodes) {
             n.start();
         }
-        CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(() -> ready(n)))
-                .toArray(CompletableFuture[]::new)).join();
+        StratoNode.awaitAllReady(nodes);
 
         controller.shell("kato:role-add primary controller health-manager stager router filesystem");
         controller.shell("kato:user-add --admin --password s3cret-pass dev");
@@ -243,13 +241,5 @@ public class MultiNodeAppIT {
         StratoNode n = new StratoNode(name, slot, WORK.resolve("nodes"));
         nodes.add(n);
         return n;
-    }
-
-    private static void ready(StratoNode n) {
-        try {
-            n.awaitReady(Duration.ofSeconds(180));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -79,6 +79,22 @@ final class StratoNode implements AutoCloseable {
         return this;
     }
 
+    /** Waits until every node is READY, all at once. */
+    static void awaitAllReady(List<StratoNode> nodes) {
+        java.util.concurrent.CompletableFuture.allOf(nodes.stream().map(n -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                n.awaitReady(Duration.ofSeconds(180));
+            } catch (Exception e) {
+                throw new IllegalStateException(n.name + " did not become READY", e);
+            }
+        })).toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+    }
+
+    /** Seconds since a {@link System#nanoTime()} reading, for the figures tests print. */
+    static double secondsSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1e9;
+    }
+
     /** Waits until the shell answers and the node reports itself READY. */
     StratoNode awaitReady(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
