@@ -106,7 +106,7 @@ export async function usersPage(again) {
             h('button', {class: 'link', onclick: e => resetPassword(e.target, u)}, 'Reset password'),
             h('button', {class: 'link danger', onclick: async e => {
               if (!await ui.confirm('Delete the user ' + u.entity.username + '? Its tokens end at once.')) return;
-              await ui.busy(e.target, 'Deleting…', () => api.del('/v2/users/' + u.metadata.guid));
+              await ui.busy(e.target, 'Deleting…', () => api.del('/Users/' + u.metadata.guid));
               await draw();
             }}, 'Delete')))), 'No users.'));
   };

@@ -170,7 +170,7 @@ public final class CloudController implements AutoCloseable {
         SpaceResource spaceResource = new SpaceResource(tenancy, roleChanges, audit, apps, routes, services, runtime,
                 appResource, routeResource, serviceInstanceResource);
         this.resources = List.of(
-                new RootResource(settings.externalUrl(), settings.externalUrl().replaceFirst("^http", "ws")),
+                new RootResource(settings.externalUrl(), settings.loggingUrl()),
                 new InfoResource(settings, cluster, shared.map(Channels.ROUTERS)),
                 new TokenResource(tokens, users, throttle, TokenResource.trustedProxies(cluster)),
                 new TokenKeyResource(signingKey),

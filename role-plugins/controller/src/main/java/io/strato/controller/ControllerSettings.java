@@ -30,4 +30,12 @@ public record ControllerSettings(UploadLimits uploadLimits, Duration tokenTtl, P
         Objects.requireNonNull(appUids, "appUids");
         externalUrl = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
     }
+
+    /**
+     * Where Cloud Foundry clients find Doppler (the root document's {@code logging}, /v2/info's
+     * {@code doppler_logging_endpoint}): this controller, which serves Doppler's recent logs.
+     */
+    public String loggingUrl() {
+        return externalUrl.replaceFirst("^http", "ws");
+    }
 }

@@ -331,7 +331,7 @@ class AccessRulesTest {
         r.put("PUT /v2/apps/{guid}", () -> put("/v2/apps/" + app("put"), "{\"memory\":128}"));
         r.put("DELETE /v2/apps/{guid}", () -> delete("/v2/apps/" + app("doomed")));
         r.put("GET /v2/apps/{guid}/instances", () -> get("/v2/apps/" + stagedApp() + "/instances"));
-        r.put("GET /v2/apps/{guid}/stats", () -> get("/v2/apps/" + stagedApp() + "/stats"));
+        r.put("GET /v2/apps/{guid}/stats", () -> get("/v2/apps/" + runningApp() + "/stats"));
         r.put("GET /v2/apps/{guid}/env", () -> get("/v2/apps/" + app("env") + "/env"));
         r.put("PUT /v2/apps/{guid}/bits", () -> bits(app("bits")));
         r.put("GET /v2/apps/{guid}/logs", () -> get("/v2/apps/" + app("logs") + "/logs"));
@@ -425,6 +425,13 @@ class AccessRulesTest {
     private static String stagedApp() throws Exception {
         String app = app("staged");
         new Sql(c.database.dataSource()).update("UPDATE ctl_apps SET droplet_hash = 'd' WHERE guid = ?", app);
+        return app;
+    }
+
+    /** A started app with a droplet, as if staged: it has stats to show. */
+    private static String runningApp() throws Exception {
+        String app = stagedApp();
+        new Sql(c.database.dataSource()).update("UPDATE ctl_apps SET state = 'STARTED' WHERE guid = ?", app);
         return app;
     }
 

@@ -60,6 +60,10 @@ class CloudFoundryClientApiTest {
         assertEquals(c.url + "/v3", links.at("/cloud_controller_v3/href").asText());
         assertEquals(c.url, links.at("/uaa/href").asText());
         assertEquals(c.url, links.at("/login/href").asText());
+        String doppler = c.url.replaceFirst("^http", "ws");
+        assertEquals(doppler, links.at("/logging/href").asText());
+        assertEquals(doppler, c.send(HttpRequest.newBuilder(URI.create(c.url + "/v2/info")).GET()).json()
+                .get("doppler_logging_endpoint").asText());
     }
 
     @Test
@@ -163,6 +167,23 @@ class CloudFoundryClientApiTest {
                 "[{\"fn\":\"secret.bin\",\"sha1\":\"" + "2".repeat(40) + "\",\"size\":70000,\"mode\":\"644\"}]", false);
         assertEquals(400, refused.status());
         assertEquals("CF-AppBitsUploadInvalid", refused.json().get("error_code").asText());
+    }
+
+    @Test
+    void aShortResourceListCannotInflateOneCachedFileBeyondTheUploadLimits() throws Exception {
+        String app = c.createApp("{\"name\":\"inflated\",\"space_guid\":\"" + space + "\"}");
+        byte[] large = new byte[500_000];
+        new Random(11).nextBytes(large);
+        String sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(large));
+        assertEquals(201, upload(app, Map.of("large.bin", large), "[]", false).status());
+        StringBuilder list = new StringBuilder("[");
+        for (int i = 0; i < 90; i++) { // 45 MB named, the test cloud inflates uploads to 40 MB at most
+            list.append(i == 0 ? "" : ",").append("{\"fn\":\"copy-").append(i).append(".bin\",\"sha1\":\"").append(sha1)
+                    .append("\",\"size\":").append(large.length).append(",\"mode\":\"644\"}");
+        }
+        Reply refused = upload(app, Map.of("index.html", "x".getBytes()), list.append("]").toString(), false);
+        assertEquals(400, refused.status(), refused.body());
+        assertTrue(refused.body().contains("more than 40 MB"), refused.body());
     }
 
     @Test

@@ -26,18 +26,33 @@ public final class PackageAssembler {
     }
 
     private final ResourceCache cache;
+    private final UploadLimits limits;
 
-    public PackageAssembler(ResourceCache cache) {
+    public PackageAssembler(ResourceCache cache, UploadLimits limits) {
         this.cache = cache;
+        this.limits = limits;
     }
 
     /**
      * Writes {@code uploaded} plus the matched files to {@code target}.
      *
-     * @throws InvalidUploadException when a matched file is not in the user's cache, or the upload is no zip
+     * @throws InvalidUploadException when a matched file is not in the user's cache, the upload is no zip, or the
+     *                                 matched files are more or larger than an upload may inflate to: checked before
+     *                                 they are written, since a short list may name one large file many times
      */
     public void assemble(Path uploaded, List<Matched> matched, String userGuid, Path target)
             throws IOException, InvalidUploadException {
+        if (matched.size() > limits.maxEntries()) {
+            throw new InvalidUploadException("more than " + limits.maxEntries() + " resources");
+        }
+        long total = 0;
+        for (Matched m : matched) {
+            total += cache.find(userGuid, m.sha1()).map(PackageAssembler::size).orElse(0L);
+            if (total > limits.maxUncompressedBytes()) {
+                throw new InvalidUploadException("the resources add up to more than "
+                        + limits.maxUncompressedBytes() / (1024 * 1024) + " MB");
+            }
+        }
         Set<String> names = new HashSet<>();
         try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(target.toFile())) {
             if (Files.size(uploaded) > 0) {
@@ -75,6 +90,14 @@ public final class PackageAssembler {
                     }
                 }
             }
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

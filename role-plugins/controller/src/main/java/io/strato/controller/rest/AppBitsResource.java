@@ -70,7 +70,7 @@ public class AppBitsResource {
         this.settings = settings;
         this.validator = new UploadValidator(settings.uploadLimits());
         this.shapes = new AppShapes(runtime);
-        this.assembler = new PackageAssembler(resources);
+        this.assembler = new PackageAssembler(resources, settings.uploadLimits());
         this.jobs = jobs;
     }
 

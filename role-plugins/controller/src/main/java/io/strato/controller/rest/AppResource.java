@@ -329,12 +329,15 @@ public class AppResource {
     @Path("{guid}/stats")
     @Allow(Op.SPACE_READ)
     public Map<String, Object> stats(@PathParam("guid") String guid, @Context SecurityContext security) {
-        App app = staged(lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_READ).thing());
+        App found = lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_READ).thing();
+        if (!found.started()) {
+            // as cloud_controller_ng answers: clients treat this code as "no stats", not as a failure
+            throw new CfException(400, 200003, "CF-AppStoppedStatsError",
+                    "Could not fetch stats for stopped app: " + found.name());
+        }
+        App app = staged(found);
         List<String> uris = routes.routesOf(guid).stream().map(Route::uri).toList();
         Map<String, Object> out = new LinkedHashMap<>();
-        if (!app.started()) {
-            return out;
-        }
         long now = System.currentTimeMillis();
         Map<Integer, AppHealth.Flapping> flapping = flapping(guid);
         for (int index = 0; index < app.instances(); index++) {

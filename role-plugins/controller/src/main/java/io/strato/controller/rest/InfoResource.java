@@ -54,6 +54,7 @@ public class InfoResource {
         info.put("description", "Strato private PaaS");
         info.put("authorization_endpoint", settings.externalUrl());
         info.put("token_endpoint", settings.externalUrl());
+        info.put("doppler_logging_endpoint", settings.loggingUrl());
         info.put("api_version", "2.0.0");
         info.put("app_domain", cluster.config().appDomain());
         appPort().ifPresent(port -> info.put("app_port", port));

@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /v2/users}: admins list and delete users (they are created with {@code POST /Users} or
- * {@code kato:user-add}); a user may read itself and its summary: the organizations and spaces it has roles in.
+ * {@code /v2/users}: admins list users and take all their roles (users are created and deleted with UAA's
+ * {@code /Users} or {@code kato:user-add}); a user may read itself and its summary: the organizations and spaces it has roles in.
  */
 @Path("/v2/users")
 @Produces(MediaType.APPLICATION_JSON)
@@ -82,8 +82,10 @@ public class UserResource {
         Access access = tenancy.access(security);
         access.requireAdmin();
         UserAccount user = find(access, guid);
-        users.delete(user.name());
-        LOG.info("User {} deleted by {}", user.name(), access.caller().name());
+        // as in Cloud Foundry, the Cloud Controller's side of the user (its roles) goes; the login goes with UAA's
+        // DELETE /Users/:id, which clients call beside this one
+        tenancy.roles().revokeAll(user.guid());
+        LOG.info("User {} removed from every organization and space by {}", user.name(), access.caller().name());
         return Response.noContent().build();
     }
 

@@ -48,6 +48,12 @@ public final class RoleStore {
                 userGuid, role.path()) > 0;
     }
 
+    /** Takes every role the user has, in every organization and space. */
+    public void revokeAll(String userGuid) {
+        sql.update("DELETE FROM ctl_space_roles WHERE user_guid = ?", userGuid);
+        sql.update("DELETE FROM ctl_org_roles WHERE user_guid = ?", userGuid);
+    }
+
     /** Takes every role the user has in the organization's spaces. */
     public void revokeSpaceRoles(String orgGuid, String userGuid) {
         sql.update("DELETE FROM ctl_space_roles WHERE user_guid = ? AND space_guid IN"
