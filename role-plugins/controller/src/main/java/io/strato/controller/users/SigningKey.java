@@ -20,6 +20,8 @@ import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The RSA key access tokens are signed with (RS256, as UAA signs them), so that clients can check a token
@@ -30,6 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
 public record SigningKey(String kid, KeyPair pair) {
 
     private static final String PURPOSE = "controller-token-signing-key";
+    private static final Logger LOG = LoggerFactory.getLogger(SigningKey.class);
 
     public RSAPublicKey publicKey() {
         return (RSAPublicKey) pair.getPublic();
@@ -41,9 +44,21 @@ public record SigningKey(String kid, KeyPair pair) {
                 .encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----";
     }
 
-    /** The cluster's key from the database, created there if it has none yet. */
+    /**
+     * The cluster's key from the database, created there if it has none yet, or if the stored one was sealed with
+     * another cluster's secret: the node has joined another cluster since (kato:node-attach), and the tokens of
+     * its old cluster are no longer to be honoured anyway.
+     */
     public static SigningKey loadOrCreate(Sql sql, String clusterSecret) {
-        Optional<SigningKey> stored = load(sql, clusterSecret);
+        Optional<SigningKey> stored;
+        try {
+            stored = load(sql, clusterSecret);
+        } catch (IllegalStateException sealedForAnotherCluster) {
+            LOG.warn("The token signing key in the database was made for another cluster (its secret differs); "
+                    + "making a new one: tokens issued before this node joined its cluster are no longer valid");
+            sql.update("DELETE FROM ctl_token_keys WHERE id = 1");
+            stored = Optional.empty();
+        }
         if (stored.isPresent()) {
             return stored.get();
         }
