@@ -4,6 +4,8 @@ import io.strato.api.app.AppHealth;
 import io.strato.api.app.Channels;
 import io.strato.api.app.DeaAdvertisement;
 import io.strato.api.app.DesiredApp;
+import io.strato.api.app.RouterEndpoint;
+import io.strato.api.json.Json;
 import io.strato.api.role.RoleState;
 import io.strato.api.service.ServiceOffering;
 import java.util.ArrayList;
@@ -28,16 +30,18 @@ import java.util.TreeMap;
  * @param healthManager the name of the node whose health manager acts, or null
  * @param nodes         live nodes, sorted by name
  * @param dataServices  every node's data services with their health, by label then node
+ * @param routers       every router that serves app traffic, by node name
  * @param warnings      what an admin should act on, one line each
  */
 public record ClusterStatus(String name, String appDomain, String primary, String localNode, boolean localReady,
                             String healthManager, List<Node> nodes, List<DataService> dataServices,
-                            List<String> warnings) {
+                            List<Router> routers, List<String> warnings) {
 
     public ClusterStatus {
         Objects.requireNonNull(name, "name");
         nodes = List.copyOf(nodes);
         dataServices = List.copyOf(dataServices);
+        routers = List.copyOf(routers);
         warnings = List.copyOf(warnings);
     }
 
@@ -64,6 +68,10 @@ public record ClusterStatus(String name, String appDomain, String primary, Strin
     public record DataService(String label, String nodeId, String nodeName, boolean up, String detail) {
     }
 
+    /** A router that advertises itself to the cluster: the node it runs on and where it takes app traffic. */
+    public record Router(String nodeId, String nodeName, String address, int port) {
+    }
+
     /** Reads the status from the cluster view and the shared maps; {@code shared} may be null (not connected). */
     public static ClusterStatus read(ClusterView cluster, SharedState shared, long nowMillis) {
         List<NodeRecord> records = cluster.nodes();
@@ -81,14 +89,18 @@ public record ClusterStatus(String name, String appDomain, String primary, Strin
                 .map(o -> new DataService(o.label(), o.nodeId(), names.getOrDefault(o.nodeId(), o.nodeId()),
                         o.health().up(), o.health().detail()))
                 .toList();
+        List<Router> routers = routers(shared, names);
         List<String> warnings = new ArrayList<>();
+        nodes.stream()
+                .filter(n -> n.roles().containsKey("router") && routers.stream().noneMatch(r -> r.nodeId().equals(n.id())))
+                .forEach(n -> warnings.add("the router on " + n.name() + " does not serve app traffic (starting, or its port is taken: see its log)"));
         services.stream().filter(s -> !s.up())
                 .forEach(s -> warnings.add(s.label() + " on " + s.nodeName() + " is down: " + s.detail()));
         warnings.addAll(cluster.warnings());
         warnings.addAll(appWarnings(shared, nowMillis));
         return new ClusterStatus(cluster.config().name(), cluster.config().appDomain(),
                 cluster.primary().map(NodeRecord::name).orElse(null), cluster.localNode().name(), cluster.ready(),
-                healthManager, nodes, services, warnings);
+                healthManager, nodes, services, routers, warnings);
     }
 
     /** Apps the health manager cannot run as wanted: no room, or crashing (FLAPPING). */
@@ -106,6 +118,24 @@ public record ClusterStatus(String name, String appDomain, String primary, Strin
                         + " times, next restart in " + Math.max(0, (f.nextRestartAt() - now + 999) / 1000) + " s");
             }
         }
+        return out;
+    }
+
+    /** Every advertised router, by node name. */
+    private static List<Router> routers(SharedState shared, Map<String, String> names) {
+        if (shared == null) {
+            return List.of();
+        }
+        List<Router> out = new ArrayList<>();
+        shared.map(Channels.ROUTERS).entries().forEach((nodeId, json) -> {
+            try {
+                RouterEndpoint e = Json.read(json, RouterEndpoint.class);
+                out.add(new Router(nodeId, names.getOrDefault(nodeId, nodeId), e.address(), e.port()));
+            } catch (IllegalArgumentException unreadable) {
+                // an entry of another version: left out, as in readAll
+            }
+        });
+        out.sort(Comparator.comparing(Router::nodeName));
         return out;
     }
 

@@ -53,6 +53,11 @@ public class StatusCommand implements Action {
         if (status.healthManager() != null) {
             System.out.println("Health manager: acting on " + status.healthManager());
         }
+        if (!status.routers().isEmpty()) {
+            System.out.println("Routers: " + status.routers().stream()
+                    .map(r -> r.nodeName() + " (" + r.address() + ":" + r.port() + ")")
+                    .collect(Collectors.joining(", ")));
+        }
         if (!status.dataServices().isEmpty()) {
             System.out.println("Data services: " + status.dataServices().stream()
                     .map(s -> s.label() + " on " + s.nodeName() + (s.up() ? "" : " (DOWN)"))

@@ -8,6 +8,7 @@ import io.strato.api.app.AppHealth;
 import io.strato.api.app.Channels;
 import io.strato.api.app.DeaAdvertisement;
 import io.strato.api.app.DesiredApp;
+import io.strato.api.app.RouterEndpoint;
 import io.strato.api.cluster.ClusterConfig;
 import io.strato.api.cluster.ClusterStatus;
 import io.strato.api.cluster.ClusterView;
@@ -33,7 +34,8 @@ class StatusAndNodeListTest {
     private final NodeRecord dea = new NodeRecord("node-a", "dea-node", "10.0.0.1",
             Map.of("base", RoleState.ACTIVE, "dea", RoleState.ACTIVE), false, "0.1.0", System.currentTimeMillis());
     private final NodeRecord controller = new NodeRecord("node-b", "ctl-node", "10.0.0.2",
-            Map.of("base", RoleState.ACTIVE, "controller", RoleState.ACTIVE), true, "0.1.0", System.currentTimeMillis());
+            Map.of("base", RoleState.ACTIVE, "controller", RoleState.ACTIVE, "router", RoleState.ACTIVE), true, "0.1.0",
+            System.currentTimeMillis());
 
     @AfterEach
     void close() {
@@ -110,6 +112,22 @@ class StatusAndNodeListTest {
         assertTrue(out.contains("WARNING: mysql on dea-node is down: mysql server at 127.0.0.1:13306 does not answer"), out);
         assertTrue(out.contains("WARNING: app shop cannot start all instances: insufficient memory on all DEAs"), out);
         assertTrue(out.contains("WARNING: app shop is FLAPPING: instance 1 crashed 5 times, next restart in 30 s"), out);
+    }
+
+    @Test
+    void statusShowsEveryRouterAndWarnsOfARouterRoleThatServesNothing() {
+        StatusCommand command = new StatusCommand();
+        command.cluster = cluster(dea);
+        command.shared = shared;
+        String out = capture(command::execute);
+        assertTrue(!out.contains("Routers:"), out);
+        assertTrue(out.contains("WARNING: the router on ctl-node does not serve app traffic"), out);
+
+        shared.map(Channels.ROUTERS).put("node-b", Json.write(new RouterEndpoint("0.0.0.0", 8080)));
+        shared.map(Channels.ROUTERS).put("node-a", Json.write(new RouterEndpoint("127.0.0.1", 9080)));
+        out = capture(command::execute);
+        assertTrue(out.contains("Routers: ctl-node (0.0.0.0:8080), dea-node (127.0.0.1:9080)"), out);
+        assertTrue(!out.contains("does not serve app traffic"), out);
     }
 
     private static String line(String out, String name) {

@@ -55,6 +55,14 @@ public class ClusterResource {
             e.put("detail", d.detail());
             return e;
         }).toList());
+        out.put("routers", s.routers().stream().map(r -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("node_id", r.nodeId());
+            e.put("node_name", r.nodeName());
+            e.put("address", r.address());
+            e.put("port", r.port());
+            return e;
+        }).toList());
         out.put("warnings", s.warnings());
         return out;
     }
