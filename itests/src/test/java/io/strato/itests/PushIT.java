@@ -5,9 +5,6 @@ import org.junit.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +28,6 @@ public class PushIT {
     private static final Path WORK = Path.of("target", "push");
     private static final Pattern INSTANCE = Pattern.compile("hello from instance (\\d+) id (\\w+) port (\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private StratoNode node;
 
     @After
@@ -184,17 +180,17 @@ public class PushIT {
         // kill -9 of the node while its controller writes to its database: after the restart Derby has recovered,
         // the API answers, and every change the API acknowledged is there
         String api = "http://127.0.0.1:" + node.httpPort;
-        String token = token(api);
-        String space = JSON.readTree(call(api, token, "GET", "/v2/spaces?q=name:default", null).body())
+        String token = Api.token(api, "dev", "s3cret-pass");
+        String space = JSON.readTree(Api.call(api, token, "GET", "/v2/spaces?q=name:default", null).body())
                 .path("resources").path(0).path("metadata").path("guid").asText();
-        HttpResponse<String> created = call(api, token, "POST", "/v2/apps", "{\"name\":\"ledger\",\"space_guid\":\"" + space + "\"}");
+        HttpResponse<String> created = Api.call(api, token, "POST", "/v2/apps", "{\"name\":\"ledger\",\"space_guid\":\"" + space + "\"}");
         assertEquals(created.body(), 201, created.statusCode());
         String ledger = JSON.readTree(created.body()).path("metadata").path("guid").asText();
         AtomicInteger acknowledged = new AtomicInteger(-1);
         Thread writer = new Thread(() -> {
             try {
                 for (int i = 0; ; i++) {
-                    if (call(api, token, "PUT", "/v2/apps/" + ledger, "{\"environment_json\":{\"N\":\"" + i + "\"}}").statusCode() != 201) {
+                    if (Api.call(api, token, "PUT", "/v2/apps/" + ledger, "{\"environment_json\":{\"N\":\"" + i + "\"}}").statusCode() != 201) {
                         return;
                     }
                     acknowledged.set(i);
@@ -214,41 +210,15 @@ public class PushIT {
         long restartedAt = System.nanoTime();
         node.start().awaitReady(Duration.ofSeconds(180));
         long apiDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!answers(api) && System.nanoTime() < apiDeadline) {
+        while (!Api.answers(api) && System.nanoTime() < apiDeadline) {
             Thread.sleep(200); // the node is READY before its controller serves
         }
-        HttpResponse<String> after = call(api, token(api), "GET", "/v2/apps/" + ledger, null);
+        HttpResponse<String> after = Api.call(api, Api.token(api, "dev", "s3cret-pass"), "GET", "/v2/apps/" + ledger, null);
         System.out.printf("[PushIT] killed after %d acknowledged writes -> API back after %.1f s%n", last + 1,
                 (System.nanoTime() - restartedAt) / 1e9);
         assertEquals(after.body(), 200, after.statusCode());
         int kept = JSON.readTree(after.body()).path("entity").path("environment_json").path("N").asInt(-1);
         assertTrue("acknowledged up to " + last + ", kept " + kept, kept >= last);
-    }
-
-    private static boolean answers(String api) throws InterruptedException {
-        try {
-            return call(api, "", "GET", "/v2/info", null).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String token(String api) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/oauth/token"))
-                .header("Authorization", "Basic Y2Y6") // cf:
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=dev&password=s3cret-pass")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(response.body(), 200, response.statusCode());
-        return JSON.readTree(response.body()).path("access_token").asText();
-    }
-
-    private static HttpResponse<String> call(String api, String token, String method, String path, String body)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "bearer " + token).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Set<String> listing(Path dir) throws Exception {

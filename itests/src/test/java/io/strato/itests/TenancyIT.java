@@ -6,11 +6,9 @@ import org.junit.After;
 import org.junit.Test;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -401,15 +399,7 @@ public class TenancyIT {
     }
 
     private String token(String user, String password) throws Exception {
-        String form = "grant_type=password&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
-                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/oauth/token")).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Basic Y2Y6") // cf:
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(user + " logs in: " + response.body(), 200, response.statusCode());
-        return JSON.readTree(response.body()).path("access_token").asText();
+        return Api.token(api, user, password);
     }
 
     /** The guid of the one resource of a list, checking its name. */
