@@ -96,24 +96,18 @@ public final class AppCommand implements Runnable {
             return;
         }
         JsonNode stats = statsOrEmpty(controller, app);
-        Table table = new Table("#", "state", "since", "cpu", "memory", "details");
+        Table table = new Table("#", "state", "since", "cpu", "memory", "disk", "details");
         instances.forEach((index, instance) -> {
             JsonNode usage = stats.path(index).path("stats").path("usage");
+            boolean measured = usage.path("mem").asLong() > 0;
             table.row(index, instance.state(),
                     instance.since() > 0 ? Instant.ofEpochSecond(instance.since()).toString() : "",
-                    reading(usage.path("cpu"), v -> String.format(Locale.ROOT, "%.1f%%", v.asDouble() * 100)),
-                    reading(usage.path("mem"), v -> ProgressBar.human(v.asLong())),
+                    measured ? String.format(Locale.ROOT, "%.1f%%", usage.path("cpu").asDouble() * 100) : "-",
+                    measured ? ProgressBar.human(usage.path("mem").asLong()) : "-",
+                    measured ? ProgressBar.human(usage.path("disk").asLong()) : "-",
                     instance.details());
         });
         table.print(out);
-    }
-
-    /** The controller does not measure usage yet and reports zeros: those are shown as unknown, not as idle. */
-    private static String reading(JsonNode value, java.util.function.Function<JsonNode, String> format) {
-        if (value.isMissingNode() || value.isNull()) {
-            return "";
-        }
-        return value.asDouble() == 0 ? "-" : format.apply(value);
     }
 
     /** Usage figures are a nicety: an app whose stats are unavailable still shows its instances. */

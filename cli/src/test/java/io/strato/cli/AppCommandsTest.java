@@ -52,19 +52,20 @@ class AppCommandsTest {
     }
 
     @Test
-    void appShowsZeroUsageAsUnknownAndRealUsageAsReadings() {
+    void appShowsUnmeasuredUsageAsUnknownAndMeasuredUsageAsReadings() {
         controller.json("GET", "/v2/apps/app-1/instances", 200,
                         "{\"0\":{\"state\":\"RUNNING\",\"since\":1700000000},\"1\":{\"state\":\"RUNNING\",\"since\":1700000000}}")
                 .json("GET", "/v2/apps/app-1/stats", 200, "{\"0\":{\"state\":\"RUNNING\",\"stats\":{\"usage\":{\"cpu\":0,\"mem\":0}}},"
-                        + "\"1\":{\"state\":\"RUNNING\",\"stats\":{\"usage\":{\"cpu\":0.25,\"mem\":1048576}}}}");
+                        + "\"1\":{\"state\":\"RUNNING\",\"stats\":{\"usage\":{\"cpu\":0.25,\"mem\":1048576,\"disk\":3145728}}}}");
 
         CliRun.Result app = cli.run("app", "shop");
 
         assertEquals(0, app.exitCode(), app.err());
         String zero = app.out().lines().filter(l -> l.startsWith("0 ")).findFirst().orElse(app.out());
         String used = app.out().lines().filter(l -> l.startsWith("1 ")).findFirst().orElse(app.out());
-        assertTrue(zero.matches(".*RUNNING\\s+\\S+\\s+-\\s+-\\s*"), zero);
+        assertTrue(zero.matches(".*RUNNING\\s+\\S+\\s+-\\s+-\\s+-\\s*"), zero);
         assertTrue(used.contains("25.0%"), used);
+        assertTrue(used.contains("1.0 MB") && used.contains("3.0 MB"), used);
         assertTrue(!used.contains(" - "), used);
     }
 

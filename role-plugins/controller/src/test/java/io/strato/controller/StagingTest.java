@@ -14,6 +14,7 @@ import io.strato.api.app.DeaAdvertisement;
 import io.strato.api.app.DesiredApp;
 import io.strato.api.app.InstanceOrder;
 import io.strato.api.app.InstanceState;
+import io.strato.api.app.InstanceUsage;
 import io.strato.api.app.InstanceStatus;
 import io.strato.api.app.LogLine;
 import io.strato.api.app.StagerAdvertisement;
@@ -188,8 +189,16 @@ class StagingTest {
         assertEquals("CRASHED", instances.at("/1/state").asText());
         assertEquals("exited with 1", instances.at("/1/details").asText());
         assertTrue(instances.at("/0/since").asDouble() > 1_000_000_000);
+        // what the DEA measured of the running instance: instance stats show it
+        c.shared.map(Channels.INSTANCE_USAGE).put("i0", Json.write(new InstanceUsage("i0", guid, 0.5, 64L << 20, 3L << 20,
+                1_700_000_000_000L)), Duration.ofMinutes(1));
         JsonNode stats = c.get("/v2/apps/" + guid + "/stats").json();
         assertEquals("RUNNING", stats.at("/0/state").asText());
+        assertEquals(0.5, stats.at("/0/stats/usage/cpu").asDouble());
+        assertEquals(64L << 20, stats.at("/0/stats/usage/mem").asLong());
+        assertEquals(3L << 20, stats.at("/0/stats/usage/disk").asLong());
+        assertEquals("2023-11-14T22:13:20Z", stats.at("/0/stats/usage/time").asText());
+        assertEquals(0, stats.at("/1/stats/usage/mem").asLong(), "a crashed instance uses nothing");
         assertEquals(256L * 1024 * 1024, stats.at("/0/stats/mem_quota").asLong());
         assertEquals(61000, stats.at("/0/stats/port").asInt());
 

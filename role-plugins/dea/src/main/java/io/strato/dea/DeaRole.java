@@ -93,6 +93,8 @@ public final class DeaRole implements Role {
     private final String address;
     private final SharedMap advertisements;
     private final SharedMap instances;
+    private final SharedMap usage;
+    private final InstanceMeter meter = new InstanceMeter(Path.of("/proc"));
     private final SharedMap routes;
     private final SharedMap routers;
     private final AppEgress egress;
@@ -141,6 +143,7 @@ public final class DeaRole implements Role {
         this.address = cluster.localNode().address();
         this.advertisements = state.map(Channels.DEA_ADVERTISEMENTS);
         this.instances = state.map(Channels.INSTANCES);
+        this.usage = state.map(Channels.INSTANCE_USAGE);
         this.routes = state.map(Channels.ROUTES);
         this.routers = state.map(Channels.ROUTERS);
         this.logs = state.topic(Channels.APP_LOGS);
@@ -219,7 +222,10 @@ public final class DeaRole implements Role {
                 LOG.warn("An instance did not stop cleanly: {}", e.toString());
             }
         }
-        all.forEach(r -> instances.remove(r.instanceId()));
+        all.forEach(r -> {
+            instances.remove(r.instanceId());
+            usage.remove(r.instanceId());
+        });
         workers.shutdownNow();
         egress.close();
         cgroups.close();
@@ -312,6 +318,7 @@ public final class DeaRole implements Role {
                 workers.execute(() -> {
                     runner.stop();
                     instances.remove(runner.instanceId());
+                    usage.remove(runner.instanceId());
                     advertise();
                 });
             }
@@ -339,13 +346,14 @@ public final class DeaRole implements Role {
             if (runners.get(runner.instanceId()) != runner) {
                 return;
             }
-            instances.put(runner.instanceId(), Json.write(runner.status()), Channels.OWNED_TTL);
+            // routes first: once the cluster sees an instance RUNNING, the routers know it
             List<RouteEntry> live = runner.routes();
             if (live.isEmpty()) {
                 runner.routeKeys().forEach(routes::remove);
             } else {
                 live.forEach(r -> routes.put(r.key(), Json.write(r), Channels.OWNED_TTL));
             }
+            instances.put(runner.instanceId(), Json.write(runner.status()), Channels.OWNED_TTL);
         }
     }
 
@@ -378,13 +386,19 @@ public final class DeaRole implements Role {
     private void refresh() {
         advertise();
         updateEgress();
+        long now = System.currentTimeMillis();
         for (InstanceRunner runner : runners.values()) {
             try {
                 publish(runner);
+                if (runner.state() == InstanceState.RUNNING) {
+                    usage.put(runner.instanceId(), Json.write(meter.measure(runner.instanceId(), runner.order().appGuid(),
+                            runner.pids(), runner.home(), now)), Channels.OWNED_TTL);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("Could not refresh instance {}: {}", runner.instanceId(), e.getMessage());
             }
         }
+        meter.retain(runners.keySet());
     }
 
     private static DeaSettings settings(Config config) {

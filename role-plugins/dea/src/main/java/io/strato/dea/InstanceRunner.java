@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -119,6 +121,25 @@ final class InstanceRunner {
     /** Whether it holds memory and a port: starting or running. */
     synchronized boolean active() {
         return state == InstanceState.STARTING || state == InstanceState.RUNNING;
+    }
+
+    /** Its directory: the droplet and what the app writes. */
+    Path home() {
+        return home;
+    }
+
+    /** Its processes: everything in its cgroups, or without them its process tree; none when not running. */
+    synchronized Set<Long> pids() {
+        if (cgroup.isPresent()) {
+            return cgroup.get().pids();
+        }
+        if (process == null || !process.isAlive()) {
+            return Set.of();
+        }
+        Set<Long> pids = new TreeSet<>();
+        pids.add(process.pid());
+        process.descendants().forEach(h -> pids.add(h.pid()));
+        return pids;
     }
 
     synchronized InstanceStatus status() {

@@ -11,6 +11,8 @@ public final class Channels {
     public static final String DEA_ADVERTISEMENTS = "dea.advertisements";
     /** Map: instance id → {@link InstanceStatus}; written by the DEA running it with {@link #OWNED_TTL}. */
     public static final String INSTANCES = "dea.instances";
+    /** Map: instance id → {@link InstanceUsage} of a running instance; written by its DEA with {@link #OWNED_TTL}. */
+    public static final String INSTANCE_USAGE = "dea.usage";
     /** Topic: {@link InstanceOrder}s, each addressed to one DEA. */
     public static final String DEA_ORDERS = "dea.orders";
     /** Map: stager id → {@link StagerAdvertisement}; written by each stager with {@link #OWNED_TTL}. */

@@ -5,6 +5,7 @@ import io.strato.api.app.Channels;
 import io.strato.api.app.DesiredApp;
 import io.strato.api.app.InstanceOrder;
 import io.strato.api.app.InstanceStatus;
+import io.strato.api.app.InstanceUsage;
 import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.json.Json;
@@ -108,6 +109,15 @@ public final class AppRuntime {
     public Optional<AppHealth> health(String appGuid) {
         try {
             return shared.map(Channels.APP_HEALTH).get(appGuid).map(json -> Json.read(json, AppHealth.class));
+        } catch (IllegalArgumentException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    /** What a running instance uses, as its DEA last measured it (every few seconds). */
+    public Optional<InstanceUsage> usage(String instanceId) {
+        try {
+            return shared.map(Channels.INSTANCE_USAGE).get(instanceId).map(json -> Json.read(json, InstanceUsage.class));
         } catch (IllegalArgumentException unreadable) {
             return Optional.empty();
         }

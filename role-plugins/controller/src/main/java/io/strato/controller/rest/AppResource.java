@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strato.api.app.AppHealth;
 import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
+import io.strato.api.app.InstanceUsage;
 import io.strato.api.json.Json;
 import io.strato.controller.ControllerSettings;
 import io.strato.controller.Sql;
@@ -342,11 +343,14 @@ public class AppResource {
         Map<Integer, AppHealth.Flapping> flapping = flapping(guid);
         for (int index = 0; index < app.instances(); index++) {
             Optional<InstanceStatus> i = best(app, index);
+            // zeros until the instance's DEA has measured it (every few seconds while it runs)
+            Optional<InstanceUsage> measured = i.filter(s -> s.state() == InstanceState.RUNNING)
+                    .flatMap(s -> runtime.usage(s.instanceId()));
             Map<String, Object> usage = new LinkedHashMap<>();
-            usage.put("time", Instant.ofEpochMilli(now).toString());
-            usage.put("cpu", 0);
-            usage.put("mem", 0);
-            usage.put("disk", 0);
+            usage.put("time", Instant.ofEpochMilli(measured.map(InstanceUsage::time).orElse(now)).toString());
+            usage.put("cpu", measured.map(InstanceUsage::cpu).orElse(0.0));
+            usage.put("mem", measured.map(InstanceUsage::memBytes).orElse(0L));
+            usage.put("disk", measured.map(InstanceUsage::diskBytes).orElse(0L));
             Map<String, Object> stats = new LinkedHashMap<>();
             stats.put("name", app.name());
             stats.put("uris", uris);
