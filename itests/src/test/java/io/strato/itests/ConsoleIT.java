@@ -108,6 +108,9 @@ public class ConsoleIT {
         browser.findElement(By.cssSelector("#scale button[type=submit]")).click();
         awaitRunning(3, 90);
         assertTrue(text(By.id("quota")), text(By.id("quota")).contains("memory in use"));
+        // each instance's CPU and memory, as its DEA measured them a few seconds ago
+        await(d -> text(By.cssSelector("tr.instance[data-index='0'] td:nth-child(6)")).matches("[0-9.]+ (KB|MB) of .*")
+                && text(By.cssSelector("tr.instance[data-index='0'] td:nth-child(5)")).matches("[0-9.]+ %"), 30);
         shot("03-app-overview");
 
         // stop and start
