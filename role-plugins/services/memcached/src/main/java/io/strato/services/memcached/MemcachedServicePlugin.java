@@ -4,26 +4,22 @@ import io.strato.api.role.Role;
 import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
-import io.strato.api.service.ServiceException;
-import io.strato.api.service.ServiceHealth;
 import io.strato.api.service.ServiceInstance;
 import io.strato.api.service.ServicePlan;
 import io.strato.api.service.ServicePlugin;
 import io.strato.api.service.process.InstanceServer;
-import io.strato.api.service.process.InstanceServers;
-import io.strato.api.service.process.PortAllocator;
-import io.strato.api.service.process.ServerUser;
-import io.strato.api.net.PortGuard;
+import io.strato.api.service.process.InstanceServerPlugin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The memcached service: every service instance is its own memcached child process on its own port.
@@ -31,67 +27,54 @@ import org.osgi.service.component.annotations.Deactivate;
  * (loopback by default) and per-uid port rules let only bound apps' uids connect from this machine.
  */
 @Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.memcached", immediate = true)
-public final class MemcachedServicePlugin implements ServicePlugin, Role {
+@Designate(ocd = MemcachedServicePlugin.Config.class)
+public final class MemcachedServicePlugin extends InstanceServerPlugin {
 
-    /** Configuration of {@code etc/io.strato.service.memcached.cfg}. */
+    @ObjectClassDefinition(name = "Strato memcached service", description = "One memcached server per service instance")
     public @interface Config {
-        /** Blank means ${karaf.data}/strato/services/memcached. */
+        @AttributeDefinition(description = "Where instances keep their files; blank means ${karaf.data}/strato/services/memcached")
         String dataDir() default "";
 
-        /** Address the servers listen on and apps connect to. */
+        @AttributeDefinition(description = "Address the servers listen on and apps connect to")
         String host() default "127.0.0.1";
 
+        @AttributeDefinition(description = "First port of the range instances get theirs from")
         int portFirst() default 18000;
 
+        @AttributeDefinition(description = "Last port of that range")
         int portLast() default 18999;
 
+        @AttributeDefinition(description = "The memcached binary (Debian: apt-get install memcached)")
         String serverBinary() default "/usr/bin/memcached";
 
+        @AttributeDefinition(description = "Cache size of each new instance, in MB")
         int memoryMb() default 64;
 
-        /** The system user the servers run as when the node is root; blank: strato-memcached, created when missing. */
+        @AttributeDefinition(description = "System user the servers run as when the node is root; blank means strato-memcached, created when missing")
         String runAs() default "";
 
+        @AttributeDefinition(description = "Seconds a server may take to answer on its port when it starts")
         int startTimeoutSeconds() default 30;
     }
 
-    private static final String PLAN = "free";
     private static final String MEMORY = "memoryMb";
 
-    private final String host;
     private final String serverBinary;
     private final int memoryMb;
-    private final InstanceServers servers;
 
     @Activate
     public MemcachedServicePlugin(Config config) {
-        Path dataDir = InstanceServers.dataDir(config.dataDir(), "memcached");
-        this.host = config.host();
+        // no SASL: only bound apps' uids (and the node) may connect from this machine
+        super(new Settings("memcached", config.dataDir(), config.host(), config.portFirst(), config.portLast(),
+                config.runAs(), config.startTimeoutSeconds(), true));
         this.serverBinary = config.serverBinary();
         this.memoryMb = config.memoryMb();
-        try {
-            ServerUser user = ServerUser.forServer("memcached", config.runAs());
-            // the node's, passable by the servers' user on the way to their own directories
-            user.prepareParent(dataDir);
-            this.servers = new InstanceServers("memcached server", dataDir.resolve("instances"),
-                    new PortAllocator(config.host(), config.portFirst(), config.portLast()),
-                    Duration.ofSeconds(config.startTimeoutSeconds()), user, this::command)
-                    // no SASL: only bound apps' uids (and the node) may connect from this machine
-                    .guardPorts(PortGuard.open(PortGuard.serviceChain("memcached", dataDir.toAbsolutePath().toString())));
-        } catch (IOException e) {
-            throw new IllegalStateException("the memcached service cannot start: " + e.getMessage(), e);
-        }
-        servers.startAll();
+        startServers();
     }
 
     @Deactivate
     void deactivate() {
-        servers.close();
-    }
-
-    @Override
-    public String name() {
-        return "memcached";
+        close();
     }
 
     @Override
@@ -102,48 +85,27 @@ public final class MemcachedServicePlugin implements ServicePlugin, Role {
     @Override
     public ServiceCatalogEntry catalog() {
         return new ServiceCatalogEntry("memcached", "1.6", "Memcached in-memory cache", List.of("cache", "memcached"),
-                List.of(new ServicePlan(PLAN, "Own memcached server, " + memoryMb + " MB", true)));
+                List.of(new ServicePlan("free", "Own memcached server, " + memoryMb + " MB", true)));
+    }
+
+    /** The cache size stays what it was at provision time. */
+    @Override
+    protected Map<String, String> newInstanceFacts(String plan, Map<String, String> parameters) {
+        return Map.of(MEMORY, Integer.toString(memoryMb));
     }
 
     @Override
-    public ServiceInstance provision(String instanceId, String plan, Map<String, String> parameters) throws ServiceException {
-        InstanceServer server = servers.create(instanceId, Map.of(MEMORY, Integer.toString(memoryMb)));
-        return new ServiceInstance(instanceId, plan, Map.of("port", Integer.toString(server.port())));
-    }
-
-    @Override
-    public ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
-        String bindingId = binding.bindingId();
-        InstanceServer server = servers.require(instance.id());
-        servers.grant(instance.id(), binding);
+    protected ServiceCredentials credentials(ServiceInstance instance, ServiceBinding binding, InstanceServer server) {
         return new ServiceCredentials("memcached://" + host + ":" + server.port(), instance.id(), host, server.port(), "", "", Map.of());
     }
 
-    /** Without SASL there is no secret: the binding's app uid loses its port rule (unless another binding has that uid). */
+    /** UDP is off (it is an amplification vector); run as its own user, so memcached never starts as root nor needs -u. */
     @Override
-    public void unbind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
-        servers.revoke(instance.id(), binding);
-    }
-
-    @Override
-    public void deprovision(ServiceInstance instance) throws ServiceException {
-        servers.delete(instance.id());
-    }
-
-    @Override
-    public ServiceHealth health() {
-        return servers.health();
-    }
-
-    /** The cache size stays what it was at provision time; UDP is off (it is an amplification vector). */
-    private List<String> command(Path dir, InstanceServer instance) throws IOException {
+    protected List<String> command(Path dir, InstanceServer instance) throws IOException {
         if (!Files.isExecutable(Path.of(serverBinary))) {
             throw new IOException("memcached is not installed at " + serverBinary
                     + " (apt-get install memcached, or set serverBinary in etc/io.strato.service.memcached.cfg)");
         }
-        // run as its own user (InstanceServers wraps the command), so memcached never starts as root nor needs -u
-        return new ArrayList<>(List.of(serverBinary, "-l", host, "-p", Integer.toString(instance.port()),
-                "-U", "0", "-m", instance.fact(MEMORY)));
+        return List.of(serverBinary, "-l", host, "-p", Integer.toString(instance.port()), "-U", "0", "-m", instance.fact(MEMORY));
     }
-
 }

@@ -5,14 +5,11 @@ import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCatalogEntry;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
-import io.strato.api.service.ServiceHealth;
 import io.strato.api.service.ServiceInstance;
 import io.strato.api.service.ServicePlan;
 import io.strato.api.service.ServicePlugin;
 import io.strato.api.service.process.InstanceServer;
-import io.strato.api.service.process.InstanceServers;
-import io.strato.api.service.process.PortAllocator;
-import io.strato.api.service.process.ServerUser;
+import io.strato.api.service.process.InstanceServerPlugin;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
@@ -28,13 +25,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The redis service: every service instance is its own redis-server child process on its own port, run as the
@@ -44,33 +43,37 @@ import org.osgi.service.component.annotations.Deactivate;
  * Immediate, so the servers of existing instances come back as soon as the node starts.
  */
 @Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.redis", immediate = true)
-public final class RedisServicePlugin implements ServicePlugin, Role {
+@Designate(ocd = RedisServicePlugin.Config.class)
+public final class RedisServicePlugin extends InstanceServerPlugin {
 
-    /** Configuration of {@code etc/io.strato.service.redis.cfg}. */
+    @ObjectClassDefinition(name = "Strato redis service", description = "One redis server per service instance, one ACL user per binding")
     public @interface Config {
-        /** Blank means ${karaf.data}/strato/services/redis. */
+        @AttributeDefinition(description = "Where instances keep their files; blank means ${karaf.data}/strato/services/redis")
         String dataDir() default "";
 
-        /** Address the servers listen on and apps connect to; the node's address for apps on other nodes. */
+        @AttributeDefinition(description = "Address the servers listen on and apps connect to; the node's address for apps on other nodes")
         String host() default "127.0.0.1";
 
+        @AttributeDefinition(description = "First port of the range instances get theirs from")
         int portFirst() default 17000;
 
+        @AttributeDefinition(description = "Last port of that range")
         int portLast() default 17999;
 
-        /** Blank means the Linux x86-64 redis-server shipped in this bundle; e.g. /usr/bin/redis-server otherwise. */
+        @AttributeDefinition(description = "The redis-server binary; blank means the Linux x86-64 one shipped in this bundle")
         String serverBinary() default "";
 
+        @AttributeDefinition(description = "maxmemory of each server, in MB")
         int maxMemoryMb() default 64;
 
+        @AttributeDefinition(description = "Seconds a server may take to answer on its port when it starts")
         int startTimeoutSeconds() default 30;
 
-        /** The system user the servers run as when the node is root; blank: strato-redis, created when missing. */
+        @AttributeDefinition(description = "System user the servers run as when the node is root; blank means strato-redis, created when missing")
         String runAs() default "";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisServicePlugin.class);
-    private static final String PLAN = "free";
     /** The admin's (default user's) password; before per-binding users, the password every binding shared. */
     private static final String PASSWORD = "password";
     /** Set on instances whose bindings are ACL users; instances without it get a new admin password first. */
@@ -87,41 +90,25 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
             "+client|setname", "+client|getname", "+client|id");
 
     private final Path binDir;
-    private final String host;
     private final String serverBinary;
     private final int maxMemoryMb;
     private final SecureRandom random = new SecureRandom();
-    private final InstanceServers servers;
-    private final ServerUser user;
     private Path binary;
 
     @Activate
     public RedisServicePlugin(Config config) {
-        Path dataDir = InstanceServers.dataDir(config.dataDir(), "redis");
+        // every binding is a password-protected ACL user: no port rules needed
+        super(new Settings("redis", config.dataDir(), config.host(), config.portFirst(), config.portLast(),
+                config.runAs(), config.startTimeoutSeconds(), false));
         this.binDir = dataDir.resolve("bin");
-        this.host = config.host();
         this.serverBinary = config.serverBinary();
         this.maxMemoryMb = config.maxMemoryMb();
-        try {
-            this.user = ServerUser.forServer("redis", config.runAs());
-            user.prepareParent(dataDir);
-        } catch (IOException e) {
-            throw new IllegalStateException("the redis service cannot start: " + e.getMessage(), e);
-        }
-        this.servers = new InstanceServers("redis server", dataDir.resolve("instances"),
-                new PortAllocator(config.host(), config.portFirst(), config.portLast()),
-                Duration.ofSeconds(config.startTimeoutSeconds()), user, this::command);
-        servers.startAll();
+        startServers();
     }
 
     @Deactivate
     void deactivate() {
-        servers.close();
-    }
-
-    @Override
-    public String name() {
-        return "redis";
+        close();
     }
 
     @Override
@@ -132,19 +119,18 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
     @Override
     public ServiceCatalogEntry catalog() {
         return new ServiceCatalogEntry("redis", "6.2", "Redis key-value store", List.of("key-value", "redis"),
-                List.of(new ServicePlan(PLAN, "Own redis server, " + maxMemoryMb + " MB of memory", true)));
+                List.of(new ServicePlan("free", "Own redis server, " + maxMemoryMb + " MB of memory", true)));
     }
 
     @Override
-    public ServiceInstance provision(String instanceId, String plan, Map<String, String> parameters) throws ServiceException {
-        InstanceServer server = servers.create(instanceId, Map.of(PASSWORD, newPassword(), ACL, "true"));
-        return new ServiceInstance(instanceId, plan, Map.of("port", Integer.toString(server.port())));
+    protected Map<String, String> newInstanceFacts(String plan, Map<String, String> parameters) {
+        return Map.of(PASSWORD, newPassword(), ACL, "true");
     }
 
     /** A new ACL user for the binding, with its own password; binding the same id again gives it a new password. */
     @Override
-    public ServiceCredentials bind(ServiceInstance instance, ServiceBinding binding) throws ServiceException {
-        InstanceServer server = servers.require(instance.id());
+    protected ServiceCredentials credentials(ServiceInstance instance, ServiceBinding binding, InstanceServer server)
+            throws ServiceException {
         String user = userOf(binding);
         String password = newPassword();
         List<String> setUser = new ArrayList<>(List.of("ACL", "SETUSER", user, "reset", "on", ">" + password));
@@ -175,23 +161,15 @@ public final class RedisServicePlugin implements ServicePlugin, Role {
             throw new ServiceException("could not delete the redis user of binding " + binding.bindingId() + " on the server of instance "
                     + instance.id() + ": " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public void deprovision(ServiceInstance instance) throws ServiceException {
-        servers.delete(instance.id());
-    }
-
-    @Override
-    public ServiceHealth health() {
-        return servers.health();
+        super.unbind(instance, binding);
     }
 
     /**
      * Written at every start, so a changed host or memory limit applies to existing instances too. The ACL file keeps
      * the bindings' users (redis saves it on every change); its default user is set again to the admin password.
      */
-    private List<String> command(Path dir, InstanceServer instance) throws IOException {
+    @Override
+    protected List<String> command(Path dir, InstanceServer instance) throws IOException {
         InstanceServer current = instance;
         if (current.facts().get(ACL) == null) {
             // made before bindings had users of their own: every app bound to it knows this password, so it changes
