@@ -9,6 +9,7 @@ import io.strato.api.service.ServicePlan;
 import io.strato.api.service.ServicePlugin;
 import io.strato.api.service.process.InstanceServer;
 import io.strato.api.service.process.InstanceServerPlugin;
+import io.strato.api.service.process.ServerClassPath;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -60,6 +61,8 @@ public final class MongoServicePlugin extends InstanceServerPlugin {
     }
 
     private static final String DATABASE = "database";
+    /** The launcher in each server's child JVM; a name, not a class literal, so that nothing in Karaf loads it. */
+    static final String MAIN_CLASS = "io.strato.services.mongodb.server.MongoServerMain";
 
     private final Path serverDir;
     private final String java;
@@ -115,14 +118,14 @@ public final class MongoServicePlugin extends InstanceServerPlugin {
     @Override
     protected List<String> command(Path dir, InstanceServer instance) throws IOException {
         return List.of(java, "-Xmx" + heapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", classPath(), MongoServerFiles.MAIN_CLASS,
+                "-cp", classPath(), MAIN_CLASS,
                 host, Integer.toString(instance.port()), dir.resolve("data.mv").toAbsolutePath().toString());
     }
 
     /** Unpacked once per activation rather than for every server start. */
     private synchronized String classPath() throws IOException {
         if (classPath == null) {
-            classPath = MongoServerFiles.unpack(serverDir);
+            classPath = ServerClassPath.unpack(MongoServicePlugin.class, List.of(MAIN_CLASS), serverDir, "the mongodb server");
         }
         return classPath;
     }

@@ -5,6 +5,7 @@ import io.strato.api.service.process.InstanceServers;
 import io.strato.api.service.process.ServerUser;
 import java.nio.file.LinkOption;
 import io.strato.api.service.process.ProcessSpec;
+import io.strato.api.service.process.ServerClassPath;
 import io.strato.api.service.process.SupervisedProcess;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -35,6 +36,8 @@ import java.util.concurrent.TimeoutException;
 final class QpidBroker implements RabbitBackend {
 
     static final String VERSION = "10.1.0";
+    /** The launcher in the broker's child JVM; a name, not a class literal, so that nothing in Karaf loads it. */
+    static final String MAIN_CLASS = "io.strato.services.rabbit.server.RabbitBrokerMain";
     /** Unix domain socket paths are limited to 107 bytes on Linux. */
     private static final int MAX_SOCKET_PATH = 100;
     private static final System.Logger LOG = System.getLogger(RabbitServicePlugin.class.getName());
@@ -69,7 +72,7 @@ final class QpidBroker implements RabbitBackend {
             user.own(dataDir.resolve("control.secret"));
             Path socket = controlSocket(dataDir);
             prepareSocketDir(socket.getParent(), user);
-            String classPath = RabbitServerFiles.unpack(dataDir.resolve("server"));
+            String classPath = classPath(dataDir.resolve("server"));
             Path log = dataDir.resolve("broker.log");
             List<String> command = new ArrayList<>(List.of(java,
                     "-Xmx" + config.heapMb() + "m", "-XX:MaxDirectMemorySize=" + config.directMemoryMb() + "m", "-XX:+UseSerialGC",
@@ -79,7 +82,7 @@ final class QpidBroker implements RabbitBackend {
                     "-Dderby.stream.error.file=" + work.resolve("derby.log"),
                     "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS",
                     "-Dorg.slf4j.simpleLogger.showThreadName=false", "-Dorg.slf4j.simpleLogger.log.org.apache.qpid=warn",
-                    "-cp", classPath, RabbitServerFiles.MAIN_CLASS,
+                    "-cp", classPath, MAIN_CLASS,
                     host, Integer.toString(port), dataDir.resolve("broker").toString(), socket.toString(),
                     dataDir.resolve("control.secret").toString()));
             if (listening(host, port)) {
@@ -187,7 +190,7 @@ final class QpidBroker implements RabbitBackend {
         }
         ProcessHandle leftover = ProcessHandle.of(pid).orElse(null);
         String commandLine = leftover == null ? "" : leftover.info().commandLine().orElse("");
-        if (leftover == null || !leftover.isAlive() || !commandLine.contains(RabbitServerFiles.MAIN_CLASS)
+        if (leftover == null || !leftover.isAlive() || !commandLine.contains(MAIN_CLASS)
                 || !commandLine.contains(dataDir.resolve("broker").toString())) {
             return;
         }
@@ -264,5 +267,10 @@ final class QpidBroker implements RabbitBackend {
             }
         }
         user.prepareOwnDir(dir);
+    }
+
+    /** The Qpid Broker-J jars and the launcher, unpacked from this bundle into {@code dir}; @return the class path */
+    static String classPath(Path dir) throws IOException {
+        return ServerClassPath.unpack(QpidBroker.class, List.of(MAIN_CLASS, MAIN_CLASS + "$Listener"), dir, "the Qpid broker");
     }
 }

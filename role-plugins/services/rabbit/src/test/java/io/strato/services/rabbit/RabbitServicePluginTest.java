@@ -225,9 +225,9 @@ class RabbitServicePluginTest {
         plugin.deactivate();
         plugin = null;
         // the broker as the plugin runs it, but with no plugin watching it: what a killed node leaves behind
-        String classPath = RabbitServerFiles.unpack(dataDir.resolve("server"));
+        String classPath = QpidBroker.classPath(dataDir.resolve("server"));
         Process leftover = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-cp", classPath, RabbitServerFiles.MAIN_CLASS, "127.0.0.1", Integer.toString(port),
+                "-cp", classPath, QpidBroker.MAIN_CLASS, "127.0.0.1", Integer.toString(port),
                 dataDir.resolve("broker").toString(), QpidBroker.controlSocket(dataDir).toString(), dataDir.resolve("control.secret").toString())
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("leftover.log").toFile()).start();
         try {
@@ -267,7 +267,7 @@ class RabbitServicePluginTest {
         // the broker is killed: the plugin restarts it, with what it had stored
         publish(credentials, "before crash");
         List<ProcessHandle> brokers = ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().orElse("").contains(RabbitServerFiles.MAIN_CLASS)).toList();
+                .filter(p -> p.info().commandLine().orElse("").contains(QpidBroker.MAIN_CLASS)).toList();
         assertEquals(1, brokers.size(), "one broker JVM");
         brokers.get(0).destroyForcibly();
         brokers.get(0).onExit().get(10, TimeUnit.SECONDS);
