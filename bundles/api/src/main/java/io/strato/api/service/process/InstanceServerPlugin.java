@@ -11,9 +11,12 @@ import io.strato.api.service.ServiceInstance;
 import io.strato.api.service.ServicePlugin;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The base of a service plugin that runs one server process per service instance (redis, memcached, mongodb,
@@ -55,10 +58,14 @@ public abstract class InstanceServerPlugin implements ServicePlugin, Role, AutoC
                            int startTimeoutSeconds, boolean guardPorts) {
     }
 
+    private static final Pattern BINDING_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+
     protected final String host;
     protected final Path dataDir;
     protected final ServerUser user;
     protected final InstanceServers servers;
+    private final SecureRandom random = new SecureRandom();
+    private String classPath;
 
     /** Prepares the directories, the system user and the (not yet started) servers; see {@link #startServers}. */
     protected InstanceServerPlugin(Settings settings) {
@@ -70,7 +77,13 @@ public abstract class InstanceServerPlugin implements ServicePlugin, Role, AutoC
             user.prepareParent(dataDir);
             this.servers = new InstanceServers(settings.label() + " server", dataDir.resolve("instances"),
                     new PortAllocator(settings.host(), settings.portFirst(), settings.portLast()),
-                    Duration.ofSeconds(settings.startTimeoutSeconds()), user, this::command);
+                    Duration.ofSeconds(settings.startTimeoutSeconds()), user, (dir, instance) -> {
+                        try {
+                            return command(dir, instance);
+                        } catch (ServiceException e) {
+                            throw new IOException(e.getMessage(), e);
+                        }
+                    });
             if (settings.guardPorts()) {
                 servers.guardPorts(PortGuard.open(PortGuard.serviceChain(settings.label(), dataDir.toAbsolutePath().toString())));
             }
@@ -89,9 +102,10 @@ public abstract class InstanceServerPlugin implements ServicePlugin, Role, AutoC
 
     /**
      * The command line of one instance's server: it must listen on {@code instance.port()} and keep its data in
-     * {@code dir}, which belongs to the servers' user; it runs as that user.
+     * {@code dir}, which belongs to the servers' user; it runs as that user. Called before every start of the
+     * server, so it may also prepare what the server reads.
      */
-    protected abstract List<String> command(Path dir, InstanceServer instance) throws IOException;
+    protected abstract List<String> command(Path dir, InstanceServer instance) throws IOException, ServiceException;
 
     /** What an app bound to {@code instance} gets; its uid already has access when the ports are guarded. */
     protected abstract ServiceCredentials credentials(ServiceInstance instance, ServiceBinding binding, InstanceServer server)
@@ -100,6 +114,43 @@ public abstract class InstanceServerPlugin implements ServicePlugin, Role, AutoC
     /** Facts kept with a new instance (passwords, database names, sizes) for its command and credentials. */
     protected Map<String, String> newInstanceFacts(String plan, Map<String, String> parameters) {
         return Map.of();
+    }
+
+    /** A new random secret (a password, a database name), 36 hex digits. */
+    protected final String newSecret() {
+        byte[] bytes = new byte[18];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * For a server that runs in a child JVM: its class path, unpacked once per activation from this plugin's bundle
+     * into {@code <dataDir>/server} (see {@link ServerClassPath} for what the bundle carries).
+     *
+     * @param launchers the plugin's launcher classes, by name; none when the server's own main class is run
+     */
+    protected final synchronized String serverClassPath(String... launchers) throws IOException {
+        if (classPath == null) {
+            classPath = ServerClassPath.unpack(getClass(), List.of(launchers), dataDir.resolve("server"),
+                    "the " + catalog().label() + " server");
+        }
+        return classPath;
+    }
+
+    /** The java binary this node runs on, for servers that run in a child JVM. */
+    protected static String nodeJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * The binding's id, checked to be fit for a user name in the server's language (letters, digits, '-' and '_',
+     * at most 100), so that it can never break out of a command or a quoted name.
+     */
+    protected static String bindingName(ServiceBinding binding) throws ServiceException {
+        if (!BINDING_ID.matcher(binding.bindingId()).matches()) {
+            throw new ServiceException("invalid binding id: " + binding.bindingId());
+        }
+        return binding.bindingId();
     }
 
     /** The service's label. */

@@ -9,11 +9,8 @@ import io.strato.api.service.ServicePlan;
 import io.strato.api.service.ServicePlugin;
 import io.strato.api.service.process.InstanceServer;
 import io.strato.api.service.process.InstanceServerPlugin;
-import io.strato.api.service.process.ServerClassPath;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
@@ -64,20 +61,16 @@ public final class MongoServicePlugin extends InstanceServerPlugin {
     /** The launcher in each server's child JVM; a name, not a class literal, so that nothing in Karaf loads it. */
     static final String MAIN_CLASS = "io.strato.services.mongodb.server.MongoServerMain";
 
-    private final Path serverDir;
     private final String java;
     private final int heapMb;
-    private final SecureRandom random = new SecureRandom();
-    private String classPath;
 
     @Activate
     public MongoServicePlugin(Config config) {
         // the server has no users: only bound apps' uids (and the node) may connect from this machine
         super(new Settings("mongodb", config.dataDir(), config.host(), config.portFirst(), config.portLast(),
                 config.runAs(), config.startTimeoutSeconds(), true));
-        this.serverDir = dataDir.resolve("server");
         this.java = config.javaBinary().isBlank()
-                ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
+                ? nodeJava()
                 : config.javaBinary();
         this.heapMb = config.heapMb();
         startServers();
@@ -103,9 +96,7 @@ public final class MongoServicePlugin extends InstanceServerPlugin {
     /** Random rather than the instance id; no secret, though: the server lists its databases to whoever connects. */
     @Override
     protected Map<String, String> newInstanceFacts(String plan, Map<String, String> parameters) {
-        byte[] bytes = new byte[12];
-        random.nextBytes(bytes);
-        return Map.of(DATABASE, "db" + HexFormat.of().formatHex(bytes));
+        return Map.of(DATABASE, "db" + newSecret());
     }
 
     @Override
@@ -118,15 +109,7 @@ public final class MongoServicePlugin extends InstanceServerPlugin {
     @Override
     protected List<String> command(Path dir, InstanceServer instance) throws IOException {
         return List.of(java, "-Xmx" + heapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", classPath(), MAIN_CLASS,
+                "-cp", serverClassPath(MAIN_CLASS), MAIN_CLASS,
                 host, Integer.toString(instance.port()), dir.resolve("data.mv").toAbsolutePath().toString());
-    }
-
-    /** Unpacked once per activation rather than for every server start. */
-    private synchronized String classPath() throws IOException {
-        if (classPath == null) {
-            classPath = ServerClassPath.unpack(MongoServicePlugin.class, List.of(MAIN_CLASS), serverDir, "the mongodb server");
-        }
-        return classPath;
     }
 }

@@ -17,14 +17,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +78,6 @@ public final class RedisServicePlugin extends InstanceServerPlugin {
     private static final String ACL = "acl";
     private static final String ACL_FILE = "users.acl";
     private static final String USER_PREFIX = "b-";
-    private static final Pattern BINDING_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
     /**
      * What a binding's user may do: every command on every key and channel of its server except the admin ones
      * (ACL, CONFIG, DEBUG, MODULE, SHUTDOWN, REPLICAOF, MONITOR, SAVE, ...), which could see other bindings' users
@@ -92,7 +89,6 @@ public final class RedisServicePlugin extends InstanceServerPlugin {
     private final Path binDir;
     private final String serverBinary;
     private final int maxMemoryMb;
-    private final SecureRandom random = new SecureRandom();
     private Path binary;
 
     @Activate
@@ -124,7 +120,7 @@ public final class RedisServicePlugin extends InstanceServerPlugin {
 
     @Override
     protected Map<String, String> newInstanceFacts(String plan, Map<String, String> parameters) {
-        return Map.of(PASSWORD, newPassword(), ACL, "true");
+        return Map.of(PASSWORD, newSecret(), ACL, "true");
     }
 
     /** A new ACL user for the binding, with its own password; binding the same id again gives it a new password. */
@@ -132,7 +128,7 @@ public final class RedisServicePlugin extends InstanceServerPlugin {
     protected ServiceCredentials credentials(ServiceInstance instance, ServiceBinding binding, InstanceServer server)
             throws ServiceException {
         String user = userOf(binding);
-        String password = newPassword();
+        String password = newSecret();
         List<String> setUser = new ArrayList<>(List.of("ACL", "SETUSER", user, "reset", "on", ">" + password));
         setUser.addAll(BINDING_RULES);
         try (RedisAdmin admin = RedisAdmin.login(host, server.port(), server.fact(PASSWORD))) {
@@ -169,18 +165,14 @@ public final class RedisServicePlugin extends InstanceServerPlugin {
      * the bindings' users (redis saves it on every change); its default user is set again to the admin password.
      */
     @Override
-    protected List<String> command(Path dir, InstanceServer instance) throws IOException {
+    protected List<String> command(Path dir, InstanceServer instance) throws IOException, ServiceException {
         InstanceServer current = instance;
         if (current.facts().get(ACL) == null) {
             // made before bindings had users of their own: every app bound to it knows this password, so it changes
             Map<String, String> facts = new HashMap<>(current.facts());
-            facts.put(PASSWORD, newPassword());
+            facts.put(PASSWORD, newSecret());
             facts.put(ACL, "true");
-            try {
-                current = servers.updateFacts(instance.id(), facts);
-            } catch (ServiceException e) {
-                throw new IOException(e.getMessage(), e);
-            }
+            current = servers.updateFacts(instance.id(), facts);
             LOG.warn("redis instance {}: the password its bindings shared no longer works; bind its apps again to give"
                     + " each binding a user of its own", instance.id());
         }
@@ -219,10 +211,7 @@ public final class RedisServicePlugin extends InstanceServerPlugin {
     }
 
     private static String userOf(ServiceBinding binding) throws ServiceException {
-        if (!BINDING_ID.matcher(binding.bindingId()).matches()) {
-            throw new ServiceException("invalid binding id: " + binding.bindingId());
-        }
-        return USER_PREFIX + binding.bindingId();
+        return USER_PREFIX + bindingName(binding);
     }
 
     private static String sha256(String password) {
@@ -239,11 +228,5 @@ public final class RedisServicePlugin extends InstanceServerPlugin {
             binary = RedisServerBinary.locate(serverBinary, binDir);
         }
         return binary;
-    }
-
-    private String newPassword() {
-        byte[] bytes = new byte[24];
-        random.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }
