@@ -9,6 +9,9 @@ import io.strato.api.json.Json;
 import io.strato.api.role.Role;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
@@ -23,18 +26,21 @@ import java.util.concurrent.TimeUnit;
  * Immediate, so it listens as soon as the role is installed rather than when the Role service is first used.
  */
 @Component(service = Role.class, configurationPid = "io.strato.router", immediate = true)
+@Designate(ocd = RouterRole.Config.class)
 public final class RouterRole implements Role {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterRole.class);
 
     /** Configuration of {@code etc/io.strato.router.cfg}. */
+    @ObjectClassDefinition(name = "Strato router", description = "The HTTP reverse proxy from app host names to live instances")
     public @interface Config {
+        @AttributeDefinition(description = "The HTTP port the router takes app traffic on")
         int port() default RouterConfig.DEFAULT_PORT;
-
+        @AttributeDefinition(description = "Address the router listens on")
         String bindAddress() default RouterConfig.DEFAULT_BIND_ADDRESS;
-
+        @AttributeDefinition(description = "Milliseconds to connect to an app instance before trying another")
         int backendConnectTimeoutMs() default RouterConfig.DEFAULT_BACKEND_CONNECT_TIMEOUT_MS;
-
+        @AttributeDefinition(description = "Seconds a client or instance connection may stay idle before the router closes it")
         int idleTimeoutSeconds() default RouterConfig.DEFAULT_IDLE_TIMEOUT_SECONDS;
     }
 

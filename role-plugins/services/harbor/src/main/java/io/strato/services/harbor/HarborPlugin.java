@@ -43,6 +43,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
@@ -59,26 +62,21 @@ import org.slf4j.LoggerFactory;
  * (the broker hands instances back only on calls), so a restarted node listens on the same ports again.
  */
 @Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.harbor", immediate = true)
+@Designate(ocd = HarborPlugin.Config.class)
 public final class HarborPlugin implements ServicePlugin, Role {
 
     /** Configuration of {@code etc/io.strato.service.harbor.cfg}. */
+    @ObjectClassDefinition(name = "Strato harbor service", description = "Public TCP/UDP ports forwarded to bound apps")
     public @interface Config {
-        /** Ports handed out to instances, {@code first-last}; open exactly this range in the firewall. */
+        @AttributeDefinition(description = "Ports handed out to instances, first-last; open exactly this range in the firewall")
         String portRange() default "41000-41999";
-
-        /**
-         * Address the ports listen on, and apps are told unless it is a wildcard (0.0.0.0, ::); blank means the
-         * node's cluster address.
-         */
+        @AttributeDefinition(description = "Address the ports listen on, and apps are told unless it is a wildcard (0.0.0.0, ::); blank means the node's cluster address")
         String bindAddress() default "";
-
-        /** Blank means ${karaf.data}/strato/services/harbor. */
+        @AttributeDefinition(description = "Where the service keeps its files; blank means ${karaf.data}/strato/services/harbor")
         String dataDir() default "";
-
-        /** Seconds without a datagram either way after which a UDP client's session ends. */
+        @AttributeDefinition(description = "Seconds without a datagram either way after which a UDP client's session ends")
         int udpSessionIdleSeconds() default 60;
-
-        /** UDP clients forwarded at once per port; datagrams of further new clients are dropped. */
+        @AttributeDefinition(description = "UDP clients forwarded at once per port; datagrams of further new clients are dropped")
         int udpMaxSessions() default 1024;
     }
 

@@ -26,6 +26,10 @@ import java.util.Locale;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,33 +40,31 @@ import org.slf4j.LoggerFactory;
  * own user with a random password and privileges on that database only.
  */
 @Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.mysql", immediate = true)
+@Designate(ocd = MysqlServicePlugin.Config.class)
 public final class MysqlServicePlugin implements ServicePlugin, Role {
 
     /** Configuration of {@code etc/io.strato.service.mysql.cfg}. */
+    @ObjectClassDefinition(name = "Strato mysql service", description = "A MariaDB server on this node (or an external one): a database and a user per service instance")
     public @interface Config {
-        /** Blank means ${karaf.data}/strato/services/mysql. */
+        @AttributeDefinition(description = "Where the service keeps its files; blank means ${karaf.data}/strato/services/mysql")
         String dataDir() default "";
-
-        /** Address the node's server listens on and apps connect to. */
+        @AttributeDefinition(description = "Address the node's server listens on and apps connect to")
         String host() default "127.0.0.1";
-
+        @AttributeDefinition(description = "The port the server listens on")
         int port() default 13306;
-
-        /** InnoDB buffer pool of the node's server, in MB. */
+        @AttributeDefinition(description = "InnoDB buffer pool of the node's server, in MB")
         int bufferPoolMb() default 128;
-
-        /** The user the server runs as when the node is root; "root" keeps it root (mariadbd --user=root). */
+        @AttributeDefinition(description = "The user the server runs as when the node is root; \"root\" keeps it root (mariadbd --user=root)")
         String runAs() default "";
-
+        @AttributeDefinition(description = "Seconds the server may take to answer on its port when it starts")
         int startTimeoutSeconds() default 60;
-
-        /** Set to use an existing MySQL or MariaDB server instead of running one; then adminUser and adminPassword are its admin. */
+        @AttributeDefinition(description = "Set to use an existing MySQL or MariaDB server instead of running one; then adminUser and adminPassword are its admin")
         String externalHost() default "";
-
+        @AttributeDefinition(description = "The external server's port")
         int externalPort() default 3306;
-
+        @AttributeDefinition(description = "The external server's admin user")
         String adminUser() default "root";
-
+        @AttributeDefinition(description = "The external server's admin password", type = AttributeType.PASSWORD)
         String adminPassword() default "";
     }
 

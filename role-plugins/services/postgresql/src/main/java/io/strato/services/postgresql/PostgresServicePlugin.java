@@ -21,6 +21,10 @@ import java.util.Locale;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,33 +35,31 @@ import org.slf4j.LoggerFactory;
  * role, every binding its own login role with a random password, and only those roles may connect to it.
  */
 @Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.postgresql", immediate = true)
+@Designate(ocd = PostgresServicePlugin.Config.class)
 public final class PostgresServicePlugin implements ServicePlugin, Role {
 
     /** Configuration of {@code etc/io.strato.service.postgresql.cfg}. */
+    @ObjectClassDefinition(name = "Strato postgresql service", description = "A PostgreSQL server on this node (or an external one): a database per service instance, a login role per binding")
     public @interface Config {
-        /** Blank means ${karaf.data}/strato/services/postgresql. */
+        @AttributeDefinition(description = "Where the service keeps its files; blank means ${karaf.data}/strato/services/postgresql")
         String dataDir() default "";
-
-        /** Address the node's server listens on and apps connect to. */
+        @AttributeDefinition(description = "Address the node's server listens on and apps connect to")
         String host() default "127.0.0.1";
-
+        @AttributeDefinition(description = "The port the server listens on")
         int port() default 15432;
-
-        /** A CIDR allowed to connect besides loopback, e.g. the cluster's network when host is the node address. */
+        @AttributeDefinition(description = "A CIDR allowed to connect besides loopback, e.g. the cluster's network when host is the node address")
         String allowedNetwork() default "";
-
-        /** The system user the server runs as when the node is root; blank: strato-postgresql, created when missing. */
+        @AttributeDefinition(description = "The system user the server runs as when the node is root; blank: strato-postgresql, created when missing")
         String runAs() default "";
-
+        @AttributeDefinition(description = "Seconds the server may take to answer on its port when it starts")
         int startTimeoutSeconds() default 60;
-
-        /** Set to use an existing server instead of running one; then adminUser and adminPassword are its superuser. */
+        @AttributeDefinition(description = "Set to use an existing server instead of running one; then adminUser and adminPassword are its superuser")
         String externalHost() default "";
-
+        @AttributeDefinition(description = "The external server's port")
         int externalPort() default 5432;
-
+        @AttributeDefinition(description = "The external server's admin user")
         String adminUser() default "postgres";
-
+        @AttributeDefinition(description = "The external server's admin password", type = AttributeType.PASSWORD)
         String adminPassword() default "";
     }
 

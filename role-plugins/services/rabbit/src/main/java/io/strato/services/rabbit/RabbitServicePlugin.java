@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.component.annotations.Deactivate;
 
 /**
@@ -27,43 +31,37 @@ import org.osgi.service.component.annotations.Deactivate;
  * ({@link RabbitManagementApi}). Immediate, so the own broker comes back as soon as the node starts.
  */
 @Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.rabbit", immediate = true)
+@Designate(ocd = RabbitServicePlugin.Config.class)
 public final class RabbitServicePlugin implements ServicePlugin, Role {
 
     /** Configuration of {@code etc/io.strato.service.rabbit.cfg}. */
+    @ObjectClassDefinition(name = "Strato rabbit service", description = "An AMQP broker on this node (or an external RabbitMQ): a virtual host per service instance")
     public @interface Config {
-        /** Blank means ${karaf.data}/strato/services/rabbit. */
+        @AttributeDefinition(description = "Where the service keeps its files; blank means ${karaf.data}/strato/services/rabbit")
         String dataDir() default "";
-
-        /** Address the broker listens on and apps connect to; the node's address for apps on other nodes. */
+        @AttributeDefinition(description = "Address the broker listens on and apps connect to; the node's address for apps on other nodes")
         String host() default "127.0.0.1";
-
+        @AttributeDefinition(description = "The port the server listens on")
         int port() default 15673;
-
-        /** Blank means the JVM the node runs on. */
+        @AttributeDefinition(description = "The java binary the broker runs on; blank means the node's own")
         String javaBinary() default "";
-
-        /** Maximum heap of the broker's JVM. */
+        @AttributeDefinition(description = "Maximum heap of the broker's JVM")
         int heapMb() default 128;
-
-        /** Maximum direct memory of the broker's JVM: message buffers; the broker flows messages to disk at 75 % of it. */
+        @AttributeDefinition(description = "Maximum direct memory of the broker's JVM: message buffers; the broker flows messages to disk at 75 % of it")
         int directMemoryMb() default 128;
-
+        @AttributeDefinition(description = "Seconds the server may take to answer on its port when it starts")
         int startTimeoutSeconds() default 60;
-
-        /** The system user the broker runs as when the node is root; blank: strato-rabbit, created when missing. */
+        @AttributeDefinition(description = "The system user the broker runs as when the node is root; blank: strato-rabbit, created when missing")
         String runAs() default "";
-
-        /** Set to use an existing RabbitMQ instead of running a broker; then adminUser and adminPassword are its administrator. */
+        @AttributeDefinition(description = "Set to use an existing RabbitMQ instead of running a broker; then adminUser and adminPassword are its administrator")
         String externalHost() default "";
-
-        /** The external server's AMQP port, what apps are told. */
+        @AttributeDefinition(description = "The external server's AMQP port, what apps are told")
         int externalPort() default 5672;
-
-        /** Blank means http://&lt;externalHost&gt;:15672. */
+        @AttributeDefinition(description = "The external RabbitMQ management API; blank means http://<externalHost>:15672")
         String managementUrl() default "";
-
+        @AttributeDefinition(description = "The external server's admin user")
         String adminUser() default "guest";
-
+        @AttributeDefinition(description = "The external server's admin password", type = AttributeType.PASSWORD)
         String adminPassword() default "";
     }
 
