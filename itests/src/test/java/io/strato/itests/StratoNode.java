@@ -22,6 +22,9 @@ final class StratoNode implements AutoCloseable {
     private static final Path DISTRIBUTION = Path.of(System.getProperty("strato.distribution",
             "../karaf-assembly/target/strato-0.1.0-SNAPSHOT.tar.gz"));
 
+    /** Strato's version, as its artifacts in a node's Maven repository (system/) carry it. */
+    static final String VERSION = System.getProperty("strato.version", "0.1.0-SNAPSHOT");
+
     /** The JDK running the tests runs the nodes too (and keeps Karaf's scripts from warning about it). */
     private static final String JAVA_HOME = System.getProperty("java.home");
 
@@ -58,6 +61,15 @@ final class StratoNode implements AutoCloseable {
         // its own range for connections it opens to other members, so that a test can cut all its cluster traffic
         edit("etc/hazelcast.xml", "<ports>0</ports>", "<ports>" + (base + OUTBOUND_FIRST) + "-" + (base + OUTBOUND_LAST) + "</ports>");
         edit("etc/system.properties", "karaf.name = root", "karaf.name = " + name);
+    }
+
+    /**
+     * The node's store mode (docs/store.md), set before it starts: {@code server} serves its Derby to the cluster on
+     * 127.0.0.1 and a port of the node's own, {@code client} uses the one the cluster's server node publishes.
+     */
+    void storeMode(String mode) throws IOException {
+        String server = mode.equals("server") ? "serverHost = 127.0.0.1\nserverPort = " + (clusterPort + 4) + "\n" : "";
+        Files.writeString(home.resolve("etc/io.strato.store.cfg"), "mode = " + mode + "\n" + server);
     }
 
     /** Replaces text in one of the node's files (before it starts). */
@@ -222,6 +234,24 @@ final class StratoNode implements AutoCloseable {
         for (ProcessHandle jvm : jvms) {
             new ProcessBuilder("kill", "-" + signal, String.valueOf(jvm.pid())).start().waitFor();
         }
+    }
+
+    /**
+     * kill -9 of the node's Karaf JVM alone, as a crash of it would: what the node runs as processes of their own
+     * (a database server, app instances) is left to what they do when their parent dies.
+     */
+    void killKarafJvm() throws InterruptedException {
+        List<ProcessHandle> karaf = process.descendants()
+                .filter(h -> h.info().arguments().map(a -> List.of(a).contains("org.apache.karaf.main.Main")).orElse(false))
+                .toList();
+        if (karaf.isEmpty()) {
+            throw new IllegalStateException(name + " has no Karaf JVM to kill");
+        }
+        karaf.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : karaf) {
+            h.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        }
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** kill -9 of the whole node: the Karaf JVM and its children. */
