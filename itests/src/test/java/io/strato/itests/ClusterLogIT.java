@@ -112,7 +112,7 @@ public class ClusterLogIT {
         node2.awaitShell("kato:log-tail", s -> s.contains("this cluster has no primary"), Duration.ofSeconds(60));
         System.out.printf("[ClusterLogIT] node-2 says there is no primary %.1f s after kill -9%n", StratoNode.secondsSince(killedAt));
         String marker = "logged while the primary was down " + UUID.randomUUID();
-        node2.shell("log:log --level WARN \"" + marker + "\"");
+        node2.shell("log:log --level WARNING \"" + marker + "\"");
         node1.start();
         node1.awaitReady(Duration.ofSeconds(180));
         long backAt = System.nanoTime();

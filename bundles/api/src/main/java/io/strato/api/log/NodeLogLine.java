@@ -32,11 +32,15 @@ public record NodeLogLine(String nodeId, String nodeName, long seq, long timesta
         trace = trace == null ? List.of() : List.copyOf(trace);
     }
 
-    /** "time node level logger: message", then the trace lines indented; as {@code kato:log-tail} prints it. */
+    /**
+     * "time node level logger: message", then the message's further lines and the trace lines indented by four
+     * spaces; as {@code kato:log-tail} prints it and {@code cluster.log} keeps it.
+     */
     public String format(ZoneId zone) {
         StringBuilder out = new StringBuilder()
                 .append(TIME.format(Instant.ofEpochMilli(timestamp).atZone(zone))).append(' ')
-                .append(nodeName).append(' ').append(level).append(' ').append(logger).append(": ").append(message);
+                .append(nodeName).append(' ').append(level).append(' ').append(logger).append(": ")
+                .append(message.replace("\r\n", "\n").replace("\n", "\n    ")); // one line per line; continuations indented
         for (String t : trace) {
             out.append("\n    ").append(t);
         }
