@@ -78,6 +78,9 @@ final class LogSender {
     }
 
     private int send() {
+        if (buffer.size() == 0) {
+            return 0; // nothing waits: no need to ask the cluster anything
+        }
         NodeRecord node = self.get();
         Optional<LogAck> ack = acks.get(node.id()).flatMap(LogSender::readAck);
         long now = clock.getAsLong();

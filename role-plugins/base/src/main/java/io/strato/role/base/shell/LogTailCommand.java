@@ -61,6 +61,8 @@ public class LogTailCommand implements Action {
                     out.println("-- the primary answers again --");
                     problem = null;
                 }
+            } catch (InterruptedException e) {
+                break; // Ctrl-C while waiting for the primary's answer
             } catch (IllegalStateException e) {
                 if (!e.getMessage().equals(problem)) {
                     out.println("-- " + e.getMessage() + "; still trying --");
