@@ -101,6 +101,13 @@ public class ClusterLogCollector implements ClusterLog {
         this.ackFile = dir.resolve("cluster-log.acks");
         this.memoryLines = memoryLines;
         loadAcks();
+        try {
+            for (NodeLogLine line : file.newest(memoryLines)) {
+                memory.addLast(new Kept(++cursor, line));
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot read {} back ({}): tails show the lines that arrive from now on", file.path(), e.getMessage());
+        }
         subscriptions.add(shared.topic(ClusterLogChannels.BATCHES).subscribe(this::received));
         subscriptions.add(shared.topic(ClusterLogChannels.QUERIES).subscribe(this::asked));
     }

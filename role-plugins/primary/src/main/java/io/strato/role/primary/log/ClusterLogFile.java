@@ -10,8 +10,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.io.BufferedReader;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code cluster.log}: every node's lines, one per line as {@code kato:log-tail} prints them. When it would grow
@@ -57,6 +66,50 @@ final class ClusterLogFile {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
             w.write(text.toString());
         }
+    }
+
+    private static final Pattern LINE = Pattern.compile(
+            "^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) (\\S+) (ERROR|WARN|INFO|DEBUG|TRACE) (\\S*): (.*)$");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+    /**
+     * The newest {@code max} lines of the current file, read back for tails after a restart. The file names nodes
+     * by name only, so these lines carry the name as their id; lines that are not in the file's format are skipped.
+     */
+    List<NodeLogLine> newest(int max) throws IOException {
+        Deque<NodeLogLine> out = new ArrayDeque<>();
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Matcher head = null;
+            List<String> more = new ArrayList<>();
+            for (String text = r.readLine(); ; text = r.readLine()) {
+                if (text != null && text.startsWith("    ") && head != null) {
+                    more.add(text.substring(4));
+                    continue;
+                }
+                if (head != null) {
+                    try {
+                        long time = LocalDateTime.parse(head.group(1), TIME).atZone(zone).toInstant().toEpochMilli();
+                        out.addLast(new NodeLogLine(head.group(2), head.group(2), 0, time, head.group(3), head.group(4),
+                                head.group(5), more));
+                        if (out.size() > max) {
+                            out.removeFirst();
+                        }
+                    } catch (DateTimeParseException e) {
+                        // not a line of ours
+                    }
+                }
+                if (text == null) {
+                    break;
+                }
+                Matcher m = LINE.matcher(text);
+                head = m.matches() ? m : null;
+                more = new ArrayList<>();
+            }
+        }
+        return List.copyOf(out);
     }
 
     private void rotate() throws IOException {

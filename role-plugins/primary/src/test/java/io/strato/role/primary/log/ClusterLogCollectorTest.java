@@ -98,7 +98,23 @@ class ClusterLogCollectorTest {
         assertEquals(List.of("node-2 line 1", "node-2 line 2", "node-2 line 3", "node-2 line 4", "node-2 line 5",
                 "node-2 line 6", "node-2 line 7"), fileLines().stream().map(l -> l.substring(l.indexOf(": ") + 2)).toList());
         assertEquals(7, ackOf("node-2"));
-        assertEquals(List.of("node-2 line 6", "node-2 line 7"), messages(again.tail(new LogQuery("q", null, "INFO", 50, 0))));
+        assertEquals(List.of("node-2 line 4", "node-2 line 5", "node-2 line 6", "node-2 line 7"),
+                messages(again.tail(new LogQuery("q", null, "INFO", 4, 0))));
+    }
+
+    @Test
+    void aRestartedCollectorTailsWhatTheFileHolds() {
+        ClusterLogCollector c = collector();
+        send(batch("node-1", "b1", true, 1, 2));
+        send(new LogBatch("id-node-2", "b2", true, List.of(new NodeLogLine("id-node-2", "node-2", 1, 1_700_000_000_000L, "ERROR",
+                "io.strato.dea.DeaRole", "instance failed\nwhile starting", List.of("java.io.IOException: no space", "\tat a.B.c(B.java:1)")))));
+        List<String> before = c.tail(new LogQuery("q", null, "INFO", 50, 0)).lines().stream().map(l -> l.format(java.time.ZoneId.systemDefault())).toList();
+        c.deactivate();
+
+        ClusterLogCollector again = collector();
+        List<String> after = again.tail(new LogQuery("q", null, "INFO", 50, 0)).lines().stream().map(l -> l.format(java.time.ZoneId.systemDefault())).toList();
+        assertEquals(before, after, "the same lines, printed the same");
+        assertEquals(1, again.tail(new LogQuery("q", "node-2", "ERROR", 50, 0)).lines().size());
     }
 
     @Test
