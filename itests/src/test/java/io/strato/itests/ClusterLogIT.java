@@ -120,6 +120,7 @@ public class ClusterLogIT {
         System.out.printf("[ClusterLogIT] node-2's line reached the restarted primary %.1f s after it was READY%n",
                 StratoNode.secondsSince(backAt));
         assertTrue(after, after.contains("node-2 WARN"));
+        assertTrue("lines from before the restart are read back from cluster.log:\n" + after, ROLE_LINE.matcher(after).find());
         node2.awaitShell("kato:log-tail --node node-2 -n 2000", s -> s.contains(marker), Duration.ofSeconds(30));
         Thread.sleep(12_000); // longer than a node waits for an acknowledgement before it sends again
         String kept = Files.readString(clusterLog);
