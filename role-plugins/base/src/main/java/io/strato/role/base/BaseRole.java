@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The base role, mandatory on every node: it keeps the node known to the cluster by publishing its
  * record (identity, roles and their state) on a heartbeat. Without base a node's record expires and the
- * cluster stops counting it.
+ * cluster stops counting it. Its log components ({@code io.strato.role.base.log}) forward the node's log lines
+ * to the primary.
  */
 @Component(service = Role.class, immediate = true)
 public class BaseRole implements Role {
@@ -56,7 +57,7 @@ public class BaseRole implements Role {
 
     @Override
     public String description() {
-        return "Node identity and heartbeat to the cluster; mandatory on every node";
+        return "Node identity, heartbeat to the cluster, forwards the node's log lines to the primary; mandatory on every node";
     }
 
     @Override

@@ -89,6 +89,6 @@ public class PrimaryRole implements Role, ClusterConfigKeeper {
 
     @Override
     public String description() {
-        return "The one node others attach to; keeps the cluster configuration";
+        return "The one node others attach to; keeps the cluster configuration and the cluster's log";
     }
 }
