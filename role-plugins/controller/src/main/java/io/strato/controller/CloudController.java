@@ -20,9 +20,11 @@ import io.strato.controller.apps.StagingDispatcher;
 import io.strato.controller.blob.BlobStore;
 import io.strato.controller.blob.ResourceCache;
 import io.strato.controller.jobs.JobStore;
+import io.strato.controller.logs.DopplerServer;
 import io.strato.controller.rest.AppSummaryResource;
 import io.strato.controller.rest.FeatureFlagResource;
 import io.strato.controller.rest.JobResource;
+import io.strato.controller.rest.LogStreamGate;
 import io.strato.controller.rest.PrivateDomainResource;
 import io.strato.controller.rest.ResourceMatchResource;
 import io.strato.controller.rest.RecentLogsResource;
@@ -118,6 +120,7 @@ public final class CloudController implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<Object> resources;
     private final List<Object> providers;
+    private final DopplerServer doppler;
     /** The keys of this controller's own routes (api and console hosts) in {@link Channels#ROUTES}. */
     private final AtomicReference<Set<String>> platformRouteKeys = new AtomicReference<>(Set.of());
     private Server server;
@@ -162,6 +165,8 @@ public final class CloudController implements AutoCloseable {
         AppRouteResource.Remapper remapper = new AppRouteResource.Remapper(runtime);
         Lookup lookup = new Lookup(tenancy, apps, routes, services);
         RoleChanges roleChanges = new RoleChanges(tenancy.roles(), users, audit);
+        AuthFilter auth = new AuthFilter(tokens, users);
+        this.doppler = new DopplerServer(logs, new LogStreamGate(auth, lookup), settings.dopplerPort());
         AppResource appResource = new AppResource(apps, uids, lookup, quotaCheck, audit, routes, blobs, logs, staging,
                 runtime, settings, serviceEnvironment, provisioner, remapper);
         RouteResource routeResource = new RouteResource(routes, lookup, quotaCheck, audit, cluster, remapper, jobs);
@@ -170,8 +175,8 @@ public final class CloudController implements AutoCloseable {
         SpaceResource spaceResource = new SpaceResource(tenancy, roleChanges, audit, apps, routes, services, runtime,
                 appResource, routeResource, serviceInstanceResource);
         this.resources = List.of(
-                new RootResource(settings.externalUrl(), settings.loggingUrl()),
-                new InfoResource(settings, cluster, shared.map(Channels.ROUTERS)),
+                new RootResource(settings.externalUrl(), () -> settings.loggingUrl(doppler.port())),
+                new InfoResource(settings, cluster, shared.map(Channels.ROUTERS), () -> settings.loggingUrl(doppler.port())),
                 new TokenResource(tokens, users, throttle, TokenResource.trustedProxies(cluster)),
                 new TokenKeyResource(signingKey),
                 new ScimUserResource(users, throttle, TokenResource.trustedProxies(cluster)),
@@ -209,7 +214,7 @@ public final class CloudController implements AutoCloseable {
         this.providers = List.of(
                 new JacksonJsonProvider(Json.mapper()),
                 new RequestIdFilter(),
-                new AuthFilter(tokens, users),
+                auth,
                 new Errors.CfExceptionMapper(),
                 new V3Resource.V3ExceptionMapper(),
                 new ScimUserResource.ScimExceptionMapper(),
@@ -226,6 +231,7 @@ public final class CloudController implements AutoCloseable {
         factory.setServiceBeans(resources);
         factory.setProviders(providers);
         server = factory.create();
+        doppler.start();
         scheduler.scheduleWithFixedDelay(this::heartbeat, 0, HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::publishAll, 0, PUBLISH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("controller API at {}", settings.externalUrl());
@@ -279,6 +285,7 @@ public final class CloudController implements AutoCloseable {
             server.destroy();
             server = null;
         }
+        doppler.close();
         platformRouteKeys.get().forEach(shared.map(Channels.ROUTES)::remove);
         shared.map(Channels.BLOBSTORE).remove("url", settings.externalUrl());
         staging.close();

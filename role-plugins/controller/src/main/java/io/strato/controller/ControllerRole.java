@@ -63,7 +63,7 @@ public class ControllerRole implements Role {
                 ? CloudController.defaultExternalUrl(cluster, httpPort) : config.externalUrl().trim();
         return new ControllerSettings(new UploadLimits(maxBytes, config.uploadMaxEntries(), maxUncompressed),
                 Duration.ofMinutes(config.tokenTtlMinutes()), blobDir, externalUrl, httpPort, version,
-                config.maxInstances(), appUids(config));
+                config.maxInstances(), appUids(config), config.dopplerPort());
     }
 
     /** The configured app uid range; a bad one stops the controller from starting, with the reason. */
