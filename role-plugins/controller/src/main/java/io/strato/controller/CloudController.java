@@ -14,6 +14,7 @@ import io.strato.controller.apps.AppEventLog;
 import io.strato.controller.apps.AppStore;
 import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.AppUids;
+import io.strato.controller.apps.DomainStore;
 import io.strato.controller.apps.LogBuffer;
 import io.strato.controller.apps.RouteStore;
 import io.strato.controller.apps.StagingDispatcher;
@@ -22,6 +23,8 @@ import io.strato.controller.blob.ResourceCache;
 import io.strato.controller.jobs.JobStore;
 import io.strato.controller.logs.DopplerServer;
 import io.strato.controller.rest.AppSummaryResource;
+import io.strato.controller.rest.DomainResource;
+import io.strato.controller.rest.Domains;
 import io.strato.controller.rest.FeatureFlagResource;
 import io.strato.controller.rest.JobResource;
 import io.strato.controller.rest.LogStreamGate;
@@ -169,7 +172,8 @@ public final class CloudController implements AutoCloseable {
         this.doppler = new DopplerServer(logs, new LogStreamGate(auth, lookup), settings.dopplerPort());
         AppResource appResource = new AppResource(apps, uids, lookup, quotaCheck, audit, routes, blobs, logs, staging,
                 runtime, settings, serviceEnvironment, provisioner, remapper);
-        RouteResource routeResource = new RouteResource(routes, lookup, quotaCheck, audit, cluster, remapper, jobs);
+        Domains domains = new Domains(new DomainStore(sql), routes, cluster);
+        RouteResource routeResource = new RouteResource(routes, lookup, quotaCheck, audit, domains, remapper, jobs);
         ServiceInstanceResource serviceInstanceResource = new ServiceInstanceResource(services, catalog, provisioner,
                 lookup, quotaCheck, audit, remapper);
         SpaceResource spaceResource = new SpaceResource(tenancy, roleChanges, audit, apps, routes, services, runtime,
@@ -184,7 +188,8 @@ public final class CloudController implements AutoCloseable {
                 spaceResource,
                 new QuotaDefinitionResource(tenancy, quotas),
                 new SpaceQuotaDefinitionResource(tenancy, quotas),
-                new SharedDomainResource(cluster),
+                new SharedDomainResource(domains, tenancy, routeResource),
+                new DomainResource(domains, tenancy),
                 new ClusterResource(tenancy, cluster, shared),
                 new UserResource(tenancy, users),
                 appResource,
@@ -194,10 +199,11 @@ public final class CloudController implements AutoCloseable {
                 new JobResource(jobs, tenancy),
                 new StackResource(),
                 new FeatureFlagResource(),
-                new PrivateDomainResource(),
+                new PrivateDomainResource(domains, tenancy, routeResource),
+                new PrivateDomainResource.OfOrganization(domains, tenancy),
                 new SpaceServiceResource(tenancy, catalog),
                 new RouteAppResource(lookup, routes, apps, runtime),
-                new V3Resource(tenancy, apps, appResource, routes, routeResource, jobs, cluster, settings.externalUrl()),
+                new V3Resource(tenancy, apps, appResource, routes, routeResource, jobs, domains, settings.externalUrl()),
                 new AppLogResource(lookup, logs),
                 new RecentLogsResource(lookup, logs),
                 new StagingLogResource(lookup, staging),
