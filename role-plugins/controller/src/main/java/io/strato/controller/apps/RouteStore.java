@@ -47,6 +47,11 @@ public final class RouteStore {
                 + " OR (r.host = '' AND r.domain_name = ?)", uri, uri) > 0;
     }
 
+    /** Whether the domain has a route of that host. */
+    public boolean exists(String host, String domainGuid) {
+        return sql.count("SELECT COUNT(*) FROM ctl_routes r WHERE r.host = ? AND r.domain_guid = ?", host, domainGuid) > 0;
+    }
+
     /** The routes under a domain. */
     public List<Route> inDomain(String domainGuid) {
         return sql.list("SELECT " + COLUMNS + " FROM ctl_routes r WHERE r.domain_guid = ? ORDER BY r.host",

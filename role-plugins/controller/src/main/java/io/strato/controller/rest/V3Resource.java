@@ -174,8 +174,7 @@ public class V3Resource {
             }
             String host = Optional.ofNullable(uri.getQueryParameters().getFirst("host")).orElse("");
             String path = Optional.ofNullable(uri.getQueryParameters().getFirst("path")).orElse("");
-            boolean taken = path.isEmpty() && routes.list(host, null, null, 0, 1).stream()
-                    .anyMatch(r -> r.domainGuid().equals(guid));
+            boolean taken = path.isEmpty() && routes.exists(host.toLowerCase(java.util.Locale.ROOT), guid);
             return Map.of("matching_route", taken);
         });
     }
