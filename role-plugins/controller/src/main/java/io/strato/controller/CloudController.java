@@ -236,8 +236,13 @@ public final class CloudController implements AutoCloseable {
         factory.setAddress(address);
         factory.setServiceBeans(resources);
         factory.setProviders(providers);
+        try {
+            doppler.start();
+        } catch (IllegalStateException e) {
+            LOG.error("controller not started: {}", e.getMessage());
+            throw e;
+        }
         server = factory.create();
-        doppler.start();
         scheduler.scheduleWithFixedDelay(this::heartbeat, 0, HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::publishAll, 0, PUBLISH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("controller API at {}", settings.externalUrl());

@@ -50,7 +50,12 @@ public class ControllerRole implements Role {
         controller = new CloudController(database, shared, cluster, secret, users,
                 settings(config, cluster, context.getBundle().getVersion().toString(), httpPort(context)));
         // the bus CXF's OSGi integration publishes on its servlet; a @Reference to Bus would never resolve
-        controller.start(BusFactory.getDefaultBus(), "/");
+        try {
+            controller.start(BusFactory.getDefaultBus(), "/");
+        } catch (RuntimeException e) {
+            controller.close(); // a port that is taken: leave nothing running behind
+            throw e;
+        }
     }
 
     static ControllerSettings settings(ControllerConfig config, ClusterView cluster, String version, int httpPort) {

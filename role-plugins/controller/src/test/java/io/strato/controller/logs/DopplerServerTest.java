@@ -78,6 +78,18 @@ class DopplerServerTest {
         await(() -> server.streams() == 0, "a client that leaves ends its stream");
     }
 
+    @Test
+    void aTakenPortIsRefusedNamingTheSettingToChange() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            DopplerServer second = new DopplerServer(logs, (authorization, app) -> null, taken.getLocalPort());
+            IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    second::start);
+            assertTrue(refused.getMessage().contains("port " + taken.getLocalPort())
+                    && refused.getMessage().contains("dopplerPort"), refused.getMessage());
+            second.close();
+        }
+    }
+
     private URI uri(String app) {
         return URI.create("ws://127.0.0.1:" + server.port() + "/apps/" + app + "/stream");
     }
