@@ -2,6 +2,7 @@ package io.strato.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -15,6 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.jar.Attributes;
@@ -45,6 +49,8 @@ import org.cloudfoundry.operations.applications.SetEnvironmentVariableApplicatio
 import org.cloudfoundry.operations.applications.StartApplicationRequest;
 import org.cloudfoundry.operations.applications.StopApplicationRequest;
 import org.cloudfoundry.operations.applications.UnsetEnvironmentVariableApplicationRequest;
+import org.cloudfoundry.operations.domains.CreateDomainRequest;
+import org.cloudfoundry.operations.domains.CreateSharedDomainRequest;
 import org.cloudfoundry.operations.domains.Domain;
 import org.cloudfoundry.operations.organizations.CreateOrganizationRequest;
 import org.cloudfoundry.operations.organizations.OrganizationDetail;
@@ -121,7 +127,7 @@ public class CfClientIT {
         proxy = new CountingProxy(20000 + 100 * SLOT + 7, node.httpPort);
         node.edit("etc/io.strato.router.cfg", "port = 8080", "port = " + routerPort);
         Files.writeString(node.home.resolve("etc/io.strato.controller.cfg"),
-                "externalUrl = http://127.0.0.1:" + proxy.port + "\n");
+                "externalUrl = http://127.0.0.1:" + proxy.port + "\ndopplerPort = " + (20000 + 100 * SLOT + 8) + "\n");
         node.start().awaitReady(Duration.ofSeconds(180));
         String added = node.shell("kato:role-add micro-cloud");
         assertTrue(added, added.contains("controller"));
@@ -201,6 +207,28 @@ public class CfClientIT {
                 .collectList().block(TIMEOUT);
         assertTrue(String.valueOf(logs), logs.stream().anyMatch(l -> l.getMessage().contains("cfhello listening on")));
 
+        // streamed logs (cf logs): a line the app writes while the stream is open arrives on it
+        BlockingQueue<String> live = new LinkedBlockingQueue<>();
+        reactor.core.Disposable streaming = cf.applications().logs(LogsRequest.builder().name("cfhello").recent(false)
+                .build()).subscribe(m -> live.add(m.getMessage()), e -> live.add("stream failed: " + e));
+        try {
+            String arrived = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            for (int i = 0; arrived == null && System.nanoTime() < deadline; i++) {
+                // the stream opens asynchronously: ask until a request's line comes through
+                StratoNode.routerGet(routerPort, "cfhello.localhost", "/live-" + i);
+                arrived = awaitLine(live, "served /live-", 2000);
+            }
+            assertNotNull("no line of the app arrived on the log stream within 60 s", arrived);
+            long asked = System.nanoTime();
+            StratoNode.routerGet(routerPort, "cfhello.localhost", "/probe");
+            assertNotNull("the probe's line did not arrive", awaitLine(live, "served /probe", 10_000));
+            System.out.printf("[CfClientIT] streamed log: the app's line arrived %.0f ms after the request%n",
+                    (System.nanoTime() - asked) / 1e6);
+        } finally {
+            streaming.dispose();
+        }
+
         // stop, start, restart, restage, restart one instance
         cf.applications().stop(StopApplicationRequest.builder().name("cfhello").build()).block(TIMEOUT);
         assertTrue(awaitRouterStatus(routerPort, "cfhello.localhost", "404"));
@@ -230,6 +258,24 @@ public class CfClientIT {
                 .block(TIMEOUT);
         cf.routes().delete(DeleteRouteRequest.builder().domain("localhost").host("extra").build()).block(TIMEOUT);
         assertFalse(cf.routes().check(CheckRouteRequest.builder().domain("localhost").host("extra").build()).block(TIMEOUT));
+
+        // domains: a private domain of the organization and a shared one; routes on them reach the apps
+        cf.domains().create(CreateDomainRequest.builder().domain("apps.acme.test").organization("default").build())
+                .block(TIMEOUT);
+        cf.domains().createShared(CreateSharedDomainRequest.builder().domain("shared.test").build()).block(TIMEOUT);
+        List<Domain> withOwn = cf.domains().list().collectList().block(TIMEOUT);
+        assertTrue(String.valueOf(withOwn), withOwn.stream().anyMatch(d -> d.getName().equals("apps.acme.test")));
+        assertTrue(String.valueOf(withOwn), withOwn.stream().anyMatch(d -> d.getName().equals("shared.test")));
+        cf.routes().create(CreateRouteRequest.builder().domain("apps.acme.test").host("www").space("default").build())
+                .block(TIMEOUT);
+        cf.routes().map(MapRouteRequest.builder().applicationName("cfhello").domain("apps.acme.test").host("www").build())
+                .block(TIMEOUT);
+        assertTrue(awaitRouter(routerPort, "www.apps.acme.test").contains("hello from cfhello"));
+        cf.applications().push(PushApplicationRequest.builder().name("onshared").path(nodeApp(apps.resolve("onshared"),
+                "onshared")).memory(64).domain("shared.test").build()).block(TIMEOUT);
+        assertTrue(awaitRouter(routerPort, "onshared.shared.test").contains("hello from onshared"));
+        cf.applications().delete(DeleteApplicationRequest.builder().name("onshared").deleteRoutes(true).build())
+                .block(TIMEOUT);
 
         // services: the marketplace, an instance bound and unbound
         List<ServiceOffering> offerings = cf.services().listServiceOfferings(ListServiceOfferingsRequest.builder().build())
@@ -343,7 +389,8 @@ public class CfClientIT {
                 + "\"scripts\":{\"start\":\"node server.js\"}}\n");
         Files.writeString(dir.resolve("server.js"), String.join("\n",
                 "const app = JSON.parse(process.env.VCAP_APPLICATION);",
-                "require('http').createServer((q, s) => s.end(`hello from " + name + " instance ${app.instance_index}\\n`))",
+                "require('http').createServer((q, s) => { console.log('" + name + " served ' + q.url);",
+                "  s.end(`hello from " + name + " instance ${app.instance_index}\\n`); })",
                 "  .listen(process.env.PORT, () => console.log('" + name + " listening on ' + process.env.PORT));", ""));
         return dir;
     }
@@ -401,6 +448,22 @@ public class CfClientIT {
             Files.write(dir.resolve("data/part-" + i + ".bin"), chunk);
         }
         return dir;
+    }
+
+    /** The first line of {@code lines} containing {@code text}, within {@code millis}; null if none came. */
+    private static String awaitLine(BlockingQueue<String> lines, String text, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+            String line = lines.poll(left, TimeUnit.MILLISECONDS);
+            if (line == null) {
+                return null;
+            }
+            assertFalse(line, line.startsWith("stream failed"));
+            if (line.contains(text)) {
+                return line;
+            }
+        }
+        return null;
     }
 
     private static String routerBody(int port, String host) {

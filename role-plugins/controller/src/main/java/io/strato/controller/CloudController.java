@@ -14,15 +14,20 @@ import io.strato.controller.apps.AppEventLog;
 import io.strato.controller.apps.AppStore;
 import io.strato.controller.apps.AppRuntime;
 import io.strato.controller.apps.AppUids;
+import io.strato.controller.apps.DomainStore;
 import io.strato.controller.apps.LogBuffer;
 import io.strato.controller.apps.RouteStore;
 import io.strato.controller.apps.StagingDispatcher;
 import io.strato.controller.blob.BlobStore;
 import io.strato.controller.blob.ResourceCache;
 import io.strato.controller.jobs.JobStore;
+import io.strato.controller.logs.DopplerServer;
 import io.strato.controller.rest.AppSummaryResource;
+import io.strato.controller.rest.DomainResource;
+import io.strato.controller.rest.Domains;
 import io.strato.controller.rest.FeatureFlagResource;
 import io.strato.controller.rest.JobResource;
+import io.strato.controller.rest.LogStreamGate;
 import io.strato.controller.rest.PrivateDomainResource;
 import io.strato.controller.rest.ResourceMatchResource;
 import io.strato.controller.rest.RecentLogsResource;
@@ -118,6 +123,7 @@ public final class CloudController implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<Object> resources;
     private final List<Object> providers;
+    private final DopplerServer doppler;
     /** The keys of this controller's own routes (api and console hosts) in {@link Channels#ROUTES}. */
     private final AtomicReference<Set<String>> platformRouteKeys = new AtomicReference<>(Set.of());
     private Server server;
@@ -162,16 +168,19 @@ public final class CloudController implements AutoCloseable {
         AppRouteResource.Remapper remapper = new AppRouteResource.Remapper(runtime);
         Lookup lookup = new Lookup(tenancy, apps, routes, services);
         RoleChanges roleChanges = new RoleChanges(tenancy.roles(), users, audit);
+        AuthFilter auth = new AuthFilter(tokens, users);
+        this.doppler = new DopplerServer(logs, new LogStreamGate(auth, lookup), settings.dopplerPort());
         AppResource appResource = new AppResource(apps, uids, lookup, quotaCheck, audit, routes, blobs, logs, staging,
                 runtime, settings, serviceEnvironment, provisioner, remapper);
-        RouteResource routeResource = new RouteResource(routes, lookup, quotaCheck, audit, cluster, remapper, jobs);
+        Domains domains = new Domains(new DomainStore(sql), routes, cluster);
+        RouteResource routeResource = new RouteResource(routes, lookup, quotaCheck, audit, domains, remapper, jobs);
         ServiceInstanceResource serviceInstanceResource = new ServiceInstanceResource(services, catalog, provisioner,
                 lookup, quotaCheck, audit, remapper);
         SpaceResource spaceResource = new SpaceResource(tenancy, roleChanges, audit, apps, routes, services, runtime,
                 appResource, routeResource, serviceInstanceResource);
         this.resources = List.of(
-                new RootResource(settings.externalUrl(), settings.loggingUrl()),
-                new InfoResource(settings, cluster, shared.map(Channels.ROUTERS)),
+                new RootResource(settings.externalUrl(), () -> settings.loggingUrl(doppler.port())),
+                new InfoResource(settings, cluster, shared.map(Channels.ROUTERS), () -> settings.loggingUrl(doppler.port())),
                 new TokenResource(tokens, users, throttle, TokenResource.trustedProxies(cluster)),
                 new TokenKeyResource(signingKey),
                 new ScimUserResource(users, throttle, TokenResource.trustedProxies(cluster)),
@@ -179,7 +188,8 @@ public final class CloudController implements AutoCloseable {
                 spaceResource,
                 new QuotaDefinitionResource(tenancy, quotas),
                 new SpaceQuotaDefinitionResource(tenancy, quotas),
-                new SharedDomainResource(cluster),
+                new SharedDomainResource(domains, tenancy, routeResource),
+                new DomainResource(domains, tenancy),
                 new ClusterResource(tenancy, cluster, shared),
                 new UserResource(tenancy, users),
                 appResource,
@@ -189,10 +199,11 @@ public final class CloudController implements AutoCloseable {
                 new JobResource(jobs, tenancy),
                 new StackResource(),
                 new FeatureFlagResource(),
-                new PrivateDomainResource(),
+                new PrivateDomainResource(domains, tenancy, routeResource),
+                new PrivateDomainResource.OfOrganization(domains, tenancy),
                 new SpaceServiceResource(tenancy, catalog),
                 new RouteAppResource(lookup, routes, apps, runtime),
-                new V3Resource(tenancy, apps, appResource, routes, routeResource, jobs, cluster, settings.externalUrl()),
+                new V3Resource(tenancy, apps, appResource, routes, routeResource, jobs, domains, settings.externalUrl()),
                 new AppLogResource(lookup, logs),
                 new RecentLogsResource(lookup, logs),
                 new StagingLogResource(lookup, staging),
@@ -209,7 +220,7 @@ public final class CloudController implements AutoCloseable {
         this.providers = List.of(
                 new JacksonJsonProvider(Json.mapper()),
                 new RequestIdFilter(),
-                new AuthFilter(tokens, users),
+                auth,
                 new Errors.CfExceptionMapper(),
                 new V3Resource.V3ExceptionMapper(),
                 new ScimUserResource.ScimExceptionMapper(),
@@ -225,6 +236,12 @@ public final class CloudController implements AutoCloseable {
         factory.setAddress(address);
         factory.setServiceBeans(resources);
         factory.setProviders(providers);
+        try {
+            doppler.start();
+        } catch (IllegalStateException e) {
+            LOG.error("controller not started: {}", e.getMessage());
+            throw e;
+        }
         server = factory.create();
         scheduler.scheduleWithFixedDelay(this::heartbeat, 0, HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::publishAll, 0, PUBLISH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -279,6 +296,7 @@ public final class CloudController implements AutoCloseable {
             server.destroy();
             server = null;
         }
+        doppler.close();
         platformRouteKeys.get().forEach(shared.map(Channels.ROUTES)::remove);
         shared.map(Channels.BLOBSTORE).remove("url", settings.externalUrl());
         staging.close();

@@ -34,4 +34,8 @@ public @interface ControllerConfig {
     @AttributeDefinition(description = "How clients and other nodes reach this controller, e.g. https://api.example.com;"
             + " empty means http://<node address>:<HTTP port>")
     String externalUrl() default "";
+
+    @AttributeDefinition(description = "The port of the Doppler log endpoint Cloud Foundry clients stream app logs from"
+            + " (a WebSocket) and read recent logs at; /v2/info names it. 0 takes a free port at each start")
+    int dopplerPort() default 0;
 }

@@ -50,7 +50,12 @@ public class ControllerRole implements Role {
         controller = new CloudController(database, shared, cluster, secret, users,
                 settings(config, cluster, context.getBundle().getVersion().toString(), httpPort(context)));
         // the bus CXF's OSGi integration publishes on its servlet; a @Reference to Bus would never resolve
-        controller.start(BusFactory.getDefaultBus(), "/");
+        try {
+            controller.start(BusFactory.getDefaultBus(), "/");
+        } catch (RuntimeException e) {
+            controller.close(); // a port that is taken: leave nothing running behind
+            throw e;
+        }
     }
 
     static ControllerSettings settings(ControllerConfig config, ClusterView cluster, String version, int httpPort) {
@@ -63,7 +68,7 @@ public class ControllerRole implements Role {
                 ? CloudController.defaultExternalUrl(cluster, httpPort) : config.externalUrl().trim();
         return new ControllerSettings(new UploadLimits(maxBytes, config.uploadMaxEntries(), maxUncompressed),
                 Duration.ofMinutes(config.tokenTtlMinutes()), blobDir, externalUrl, httpPort, version,
-                config.maxInstances(), appUids(config));
+                config.maxInstances(), appUids(config), config.dopplerPort());
     }
 
     /** The configured app uid range; a bad one stops the controller from starting, with the reason. */

@@ -121,7 +121,12 @@ public final class ControllerSchema {
             "CREATE INDEX ctl_jobs_by_time ON ctl_jobs (created_at)",
             // the RSA key access tokens are signed with (its private half sealed with the cluster secret)
             "CREATE TABLE ctl_token_keys (id INT NOT NULL PRIMARY KEY, kid VARCHAR(64) NOT NULL, public_key VARCHAR(4096) NOT NULL,"
-                    + " private_key_sealed VARCHAR(8192) NOT NULL, created_at BIGINT NOT NULL)");
+                    + " private_key_sealed VARCHAR(8192) NOT NULL, created_at BIGINT NOT NULL)",
+            // shared domains an admin added (owning_org_guid NULL) and private domains of organizations; the
+            // cluster's app domain is in the cluster configuration
+            "CREATE TABLE ctl_domains (guid VARCHAR(36) NOT NULL PRIMARY KEY, name VARCHAR(253) NOT NULL UNIQUE,"
+                    + " owning_org_guid VARCHAR(36) REFERENCES ctl_organizations(guid) ON DELETE CASCADE,"
+                    + " created_at BIGINT NOT NULL)");
 
     private ControllerSchema() {
     }

@@ -400,6 +400,15 @@ class AccessRulesTest {
         r.put("GET /v2/stacks/{guid}", () -> get("/v2/stacks/" + c.get("/v2/stacks").json()
                 .at("/resources/0/metadata/guid").asText()));
         r.put("GET /v2/private_domains", () -> get("/v2/private_domains"));
+        r.put("POST /v2/private_domains", () -> post("/v2/private_domains", "{\"name\":\"p-" + suffix()
+                + ".org-a.test\",\"owning_organization_guid\":\"" + orgA + "\"}"));
+        r.put("GET /v2/private_domains/{guid}", () -> get("/v2/private_domains/" + privateDomain()));
+        r.put("DELETE /v2/private_domains/{guid}", () -> delete("/v2/private_domains/" + privateDomain()));
+        r.put("POST /v2/shared_domains", () -> post("/v2/shared_domains", "{\"name\":\"s-" + suffix() + ".shared.test\"}"));
+        r.put("DELETE /v2/shared_domains/{guid}", () -> delete("/v2/shared_domains/" + created(c.post("/v2/shared_domains",
+                "{\"name\":\"d-" + suffix() + ".shared.test\"}"))));
+        r.put("GET /v2/domains/{guid}", () -> get("/v2/domains/" + c.get("/v2/shared_domains").json()
+                .at("/resources/0/metadata/guid").asText()));
         r.put("GET /v2/organizations/{guid}/space_quota_definitions", () -> get("/v2/organizations/" + orgA
                 + "/space_quota_definitions"));
         r.put("GET /v2/organizations/{guid}/private_domains", () -> get("/v2/organizations/" + orgA + "/private_domains"));
@@ -459,6 +468,12 @@ class AccessRulesTest {
 
     private static String route() throws Exception {
         return created(c.post("/v2/routes", "{\"host\":\"r-" + suffix() + "\",\"space_guid\":\"" + spaceS + "\"}"));
+    }
+
+    /** A private domain of organization A. */
+    private static String privateDomain() throws Exception {
+        return created(c.post("/v2/private_domains", "{\"name\":\"pd-" + suffix() + ".org-a.test\",\"owning_organization_guid\":\""
+                + orgA + "\"}"));
     }
 
     /** The filesystem service's "free" plan. */

@@ -71,7 +71,7 @@ public final class ControllerFixture implements AutoCloseable {
         }
         url = "http://127.0.0.1:" + port;
         ControllerSettings settings = new ControllerSettings(limits, Duration.ofMinutes(10), dir.resolve("blobs"), url,
-                port, "test", ControllerSettings.DEFAULT_MAX_INSTANCES, appUids);
+                port, "test", ControllerSettings.DEFAULT_MAX_INSTANCES, appUids, 0);
         controller = new CloudController(database, shared, new TestCluster(), CLUSTER_SECRET, users, settings);
         bus = BusFactory.newInstance().createBus();
         controller.start(bus, url + "/");

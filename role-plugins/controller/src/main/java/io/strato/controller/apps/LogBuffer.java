@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class LogBuffer implements AutoCloseable {
 
     public static final int LINES_PER_APP = 1000;
-    static final int FOLLOWER_QUEUE = 1000;
+    public static final int FOLLOWER_QUEUE = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(LogBuffer.class);
 
     private final Map<String, Deque<LogLine>> lines = new ConcurrentHashMap<>();

@@ -41,6 +41,23 @@ public final class RouteStore {
         return where.empty() ? 0 : sql.count("SELECT COUNT(*) FROM ctl_routes r" + where.sql(), where.params());
     }
 
+    /** Whether a route answers {@code uri} ({@code host.domain}, or the domain itself for a route without host). */
+    public boolean uriTaken(String uri) {
+        return sql.count("SELECT COUNT(*) FROM ctl_routes r WHERE r.host || '.' || r.domain_name = ?"
+                + " OR (r.host = '' AND r.domain_name = ?)", uri, uri) > 0;
+    }
+
+    /** Whether the domain has a route of that host. */
+    public boolean exists(String host, String domainGuid) {
+        return sql.count("SELECT COUNT(*) FROM ctl_routes r WHERE r.host = ? AND r.domain_guid = ?", host, domainGuid) > 0;
+    }
+
+    /** The routes under a domain. */
+    public List<Route> inDomain(String domainGuid) {
+        return sql.list("SELECT " + COLUMNS + " FROM ctl_routes r WHERE r.domain_guid = ? ORDER BY r.host",
+                RouteStore::read, domainGuid);
+    }
+
     public boolean delete(String guid) {
         return sql.update("DELETE FROM ctl_routes WHERE guid = ?", guid) > 0;
     }

@@ -77,7 +77,7 @@ final class AppShapes {
         e.put("space_guid", r.spaceGuid());
         e.put("service_instance_guid", null);
         e.put("port", null);
-        e.put("domain_url", "/v2/shared_domains/" + r.domainGuid());
+        e.put("domain_url", "/v2/domains/" + r.domainGuid());
         e.put("space_url", "/v2/spaces/" + r.spaceGuid());
         return Shapes.resource(r.guid(), "/v2/routes/" + r.guid(), r.createdAt(), r.createdAt(), e);
     }

@@ -40,9 +40,7 @@ public final class AuthFilter implements ContainerRequestFilter {
         path = path.startsWith("/") ? path.substring(1) : path;
         boolean open = path.isEmpty() || path.equals("v2/info") || path.equals("oauth/token") || path.equals("token_keys")
                 || path.startsWith("internal/");
-        Optional<UserAccount> user = bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION))
-                .flatMap(tokens::verify)
-                .flatMap(subject -> users.findByGuid(subject.userGuid()).filter(subject::matches));
+        Optional<UserAccount> user = user(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (user.isPresent()) {
             request.setSecurityContext(new UserContext(user.get(), request.getSecurityContext().isSecure()));
         } else if (path.equals("Users") || path.startsWith("Users/")) {
@@ -50,6 +48,13 @@ public final class AuthFilter implements ContainerRequestFilter {
         } else if (!open) {
             request.abortWith(Errors.response(CfException.invalidAuthToken()));
         }
+    }
+
+    /** The user a request's {@code Authorization} header ({@code bearer <token>}) names, while its token is valid. */
+    public Optional<UserAccount> user(String authorization) {
+        return bearer(authorization)
+                .flatMap(tokens::verify)
+                .flatMap(subject -> users.findByGuid(subject.userGuid()).filter(subject::matches));
     }
 
     private static Optional<String> bearer(String header) {

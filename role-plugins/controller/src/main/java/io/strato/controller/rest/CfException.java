@@ -63,6 +63,14 @@ public class CfException extends RuntimeException {
         return new CfException(404, 130002, "CF-DomainNotFound", "The domain could not be found: " + guid);
     }
 
+    public static CfException domainInvalid(String detail) {
+        return new CfException(400, 130001, "CF-DomainInvalid", "The domain is invalid: " + detail);
+    }
+
+    public static CfException domainNameTaken(String name) {
+        return new CfException(400, 130003, "CF-DomainNameTaken", "The domain name is taken: " + name);
+    }
+
     public static CfException routeNotFound(String guid) {
         return new CfException(404, 210002, "CF-RouteNotFound", "The route could not be found: " + guid);
     }

@@ -25,7 +25,7 @@ public class FeatureFlagResource {
     private static Map<String, Boolean> flags() {
         Map<String, Boolean> f = new LinkedHashMap<>();
         f.put("user_org_creation", false); // admins create organizations
-        f.put("private_domain_creation", false); // routes use the cluster's one app domain
+        f.put("private_domain_creation", true); // org managers add private domains
         f.put("app_bits_upload", true);
         f.put("app_scaling", true);
         f.put("route_creation", true);

@@ -8,6 +8,7 @@ import io.strato.api.cluster.SharedMap;
 import io.strato.controller.ControllerSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,9 +27,11 @@ public class InfoResource {
     private final ControllerSettings settings;
     private final ClusterView cluster;
     private final SharedMap routers;
+    private final Supplier<String> loggingUrl;
 
-    public InfoResource(ControllerSettings settings, ClusterView cluster, SharedMap routers) {
+    public InfoResource(ControllerSettings settings, ClusterView cluster, SharedMap routers, Supplier<String> loggingUrl) {
         this.settings = settings;
+        this.loggingUrl = loggingUrl;
         this.cluster = cluster;
         this.routers = routers;
     }
@@ -54,7 +57,7 @@ public class InfoResource {
         info.put("description", "Strato private PaaS");
         info.put("authorization_endpoint", settings.externalUrl());
         info.put("token_endpoint", settings.externalUrl());
-        info.put("doppler_logging_endpoint", settings.loggingUrl());
+        info.put("doppler_logging_endpoint", loggingUrl.get());
         info.put("api_version", "2.0.0");
         info.put("app_domain", cluster.config().appDomain());
         appPort().ifPresent(port -> info.put("app_port", port));

@@ -174,16 +174,6 @@ public class OrganizationResource {
         return ServiceShapes.page(uri, quotas.spaceQuotas(null, guid, access.visibleOrgs()), QuotaShapes::quota);
     }
 
-    /** An organization's private domains: none (see {@link PrivateDomainResource}). */
-    @GET
-    @Path("{guid}/private_domains")
-    @Allow(Op.ORG_READ)
-    public Map<String, Object> privateDomains(@PathParam("guid") String guid, @Context UriInfo uri,
-                                              @Context SecurityContext security) {
-        find(tenancy.access(security), guid, Op.ORG_READ);
-        return ServiceShapes.page(uri, List.of(), d -> Map.of());
-    }
-
     /** The organization, its quota with what is in use, and the spaces the caller sees with what they hold. */
     @GET
     @Path("{guid}/summary")

@@ -2,12 +2,10 @@ package io.strato.controller.rest;
 
 import io.strato.api.app.LogLine;
 import io.strato.controller.apps.LogBuffer;
-import io.strato.controller.logs.Envelopes;
+import io.strato.controller.logs.DopplerServer;
 import io.strato.controller.tenancy.Allow;
 import io.strato.controller.tenancy.Op;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.UUID;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
@@ -17,9 +15,9 @@ import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.StreamingOutput;
 
 /**
- * Doppler's {@code GET /apps/:guid/recentlogs}, which the root document's {@code logging} link leads Cloud
- * Foundry clients to: the app's kept log lines as Loggregator envelopes, one per part of a
- * {@code multipart/x-protobuf} body.
+ * Doppler's {@code GET /apps/:guid/recentlogs} on the API's own port too (the root document's {@code logging} link
+ * leads Cloud Foundry clients to the {@link DopplerServer}, which also streams): the app's kept log lines as
+ * Loggregator envelopes, one per part of a {@code multipart/x-protobuf} body.
  */
 @Path("/apps/{guid}/recentlogs")
 public class RecentLogsResource {
@@ -37,9 +35,7 @@ public class RecentLogsResource {
     public Response recent(@PathParam("guid") String guid, @Context SecurityContext security) {
         lookup.app(lookup.tenancy().access(security), guid, Op.SPACE_READ);
         List<LogLine> lines = logs.recent(guid, LogBuffer.LINES_PER_APP);
-        // random, so that no envelope's bytes can contain the delimiter
-        String boundary = UUID.randomUUID().toString().replace("-", "");
-        byte[] between = ("\r\n--" + boundary + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        String boundary = DopplerServer.boundary();
         String type = "multipart/x-protobuf; boundary=" + boundary;
         StreamingOutput body = out -> {
             // set on the message before the first byte: CXF would write a media type without the space after ";"
@@ -54,17 +50,7 @@ public class RecentLogsResource {
                     headers.put("Content-Type", List.of(type));
                 }
             }
-            if (lines.isEmpty()) {
-                return;
-            }
-            out.write(("--" + boundary + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            for (int i = 0; i < lines.size(); i++) {
-                if (i > 0) {
-                    out.write(between);
-                }
-                out.write(Envelopes.of(lines.get(i)));
-            }
-            out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+            DopplerServer.writeMultipart(out, lines, boundary);
         };
         return Response.ok(body, type).build();
     }

@@ -5,6 +5,7 @@ import io.strato.controller.tenancy.Allow;
 import io.strato.controller.tenancy.Op;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.ws.rs.GET;
 import javax.ws.rs.HeaderParam;
 import javax.ws.rs.Path;
@@ -22,10 +23,10 @@ import javax.ws.rs.core.Response;
 public class RootResource {
 
     private final String externalUrl;
-    private final String loggingUrl;
+    private final Supplier<String> loggingUrl;
 
-    /** @param loggingUrl the Doppler-compatible log endpoint ({@code ws://host:port}) */
-    public RootResource(String externalUrl, String loggingUrl) {
+    /** @param loggingUrl the Doppler-compatible log endpoint ({@code ws://host:port}), known once it listens */
+    public RootResource(String externalUrl, Supplier<String> loggingUrl) {
         this.externalUrl = externalUrl;
         this.loggingUrl = loggingUrl;
     }
@@ -48,7 +49,7 @@ public class RootResource {
         links.put("uaa", link(externalUrl));
         links.put("credhub", null);
         links.put("routing", null);
-        links.put("logging", link(loggingUrl));
+        links.put("logging", link(loggingUrl.get()));
         links.put("log_cache", null);
         links.put("log_stream", null);
         links.put("app_ssh", null);

@@ -10,11 +10,10 @@ import io.strato.controller.tenancy.Allow;
 import io.strato.controller.tenancy.Access;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strato.api.app.PlatformHosts;
-import io.strato.api.cluster.ClusterView;
 import io.strato.controller.Sql;
 import io.strato.controller.apps.Route;
 import io.strato.controller.apps.RouteStore;
-import io.strato.controller.apps.SharedDomain;
+import io.strato.controller.apps.Domain;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +33,7 @@ import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.UriInfo;
 
-/** {@code /v2/routes}: host names under the shared domain. */
+/** {@code /v2/routes}: host names under a shared domain or a private domain of the space's organization. */
 @Path("/v2/routes")
 @Produces(MediaType.APPLICATION_JSON)
 public class RouteResource {
@@ -45,18 +44,18 @@ public class RouteResource {
     private final Lookup lookup;
     private final QuotaCheck quotas;
     private final AuditLog audit;
-    private final ClusterView cluster;
+    private final Domains domains;
     private final AppRouteResource.Remapper remapper;
 
     private final JobStore jobs;
 
-    public RouteResource(RouteStore routes, Lookup lookup, QuotaCheck quotas, AuditLog audit, ClusterView cluster,
+    public RouteResource(RouteStore routes, Lookup lookup, QuotaCheck quotas, AuditLog audit, Domains domains,
                          AppRouteResource.Remapper remapper, JobStore jobs) {
         this.routes = routes;
         this.lookup = lookup;
         this.quotas = quotas;
         this.audit = audit;
-        this.cluster = cluster;
+        this.domains = domains;
         this.remapper = remapper;
         this.jobs = jobs;
     }
@@ -83,16 +82,19 @@ public class RouteResource {
         Access access = lookup.tenancy().access(security);
         ObjectNode json = Bodies.object(body);
         String host = Optional.ofNullable(Bodies.text(json, "host")).orElse("").toLowerCase(Locale.ROOT);
-        if (!HOST.matcher(host).matches()) {
+        if (!host.isEmpty() && !HOST.matcher(host).matches()) {
             throw CfException.routeInvalid("host must be 1 to 63 letters, digits or dashes, not starting or ending with a dash");
         }
-        SharedDomain domain = SharedDomain.of(cluster.config().appDomain());
-        String domainGuid = Optional.ofNullable(Bodies.text(json, "domain_guid")).orElse(domain.guid());
-        if (!domainGuid.equals(domain.guid())) {
-            throw CfException.domainNotFound(domainGuid);
-        }
+        String domainGuid = Bodies.text(json, "domain_guid");
         Space space = lookup.target(access, Bodies.text(json, "space_guid"), Op.SPACE_WRITE);
-        if (PlatformHosts.ALL.contains(host)) {
+        Domain domain = domainGuid == null ? domains.appDomain() : domains.forRoute(domainGuid, space);
+        if (host.isEmpty() && domain.shared()) {
+            throw CfException.routeInvalid("host is required for shared domains");
+        }
+        if (domain.guid().equals(domains.appDomain().guid()) && PlatformHosts.ALL.contains(host)) {
+            throw CfException.routeHostTaken(host);
+        }
+        if (routes.uriTaken(host.isEmpty() ? domain.name() : host + "." + domain.name())) {
             throw CfException.routeHostTaken(host);
         }
         quotas.route(space);

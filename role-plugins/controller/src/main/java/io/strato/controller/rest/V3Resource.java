@@ -1,11 +1,10 @@
 package io.strato.controller.rest;
 
-import io.strato.api.cluster.ClusterView;
 import io.strato.controller.apps.App;
 import io.strato.controller.apps.AppStore;
 import io.strato.controller.apps.Route;
 import io.strato.controller.apps.RouteStore;
-import io.strato.controller.apps.SharedDomain;
+import io.strato.controller.apps.Domain;
 import io.strato.controller.jobs.JobStore;
 import io.strato.controller.tenancy.Access;
 import io.strato.controller.tenancy.Allow;
@@ -53,18 +52,18 @@ public class V3Resource {
     private final RouteStore routes;
     private final RouteResource routeResource;
     private final JobStore jobs;
-    private final ClusterView cluster;
+    private final Domains domains;
     private final String externalUrl;
 
     public V3Resource(Tenancy tenancy, AppStore apps, AppResource appResource, RouteStore routes,
-                      RouteResource routeResource, JobStore jobs, ClusterView cluster, String externalUrl) {
+                      RouteResource routeResource, JobStore jobs, Domains domains, String externalUrl) {
         this.tenancy = tenancy;
         this.apps = apps;
         this.appResource = appResource;
         this.routes = routes;
         this.routeResource = routeResource;
         this.jobs = jobs;
-        this.cluster = cluster;
+        this.domains = domains;
         this.externalUrl = externalUrl;
     }
 
@@ -148,7 +147,7 @@ public class V3Resource {
         });
     }
 
-    /** The domains an organization may use: the cluster's shared domain. */
+    /** The domains an organization may use: the shared ones and its own private ones. */
     @GET
     @Path("organizations/{guid}/domains")
     @Allow(Op.ORG_READ)
@@ -156,8 +155,11 @@ public class V3Resource {
                                                    @Context SecurityContext security) {
         Set<String> names = values(uri, "names");
         return V3Errors.v3(() -> {
-            tenancy.organization(tenancy.access(security), guid, Op.ORG_READ, () -> V3Errors.notFound("Organization"));
-            return page(uri, List.of(domain()).stream().filter(in(names, SharedDomain::name)).toList(), this::domain);
+            Access access = tenancy.access(security);
+            tenancy.organization(access, guid, Op.ORG_READ, () -> V3Errors.notFound("Organization"));
+            List<Domain> usable = new java.util.ArrayList<>(domains.shared(null));
+            usable.addAll(domains.privateDomains(access, guid, null));
+            return page(uri, usable.stream().filter(in(names, Domain::name)).toList(), this::domain);
         });
     }
 
@@ -167,13 +169,12 @@ public class V3Resource {
     @Allow(Op.ANY_USER)
     public Map<String, Object> routeReservations(@PathParam("guid") String guid, @Context UriInfo uri) {
         return V3Errors.v3(() -> {
-            if (!domain().guid().equals(guid)) {
+            if (domains.find(guid).isEmpty()) {
                 throw V3Errors.notFound("Domain");
             }
             String host = Optional.ofNullable(uri.getQueryParameters().getFirst("host")).orElse("");
             String path = Optional.ofNullable(uri.getQueryParameters().getFirst("path")).orElse("");
-            boolean taken = path.isEmpty() && routes.list(host, null, null, 0, 1).stream()
-                    .anyMatch(r -> r.domainGuid().equals(guid));
+            boolean taken = path.isEmpty() && routes.exists(host.toLowerCase(java.util.Locale.ROOT), guid);
             return Map.of("matching_route", taken);
         });
     }
@@ -213,15 +214,11 @@ public class V3Resource {
         });
     }
 
-    private SharedDomain domain() {
-        return SharedDomain.of(cluster.config().appDomain());
-    }
-
-    private Map<String, Object> domain(SharedDomain d) {
+    private Map<String, Object> domain(Domain d) {
         Map<String, Object> relationships = new LinkedHashMap<>();
-        relationships.put("organization", relation(null));
+        relationships.put("organization", relation(d.owningOrgGuid()));
         relationships.put("shared_organizations", Map.of("data", List.of()));
-        return resource(d.guid(), 0, "domains", Map.of(
+        return resource(d.guid(), d.createdAt(), "domains", Map.of(
                 "name", d.name(),
                 "internal", false,
                 "supported_protocols", List.of("http"),
