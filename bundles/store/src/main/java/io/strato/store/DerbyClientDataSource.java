@@ -1,19 +1,18 @@
 package io.strato.store;
 
-import org.osgi.service.jdbc.DataSourceFactory;
+import org.apache.derby.jdbc.ClientDataSource;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Connections to a Derby network server through the Derby client driver. The server's address and the password
+ * Connections to a Derby network server through the Derby client driver (carried inside this bundle). The server's address and the password
  * are looked up for every new connection, so when the server moves (another node serves) or the cluster secret
  * changes (this node attached to a cluster), the next connection follows without restarting anything.
  */
@@ -22,7 +21,6 @@ final class DerbyClientDataSource implements DataSource {
     /** Derby's user whose default schema is APP, where the embedded store always kept its tables. */
     static final String USER = "app";
 
-    private final DataSourceFactory clientDriver;
     private final Supplier<Optional<ServerAddress>> server;
     private final Supplier<String> password;
     private volatile Cached cached;
@@ -30,8 +28,7 @@ final class DerbyClientDataSource implements DataSource {
     private record Cached(ServerAddress address, String password, DataSource dataSource) {
     }
 
-    DerbyClientDataSource(DataSourceFactory clientDriver, Supplier<Optional<ServerAddress>> server, Supplier<String> password) {
-        this.clientDriver = clientDriver;
+    DerbyClientDataSource(Supplier<Optional<ServerAddress>> server, Supplier<String> password) {
         this.server = server;
         this.password = password;
     }
@@ -43,14 +40,14 @@ final class DerbyClientDataSource implements DataSource {
         String pwd = password.get();
         Cached c = cached;
         if (c == null || !c.address().equals(address) || !c.password().equals(pwd)) {
-            Properties props = new Properties();
-            props.setProperty(DataSourceFactory.JDBC_SERVER_NAME, address.host());
-            props.setProperty(DataSourceFactory.JDBC_PORT_NUMBER, String.valueOf(address.port()));
-            props.setProperty(DataSourceFactory.JDBC_DATABASE_NAME, address.database());
-            props.setProperty(DataSourceFactory.JDBC_USER, USER);
-            props.setProperty(DataSourceFactory.JDBC_PASSWORD, pwd);
-            props.setProperty("loginTimeout", "10");
-            c = new Cached(address, pwd, clientDriver.createDataSource(props));
+            ClientDataSource client = new ClientDataSource();
+            client.setServerName(address.host());
+            client.setPortNumber(address.port());
+            client.setDatabaseName(address.database());
+            client.setUser(USER);
+            client.setPassword(pwd);
+            client.setLoginTimeout(10);
+            c = new Cached(address, pwd, client);
             cached = c;
         }
         return c.dataSource().getConnection();

@@ -67,7 +67,6 @@ final class Store implements AutoCloseable {
     private final StoreConfig config;
     private final Path strato;
     private final DataSourceFactory embedded;
-    private final DataSourceFactory derbyClient;
     private final DataSourceFactory urlDriver;
     private final Supplier<String> password;
     private final SharedMap map;
@@ -95,7 +94,7 @@ final class Store implements AutoCloseable {
      * @param secret      the cluster secret, read again for every new network connection
      * @param offer       called with each database and its scopes once it is open
      */
-    Store(StoreConfig config, Path dataDir, DataSourceFactory embedded, DataSourceFactory derbyClient, DataSourceFactory urlDriver,
+    Store(StoreConfig config, Path dataDir, DataSourceFactory embedded, DataSourceFactory urlDriver,
           Supplier<String> secret, SharedMap map, String nodeId, String nodeAddress, BiConsumer<Database, List<String>> offer) {
         Mode configured = Mode.parse(config.mode());
         if (configured == Mode.EMBEDDED && !config.url().isBlank()) {
@@ -110,7 +109,6 @@ final class Store implements AutoCloseable {
         this.config = config;
         this.strato = dataDir.resolve("strato").toAbsolutePath();
         this.embedded = embedded;
-        this.derbyClient = derbyClient;
         this.urlDriver = urlDriver;
         this.password = () -> io.strato.api.app.InternalAuth.token(secret.get(), CREDENTIALS_PURPOSE);
         this.map = map;
@@ -130,7 +128,7 @@ final class Store implements AutoCloseable {
             case SERVER -> openServer();
             case CLIENT -> {
                 offer.accept(openEmbedded(), List.of(Database.NODE));
-                pool = pool("strato-store-cluster", new DerbyClientDataSource(derbyClient, this::published, password));
+                pool = pool("strato-store-cluster", new DerbyClientDataSource(this::published, password));
                 clusterLocation = "waiting for a node to serve the cluster database";
                 background.execute(() -> openCluster(() -> published().map(ServerAddress::jdbcUrl)));
             }
@@ -206,7 +204,7 @@ final class Store implements AutoCloseable {
         String host = config.serverHost().isBlank() ? nodeAddress : config.serverHost();
         String publishedHost = host.equals("0.0.0.0") ? nodeAddress : host;
         served = new ServerAddress(publishedHost, config.serverPort(), StoreComponent.DATABASE, nodeId);
-        DerbyClientDataSource toServer = new DerbyClientDataSource(derbyClient, () -> Optional.of(served), password);
+        DerbyClientDataSource toServer = new DerbyClientDataSource(() -> Optional.of(served), password);
         server = new DerbyServerProcess(strato, strato.resolve("derby-server"), host, config.serverPort(),
                 () -> answers(toServer), this::requireAuthentication);
         server.startOrAdopt();

@@ -43,7 +43,6 @@ public class StoreComponent implements StoreShell {
     static final String PID = "io.strato.store";
     /** The embedded driver; also the default of {@code dataSourceFactory.target} (the mode=url driver). */
     static final String DERBY_EMBEDDED = "(osgi.jdbc.driver.class=org.apache.derby.jdbc.EmbeddedDriver)";
-    static final String DERBY_CLIENT = "(osgi.jdbc.driver.class=org.apache.derby.jdbc.ClientDriver)";
     static final int DEFAULT_SERVER_PORT = 1527;
     /** This node's Derby database: {@code ${karaf.data}/strato/db}. */
     static final String DATABASE = "db";
@@ -57,13 +56,12 @@ public class StoreComponent implements StoreShell {
     @Activate
     public StoreComponent(BundleContext context, StoreConfig config,
                           @Reference(name = "embeddedDriver", target = DERBY_EMBEDDED) DataSourceFactory embedded,
-                          @Reference(name = "derbyClientDriver", target = DERBY_CLIENT) DataSourceFactory derbyClient,
                           @Reference(name = "dataSourceFactory", target = DERBY_EMBEDDED) DataSourceFactory urlDriver,
                           @Reference ClusterSecret secret, @Reference SharedState shared, @Reference ClusterView cluster,
                           @Reference ConfigurationAdmin configAdmin) throws StoreException, IOException {
         this.context = context;
         this.configAdmin = configAdmin;
-        this.store = new Store(config, Path.of(System.getProperty("karaf.data", "data")), embedded, derbyClient, urlDriver,
+        this.store = new Store(config, Path.of(System.getProperty("karaf.data", "data")), embedded, urlDriver,
                 secret::value, shared.map(Store.MAP), cluster.localNode().id(), cluster.localNode().address(), this::register);
         try {
             store.open();

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ops4j.pax.jdbc.derby.impl.DerbyDataSourceFactory;
-import org.ops4j.pax.jdbc.derbyclient.impl.DerbyClientDatasourceFactory;
 import org.postgresql.osgi.PGDataSourceFactory;
 
 import java.nio.file.Path;
@@ -107,7 +106,7 @@ class PostgresStoreTest {
         List<StoreModesTest.Offered> offered = new CopyOnWriteArrayList<>();
         try (LocalSharedState shared = new LocalSharedState();
              Store store = new Store(Configs.of(Map.of("mode", "url", "url", url(), "user", "postgres", "password", "postgres")),
-                     dir, new DerbyDataSourceFactory(), new DerbyClientDatasourceFactory(), new PGDataSourceFactory(),
+                     dir, new DerbyDataSourceFactory(), new PGDataSourceFactory(),
                      () -> "secret", shared.map(Store.MAP), "node-a", "127.0.0.1",
                      (db, scopes) -> offered.add(new StoreModesTest.Offered(db, scopes)))) {
             store.open();

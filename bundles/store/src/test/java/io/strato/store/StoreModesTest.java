@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ops4j.pax.jdbc.derby.impl.DerbyDataSourceFactory;
-import org.ops4j.pax.jdbc.derbyclient.impl.DerbyClientDatasourceFactory;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -54,7 +53,7 @@ class StoreModesTest {
 
         Node(String mode, String name, String secret) {
             store = new Store(Configs.of(Map.of("mode", mode, "serverHost", "127.0.0.1", "serverPort", port)),
-                    dir.resolve(name), new DerbyDataSourceFactory(), new DerbyClientDatasourceFactory(), new DerbyDataSourceFactory(),
+                    dir.resolve(name), new DerbyDataSourceFactory(), new DerbyDataSourceFactory(),
                     () -> secret, shared.map(Store.MAP), name, "127.0.0.1", (db, scopes) -> offered.add(new Offered(db, scopes)));
             stores.add(store);
         }
@@ -144,11 +143,11 @@ class StoreModesTest {
     void aConnectionWithoutTheClusterSecretIsRefused() throws Exception {
         new Node("server", "node-a", SECRET).open();
         ServerAddress served = ServerAddress.parse(shared.map(Store.MAP).get(Store.SERVER_KEY).orElseThrow());
-        DerbyClientDataSource intruder = new DerbyClientDataSource(new DerbyClientDatasourceFactory(), () -> Optional.of(served),
+        DerbyClientDataSource intruder = new DerbyClientDataSource(() -> Optional.of(served),
                 () -> InternalAuth.token("another-cluster", Store.CREDENTIALS_PURPOSE));
         SQLException e = assertThrows(SQLException.class, intruder::getConnection);
         assertEquals("08004", e.getSQLState(), e.getMessage());
-        DerbyClientDataSource member = new DerbyClientDataSource(new DerbyClientDatasourceFactory(), () -> Optional.of(served),
+        DerbyClientDataSource member = new DerbyClientDataSource(() -> Optional.of(served),
                 () -> InternalAuth.token(SECRET, Store.CREDENTIALS_PURPOSE));
         try (Connection c = member.getConnection()) {
             assertTrue(c.isValid(5));
