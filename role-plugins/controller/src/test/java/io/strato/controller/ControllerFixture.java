@@ -27,7 +27,7 @@ import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 
 /**
- * A controller on a local port, with a real Derby database in target/, shared state in the JVM, and one user
+ * A controller on a local port, with a real Derby database in target/ (or PostgreSQL, see {@link #database}), shared state in the JVM, and one user
  * ({@value #USER}, admin). HTTP helpers return the status, headers and body.
  */
 public final class ControllerFixture implements AutoCloseable {
