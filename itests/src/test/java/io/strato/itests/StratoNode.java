@@ -226,8 +226,10 @@ final class StratoNode implements AutoCloseable {
      * frozen node looks like one cut off the network.
      */
     void signalJvm(String signal) throws IOException, InterruptedException {
+        // the Karaf JVM only: servers the node runs in JVMs of their own (the store's Derby server) are not the node
         List<ProcessHandle> jvms = process.descendants()
-                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).toList();
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .filter(h -> h.info().arguments().map(a -> List.of(a).contains("org.apache.karaf.main.Main")).orElse(true)).toList();
         if (jvms.isEmpty()) {
             throw new IllegalStateException(name + " has no Karaf JVM to signal");
         }

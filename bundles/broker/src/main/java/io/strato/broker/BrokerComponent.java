@@ -33,7 +33,7 @@ public class BrokerComponent {
     private final BrokerServer server;
 
     @Activate
-    public BrokerComponent(@Reference Database database, @Reference SharedState shared,
+    public BrokerComponent(@Reference(target = "(" + Database.SCOPE + "=" + Database.NODE + ")") Database database, @Reference SharedState shared,
                            @Reference ClusterView cluster, @Reference ClusterSecret secret,
                            BundleContext context) throws StoreException {
         String url = "http://" + cluster.localNode().address() + ":" + httpPort(context) + ADDRESS;

@@ -46,6 +46,11 @@ public final class DerbyDatabase implements Database, AutoCloseable {
     }
 
     @Override
+    public io.strato.api.store.Dialect dialect() {
+        return database.dialect();
+    }
+
+    @Override
     public void close() {
         EmbeddedDataSource shutdown = new EmbeddedDataSource();
         shutdown.setDatabaseName(location);

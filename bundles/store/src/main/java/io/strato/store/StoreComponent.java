@@ -1,9 +1,14 @@
 package io.strato.store;
 
+import io.strato.api.cluster.ClusterSecret;
+import io.strato.api.cluster.ClusterView;
+import io.strato.api.cluster.SharedState;
 import io.strato.api.store.Database;
 import io.strato.api.store.StoreException;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -17,61 +22,120 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.DriverManager;
-import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import javax.sql.DataSource;
 
 /**
- * Opens the node's database from {@code etc/io.strato.store.cfg} and offers it as {@link Database}.
- * The JDBC driver comes as a {@link DataSourceFactory} service (pax-jdbc), so any database with a
- * pax-jdbc feature works by changing the URL and the factory filter.
+ * Opens this node's database and the cluster's as {@code etc/io.strato.store.cfg} says (see {@link Store}) and
+ * registers each as a {@link Database} with its {@link Database#SCOPE}. The JDBC drivers come as
+ * {@link DataSourceFactory} services (pax-jdbc), so any database with a pax-jdbc driver works for mode=url by
+ * changing the URL and the factory filter.
  */
-@Component(configurationPid = "io.strato.store", immediate = true)
+@Component(configurationPid = StoreComponent.PID, immediate = true, service = StoreShell.class)
 @Designate(ocd = StoreConfig.class)
-public class StoreComponent {
+public class StoreComponent implements StoreShell {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreComponent.class);
 
-    /** The default driver; {@code dataSourceFactory.target} in the configuration picks another. */
+    static final String PID = "io.strato.store";
+    /** The embedded driver; also the default of {@code dataSourceFactory.target} (the mode=url driver). */
     static final String DERBY_EMBEDDED = "(osgi.jdbc.driver.class=org.apache.derby.jdbc.EmbeddedDriver)";
+    static final int DEFAULT_SERVER_PORT = 1527;
+    /** This node's Derby database: {@code ${karaf.data}/strato/db}. */
+    static final String DATABASE = "db";
 
-    private final String url;
-    private final ServiceRegistration<Database> registration;
+    private final BundleContext context;
+    private final ConfigurationAdmin configAdmin;
+    private final Store store;
+    private final List<ServiceRegistration<Database>> registrations = new ArrayList<>();
+    private boolean deactivated;
 
     @Activate
     public StoreComponent(BundleContext context, StoreConfig config,
-                          @Reference(name = "dataSourceFactory", target = DERBY_EMBEDDED) DataSourceFactory factory) throws SQLException, StoreException {
-        this.url = config.url().isBlank() ? defaultUrl() : config.url();
-        Properties props = new Properties();
-        props.setProperty(DataSourceFactory.JDBC_URL, url);
-        if (!config.user().isBlank()) {
-            props.setProperty(DataSourceFactory.JDBC_USER, config.user());
-            props.setProperty(DataSourceFactory.JDBC_PASSWORD, config.password());
+                          @Reference(name = "embeddedDriver", target = DERBY_EMBEDDED) DataSourceFactory embedded,
+                          @Reference(name = "dataSourceFactory", target = DERBY_EMBEDDED) DataSourceFactory urlDriver,
+                          @Reference ClusterSecret secret, @Reference SharedState shared, @Reference ClusterView cluster,
+                          @Reference ConfigurationAdmin configAdmin) throws StoreException, IOException {
+        this.context = context;
+        this.configAdmin = configAdmin;
+        this.store = new Store(config, Path.of(System.getProperty("karaf.data", "data")), embedded, urlDriver,
+                secret::value, shared.map(Store.MAP), cluster.localNode().id(), cluster.localNode().address(), this::register);
+        try {
+            store.open();
+        } catch (StoreException | IOException | RuntimeException e) {
+            LOG.error("The store could not open ({} mode): {}", store.mode().key(), e.getMessage());
+            store.close();
+            throw e;
         }
-        DataSource dataSource = factory.createDataSource(props);
-        JdbcDatabase database = new JdbcDatabase(dataSource, withoutCredentials(url));
-        if (isEmbeddedDerby(url)) {
-            dataSource.getConnection().close(); // creates the database now, so its directory can be closed to others
-            ownerOnly(url);
+    }
+
+    private synchronized void register(Database database, List<String> scopes) {
+        if (deactivated) {
+            return;
         }
-        LOG.info("Strato store opened: {}", database.location());
-        this.registration = context.registerService(Database.class, database, null);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Database.SCOPE, scopes.toArray(new String[0]));
+        registrations.add(context.registerService(Database.class, database, props));
     }
 
     @Deactivate
     void deactivate() {
-        registration.unregister();
-        if (isEmbeddedDerby(url)) {
-            try {
-                DriverManager.getConnection(url.replaceAll(";create=true", "") + ";shutdown=true").close();
-            } catch (SQLException expected) {
-                // Derby reports a clean shutdown as SQLState 08006
-                LOG.debug("Derby closed: {}", expected.getMessage());
+        synchronized (this) {
+            deactivated = true;
+            registrations.forEach(ServiceRegistration::unregister);
+            registrations.clear();
+        }
+        store.close();
+    }
+
+    @Override
+    public String status() {
+        return format(store.status());
+    }
+
+    static String format(Store.Status status) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%-18s%s%n", "Mode:", status.mode().key()));
+        out.append(String.format("%-18s%s%n", "Node database:", status.nodeLocation()));
+        out.append(String.format("%-18s%s%n", "Cluster database:", status.clusterLocation()));
+        status.server().ifPresent(server -> out.append(String.format("%-18s%s, pid %s, %s:%d, %d restart(s)%n",
+                "Network server:", server.state().name().toLowerCase(java.util.Locale.ROOT),
+                server.pid().map(String::valueOf).orElse("-"), server.host(), server.port(), server.restarts())));
+        status.pool().ifPresent(pool -> out.append(String.format("%-18s%d in use, %d idle, %d waiting%n",
+                "Connections:", pool.getActiveConnections(), pool.getIdleConnections(), pool.getThreadsAwaitingConnection())));
+        return out.toString();
+    }
+
+    /**
+     * Makes this node serve its database to the cluster ({@code kato:store-serve}): writes mode=server, after
+     * which the store re-opens the same files through a network server.
+     */
+    @Override
+    public String serve(Optional<Integer> port) throws IOException {
+        switch (store.mode()) {
+            case SERVER -> {
+                if (port.isEmpty()) {
+                    return "This node already serves the cluster database (" + store.status().clusterLocation() + ")";
+                }
+            }
+            case CLIENT -> throw new IllegalStateException("This node uses the cluster database another node serves ("
+                    + store.status().clusterLocation() + "); run kato:store-serve on that node, or stop its server "
+                    + "(mode = embedded there) before serving from here");
+            case URL -> throw new IllegalStateException("This node's cluster database is " + store.status().clusterLocation()
+                    + " (mode = url); set mode = server in etc/io.strato.store.cfg only if it should serve its own Derby instead");
+            default -> {
             }
         }
-        LOG.info("Strato store closed: {}", withoutCredentials(url));
+        Configuration cfg = configAdmin.getConfiguration(PID, null);
+        Dictionary<String, Object> props = Optional.ofNullable(cfg.getProperties()).orElseGet(Hashtable::new);
+        props.put("mode", "server");
+        port.ifPresent(p -> props.put("serverPort", p));
+        cfg.update(props);
+        return "This node now serves its database to the cluster (mode = server in etc/io.strato.store.cfg); "
+                + "the store re-opens in a few seconds: see kato:store-status";
     }
 
     /** The embedded store holds every user's and app's data: only the node's user may read its directory. */
@@ -101,16 +165,11 @@ public class StoreComponent {
         return Optional.of(path.isAbsolute() ? path : Path.of(System.getProperty("derby.system.home", ".")).resolve(path));
     }
 
-    static String defaultUrl() {
-        String data = System.getProperty("karaf.data", "data");
-        return "jdbc:derby:" + Path.of(data, "strato", "db").toAbsolutePath() + ";create=true";
-    }
-
     static boolean isEmbeddedDerby(String url) {
         return url.startsWith("jdbc:derby:") && !url.startsWith("jdbc:derby://");
     }
 
-    /** The URL without user/password parameters, fit for logs and {@code kato:info}. */
+    /** The URL without user/password parameters, fit for logs and {@code kato:store-status}. */
     static String withoutCredentials(String url) {
         return url.replaceAll("(?i)(password|user)=[^;&]*[;&]?", "");
     }

@@ -31,6 +31,7 @@ class JdbcDatabaseTest {
     void appliesOnlyNewVersionsAndRemembersThemAcrossReopen() throws Exception {
         EmbeddedDataSource ds = derby("db1");
         JdbcDatabase db = new JdbcDatabase(ds, "test");
+        assertEquals(io.strato.api.store.Dialect.DERBY, db.dialect());
         List<String> v1 = List.of("CREATE TABLE app (name VARCHAR(64) PRIMARY KEY)");
         assertEquals(1, db.migrate("controller", v1));
         assertEquals(0, db.migrate("controller", v1));

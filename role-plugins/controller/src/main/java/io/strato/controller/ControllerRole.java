@@ -44,7 +44,7 @@ public class ControllerRole implements Role {
     private final CloudController controller;
 
     @Activate
-    public ControllerRole(@Reference Database database, @Reference SharedState shared, @Reference ClusterView cluster,
+    public ControllerRole(@Reference(target = "(" + Database.SCOPE + "=" + Database.CLUSTER + ")") Database database, @Reference SharedState shared, @Reference ClusterView cluster,
                           @Reference ClusterSecret secret, @Reference UserAccounts users, ControllerConfig config,
                           BundleContext context) throws StoreException {
         controller = new CloudController(database, shared, cluster, secret, users,

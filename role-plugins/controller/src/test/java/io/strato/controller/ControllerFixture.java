@@ -8,6 +8,7 @@ import io.strato.api.cluster.ClusterSecret;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.json.Json;
 import io.strato.api.sandbox.UidRange;
+import io.strato.api.store.Database;
 import io.strato.controller.blob.UploadLimits;
 import io.strato.controller.users.JdbcUserAccounts;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 
 /**
- * A controller on a local port, with a real Derby database in target/, shared state in the JVM, and one user
+ * A controller on a local port, with a real Derby database in target/ (or PostgreSQL, see {@link #database}), shared state in the JVM, and one user
  * ({@value #USER}, admin). HTTP helpers return the status, headers and body.
  */
 public final class ControllerFixture implements AutoCloseable {
@@ -37,7 +38,8 @@ public final class ControllerFixture implements AutoCloseable {
     public static final ClusterSecret CLUSTER_SECRET = () -> SECRET;
 
     public final Path dir;
-    public final DerbyDatabase database;
+    /** Embedded Derby; PostgreSQL when the tests run with {@code -Dstrato.test.database=postgresql}. */
+    public final Database database;
     public final LocalSharedState shared = new LocalSharedState();
     public final JdbcUserAccounts users;
     public final CloudController controller;
@@ -62,7 +64,8 @@ public final class ControllerFixture implements AutoCloseable {
     public ControllerFixture(UploadLimits limits, UidRange appUids) throws Exception {
         dir = Path.of("target", "fixtures", UUID.randomUUID().toString());
         Files.createDirectories(dir);
-        database = new DerbyDatabase(dir.resolve("db"));
+        database = "postgresql".equals(System.getProperty("strato.test.database"))
+                ? new PostgresDatabase() : new DerbyDatabase(dir.resolve("db"));
         users = new JdbcUserAccounts(database);
         users.add(USER, PASSWORD, true);
         int port;
@@ -190,6 +193,10 @@ public final class ControllerFixture implements AutoCloseable {
         controller.close();
         bus.shutdown(true);
         shared.close();
-        database.close();
+        try {
+            ((AutoCloseable) database).close();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not close the test database: " + e.getMessage(), e);
+        }
     }
 }

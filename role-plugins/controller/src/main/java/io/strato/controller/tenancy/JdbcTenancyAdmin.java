@@ -19,7 +19,7 @@ public class JdbcTenancyAdmin implements TenancyAdmin {
     private final QuotaCheck usage;
 
     @Activate
-    public JdbcTenancyAdmin(@Reference Database database) throws StoreException {
+    public JdbcTenancyAdmin(@Reference(target = "(" + Database.SCOPE + "=" + Database.CLUSTER + ")") Database database) throws StoreException {
         ControllerSchema.apply(database);
         Sql sql = new Sql(database.dataSource());
         this.orgs = new OrgStore(sql);

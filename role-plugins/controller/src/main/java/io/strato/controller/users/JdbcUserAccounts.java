@@ -34,7 +34,7 @@ public class JdbcUserAccounts implements UserAccounts {
     private final Sql sql;
 
     @Activate
-    public JdbcUserAccounts(@Reference Database database) throws StoreException {
+    public JdbcUserAccounts(@Reference(target = "(" + Database.SCOPE + "=" + Database.CLUSTER + ")") Database database) throws StoreException {
         ControllerSchema.apply(database);
         this.sql = new Sql(database.dataSource());
         adoptLegacyUsers();

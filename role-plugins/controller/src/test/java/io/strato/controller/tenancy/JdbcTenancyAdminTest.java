@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.store.Database;
 import io.strato.controller.ControllerSchema;
 import io.strato.controller.DerbyDatabase;
 import io.strato.controller.Sql;
@@ -17,22 +18,27 @@ import org.junit.jupiter.api.Test;
 /** What {@code kato:user-add --org --space} and {@code kato:org-list} do with the database. */
 class JdbcTenancyAdminTest {
 
-    private DerbyDatabase database;
+    private Database database;
     private JdbcTenancyAdmin admin;
     private JdbcUserAccounts users;
     private RoleStore roles;
 
     @BeforeEach
     void open() throws Exception {
-        database = new DerbyDatabase(Path.of("target", "fixtures", UUID.randomUUID().toString(), "db"));
+        database = newDatabase();
         users = new JdbcUserAccounts(database);
         admin = new JdbcTenancyAdmin(database);
         roles = new RoleStore(new Sql(database.dataSource()));
     }
 
+    /** The database under test: embedded Derby here, PostgreSQL in {@link JdbcTenancyAdminPostgresTest}. */
+    Database newDatabase() throws Exception {
+        return new DerbyDatabase(Path.of("target", "fixtures", UUID.randomUUID().toString(), "db"));
+    }
+
     @AfterEach
-    void close() {
-        database.close();
+    void close() throws Exception {
+        ((AutoCloseable) database).close();
     }
 
     @Test

@@ -33,7 +33,7 @@ public class PrimaryRole implements Role, ClusterConfigKeeper {
     private final ClusterConfigStore store;
 
     @Activate
-    public PrimaryRole(@Reference PrimaryElection election, @Reference Database database,
+    public PrimaryRole(@Reference PrimaryElection election, @Reference(target = "(" + Database.SCOPE + "=" + Database.NODE + ")") Database database,
                        @Reference SharedState state, @Reference ClusterSecret secret) throws RoleException, StoreException {
         this.election = election;
         this.state = state;

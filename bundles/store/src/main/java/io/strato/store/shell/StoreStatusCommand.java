@@ -1,0 +1,22 @@
+package io.strato.store.shell;
+
+import io.strato.store.StoreShell;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+@Command(scope = "kato", name = "store-status", description = "Shows where this node's and the cluster's database are, "
+        + "the network server this node runs and the connection pool")
+@Service
+public class StoreStatusCommand implements Action {
+
+    @Reference
+    StoreShell store;
+
+    @Override
+    public Object execute() {
+        System.out.print(store.status());
+        return null;
+    }
+}
