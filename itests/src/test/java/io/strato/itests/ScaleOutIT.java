@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Test;
 
@@ -35,6 +38,7 @@ public class ScaleOutIT {
     private static final int SLOT = 20;
     private static final String USER = "dev";
     private static final String PASSWORD = "s3cret-pass";
+    private static final Pattern SERVER_PID = Pattern.compile("Network server:\\s+running, pid (\\d+)");
     private final List<StratoNode> nodes = new ArrayList<>();
     private Process haproxy;
 
@@ -83,6 +87,13 @@ public class ScaleOutIT {
         String status = node1.awaitShell("kato:status", s -> s.contains("4 node(s)") && s.contains("Routers: node-1")
                 && s.contains("node-2 ("), Duration.ofSeconds(60));
         System.out.println("[ScaleOutIT] kato:status on node-1:\n" + status);
+        // node-1 serves its Derby to the cluster from a process of its own; node-2's controller uses it
+        String store1 = node1.awaitShell("kato:store-status", st -> SERVER_PID.matcher(st).find(), Duration.ofSeconds(60));
+        assertTrue(store1, store1.matches("(?s).*Mode:\\s+server.*") && !store1.toLowerCase().contains("password"));
+        Matcher serverPid = SERVER_PID.matcher(store1);
+        assertTrue(serverPid.find());
+        String store2 = node2.shell("kato:store-status");
+        assertTrue(store2, store2.matches("(?s).*Mode:\\s+client.*Cluster database:\\s+jdbc:derby://127\\.0\\.0\\.1:" + node1.storePort() + ".*"));
 
         Haproxy lb = Haproxy.start(WORK.resolve("haproxy"), List.of(router1, router2),
                 List.of(node1.httpPort, node2.httpPort), routerPort(SLOT + 4));
@@ -176,6 +187,9 @@ public class ScaleOutIT {
         prober.start();
         long killedAt = System.nanoTime();
         node1.killKarafJvm();
+        try (Socket database = new Socket("127.0.0.1", node1.storePort())) {
+            assertTrue("the cluster's database server outlives its node's JVM", database.isConnected());
+        }
         long apiBackAt = 0;
         while (StratoNode.secondsSince(killedAt) < 60) {
             StratoNode.CliResult apps = node2.cli(home2, app, "apps");
@@ -215,9 +229,13 @@ public class ScaleOutIT {
         System.out.printf("[ScaleOutIT] an instance killed while node-1 is down -> a new one serves after %.1f s (%s -> %s)%n",
                 StratoNode.secondsSince(crashAt), before.strip(), after.strip());
 
-        // node-1 comes back: it sees the app pushed and the change made while it was down
+        // node-1 comes back: it adopts the database server that kept running, and sees the app pushed and the
+        // change made while it was down
         node1.start();
         node1.awaitReady(Duration.ofSeconds(180));
+        String adopted = node1.awaitShell("kato:store-status", st -> SERVER_PID.matcher(st).find(), Duration.ofSeconds(120));
+        assertTrue(adopted, adopted.contains("running, pid " + serverPid.group(1) + ","));
+        assertTrue(node1.log().contains("Adopted the Derby network server that was still running (pid " + serverPid.group(1)));
         String token1 = awaitToken(api1);
         HttpResponse<String> list = Api.call(api1, token1, "GET", "/v2/apps?q=name:second", null);
         assertEquals(list.body(), 1, Api.JSON.readTree(list.body()).path("resources").size());

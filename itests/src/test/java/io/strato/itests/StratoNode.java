@@ -68,8 +68,13 @@ final class StratoNode implements AutoCloseable {
      * 127.0.0.1 and a port of the node's own, {@code client} uses the one the cluster's server node publishes.
      */
     void storeMode(String mode) throws IOException {
-        String server = mode.equals("server") ? "serverHost = 127.0.0.1\nserverPort = " + (clusterPort + 4) + "\n" : "";
+        String server = mode.equals("server") ? "serverHost = 127.0.0.1\nserverPort = " + storePort() + "\n" : "";
         Files.writeString(home.resolve("etc/io.strato.store.cfg"), "mode = " + mode + "\n" + server);
+    }
+
+    /** The port the node serves its store on in mode server. */
+    int storePort() {
+        return clusterPort + 6;
     }
 
     /** Replaces text in one of the node's files (before it starts). */
@@ -242,17 +247,8 @@ final class StratoNode implements AutoCloseable {
      * kill -9 of the node's Karaf JVM alone, as a crash of it would: what the node runs as processes of their own
      * (a database server, app instances) is left to what they do when their parent dies.
      */
-    void killKarafJvm() throws InterruptedException {
-        List<ProcessHandle> karaf = process.descendants()
-                .filter(h -> h.info().arguments().map(a -> List.of(a).contains("org.apache.karaf.main.Main")).orElse(false))
-                .toList();
-        if (karaf.isEmpty()) {
-            throw new IllegalStateException(name + " has no Karaf JVM to kill");
-        }
-        karaf.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle h : karaf) {
-            h.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-        }
+    void killKarafJvm() throws IOException, InterruptedException {
+        signalJvm("KILL");
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
