@@ -12,6 +12,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jdbc.DataSourceFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -49,8 +50,14 @@ public class StoreComponent implements StoreShell {
 
     private final BundleContext context;
     private final ConfigurationAdmin configAdmin;
-    private final Store store;
+    private final DataSourceFactory embedded;
+    private final DataSourceFactory urlDriver;
+    private final ClusterSecret secret;
+    private final SharedState shared;
+    private final ClusterView cluster;
     private final List<ServiceRegistration<Database>> registrations = new ArrayList<>();
+    private StoreConfig config;
+    private volatile Store store;
     private boolean deactivated;
 
     @Activate
@@ -61,6 +68,16 @@ public class StoreComponent implements StoreShell {
                           @Reference ConfigurationAdmin configAdmin) throws StoreException, IOException {
         this.context = context;
         this.configAdmin = configAdmin;
+        this.embedded = embedded;
+        this.urlDriver = urlDriver;
+        this.secret = secret;
+        this.shared = shared;
+        this.cluster = cluster;
+        open(config);
+    }
+
+    private void open(StoreConfig config) throws StoreException, IOException {
+        this.config = config;
         this.store = new Store(config, Path.of(System.getProperty("karaf.data", "data")), embedded, urlDriver,
                 secret::value, shared.map(Store.MAP), cluster.localNode().id(), cluster.localNode().address(), this::register);
         try {
@@ -70,6 +87,31 @@ public class StoreComponent implements StoreShell {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * A configuration that says what the store already does (the commented .cfg a feature installs, an edit of
+     * comments) changes nothing: the databases stay open and their users keep running. Otherwise the store closes
+     * and opens again as the new configuration says.
+     */
+    @Modified
+    void modified(StoreConfig changed) throws StoreException, IOException {
+        if (sameSettings(config, changed)) {
+            return;
+        }
+        LOG.info("The store's configuration changed: re-opening it ({} mode)", changed.mode());
+        synchronized (this) {
+            registrations.forEach(ServiceRegistration::unregister);
+            registrations.clear();
+        }
+        store.close();
+        open(changed);
+    }
+
+    static boolean sameSettings(StoreConfig a, StoreConfig b) {
+        return a.mode().equals(b.mode()) && a.url().equals(b.url()) && a.user().equals(b.user())
+                && a.password().equals(b.password()) && a.dataSourceFactory_target().equals(b.dataSourceFactory_target())
+                && a.serverHost().equals(b.serverHost()) && a.serverPort() == b.serverPort() && a.poolSize() == b.poolSize();
     }
 
     private synchronized void register(Database database, List<String> scopes) {
