@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
 /**
  * Debian's haproxy in front of several routers (app traffic, port {@code base}) and several controllers (the API,
  * port {@code base + 1}), configured as an admin would: round robin, health checks every 500 ms, and a request
- * whose connection is refused retried on another server.
+ * whose connection is refused, or whose server closes it without an answer, retried on another server.
  */
 record Haproxy(Process process, int appPort, int apiPort) {
 
@@ -29,6 +29,8 @@ record Haproxy(Process process, int appPort, int apiPort) {
                 "  timeout server 30s",
                 "  retries 3",
                 "  option redispatch",
+                // a request whose router died under it (closed without an answer) is sent again to another
+                "  retry-on all-retryable-errors",
                 "frontend apps",
                 "  bind 127.0.0.1:" + base,
                 "  default_backend routers",
