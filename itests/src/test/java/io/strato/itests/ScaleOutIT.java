@@ -1,6 +1,7 @@
 package io.strato.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +31,9 @@ import org.junit.Test;
  * through node-1's API is managed through node-2's; a token from one controller works on the other. When
  * node-1's Karaf JVM is killed, node-2 serves the API, stages a new push, its health manager replaces a
  * killed instance, and haproxy keeps answering; node-1 started again sees what happened meanwhile. A third-party
- * service plugin (the H2 example) installed live on a DEA node shows in both controllers' marketplaces.
+ * service plugin (the H2 example) installed live on a DEA node shows in both controllers' marketplaces. Every
+ * node's log lines reach the primary's cluster log, also those logged while it was down; an app's output shows
+ * in the logs of a controller on another node than its DEA.
  */
 public class ScaleOutIT {
 
@@ -38,6 +41,7 @@ public class ScaleOutIT {
     private static final int SLOT = 20;
     private static final String USER = "dev";
     private static final String PASSWORD = "s3cret-pass";
+    private static final Pattern DEA_ROLE_LINE = Pattern.compile("(?m)^\\S+ \\S+ node-3 INFO \\S+: Role dea is active on this node");
     private static final Pattern SERVER_PID = Pattern.compile("Network server:\\s+running, pid (\\d+)");
     private final List<StratoNode> nodes = new ArrayList<>();
     private Process haproxy;
@@ -73,6 +77,8 @@ public class ScaleOutIT {
         }
         StratoNode.awaitAllReady(nodes);
 
+        String noPrimary = dea3.shell("kato:log-tail");
+        assertTrue(noPrimary, noPrimary.contains("this cluster has no primary, which keeps the cluster's log"));
         node1.shell("kato:role-add primary controller health-manager stager router");
         node1.shell("kato:user-add --admin --password " + PASSWORD + " " + USER);
         String secret = node1.shell("kato:cluster-secret").trim();
@@ -87,6 +93,13 @@ public class ScaleOutIT {
         String status = node1.awaitShell("kato:status", s -> s.contains("4 node(s)") && s.contains("Routers: node-1")
                 && s.contains("node-2 ("), Duration.ofSeconds(60));
         System.out.println("[ScaleOutIT] kato:status on node-1:\n" + status);
+        // every node's log lines reach the primary: node-3's on node-1's tail and on node-2's
+        for (StratoNode reader : List.of(node1, node2)) {
+            reader.awaitShell("kato:log-tail --node node-3 -n 1000", t -> DEA_ROLE_LINE.matcher(t).find(), Duration.ofSeconds(60));
+        }
+        String warnings = node2.shell("kato:log-tail --level WARN -n 1000");
+        assertFalse(warnings, Pattern.compile("(?m)^\\S+ \\S+ \\S+ INFO ").matcher(warnings).find());
+
         // node-1 serves its Derby to the cluster from a process of its own; node-2's controller uses it
         String store1 = node1.awaitShell("kato:store-status", st -> SERVER_PID.matcher(st).find(), Duration.ofSeconds(60));
         assertTrue(store1, store1.matches("(?s).*Mode:\\s+server.*") && !store1.toLowerCase().contains("password"));
@@ -116,6 +129,17 @@ public class ScaleOutIT {
         for (int router : List.of(router1, router2)) {
             assertTrue("each router serves every route", StratoNode.routerGet(router, "scaled.localhost").contains("scaled v1"));
         }
+
+        // the app's own output, from whichever DEA runs it, through the other controller's logs
+        String probe = "/probe-" + System.nanoTime();
+        assertTrue(StratoNode.routerGet(lb.appPort(), "scaled.localhost", probe).contains("scaled v1"));
+        StratoNode.CliResult logs = node2.cli(home2, app, "logs", "scaled");
+        for (long until = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !logs.output().contains("served " + probe)
+                && System.nanoTime() < until; ) {
+            Thread.sleep(500);
+            logs = node2.cli(home2, app, "logs", "scaled");
+        }
+        assertTrue(logs.output(), logs.output().contains("served " + probe));
 
         // a token from node-1's controller works on node-2's, and both see the same app
         String token = Api.token(api1, USER, PASSWORD);
@@ -219,6 +243,10 @@ public class ScaleOutIT {
                 failures.get(), requests.get());
         assertEquals("haproxy retries on the live router: no request fails", 0, failures.get());
 
+        // node-2 logs while the primary is down: the line reaches the primary once it is back
+        String marker = "logged while the primary was down " + System.nanoTime();
+        node2.shell("log:log --level WARNING \"" + marker + "\"");
+
         // node-2's health manager replaces a killed instance
         node2.awaitShell("kato:status", st -> st.contains("Health manager: acting on node-2"), Duration.ofSeconds(60));
         String before = StratoNode.routerGet(router2, "second.localhost");
@@ -236,6 +264,9 @@ public class ScaleOutIT {
         String adopted = node1.awaitShell("kato:store-status", st -> SERVER_PID.matcher(st).find(), Duration.ofSeconds(120));
         assertTrue(adopted, adopted.contains("running, pid " + serverPid.group(1) + ","));
         assertTrue(node1.log().contains("Adopted the Derby network server that was still running (pid " + serverPid.group(1)));
+        String tail = node1.awaitShell("kato:log-tail --node node-2 -n 2000", t -> t.contains(marker), Duration.ofSeconds(90));
+        assertTrue(tail, tail.contains("node-2 WARN"));
+        assertEquals(1, Files.readString(node1.home.resolve("data/log/cluster.log")).lines().filter(l -> l.contains(marker)).count());
         String token1 = awaitToken(api1);
         HttpResponse<String> list = Api.call(api1, token1, "GET", "/v2/apps?q=name:second", null);
         assertEquals(list.body(), 1, Api.JSON.readTree(list.body()).path("resources").size());
@@ -279,8 +310,8 @@ public class ScaleOutIT {
                 "{\"name\":\"" + name + "\",\"version\":\"1.0.0\",\"scripts\":{\"start\":\"node server.js\"}}\n");
         // each process draws an id, so a replaced instance shows as another answer
         Files.writeString(app.resolve("server.js"), "const id = require('crypto').randomBytes(6).toString('hex');\n"
-                + "require('http').createServer((q, s) => s.end('" + name + " " + version
-                + " ' + id + '\\n')).listen(process.env.PORT);\n");
+                + "require('http').createServer((q, s) => { console.log('served ' + q.url); s.end('" + name + " " + version
+                + " ' + id + '\\n'); }).listen(process.env.PORT);\n");
         return app;
     }
 
