@@ -21,6 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cloudfoundry.operations.DefaultCloudFoundryOperations;
+import org.cloudfoundry.operations.applications.ApplicationDetail;
+import org.cloudfoundry.operations.applications.ApplicationSummary;
+import org.cloudfoundry.operations.applications.GetApplicationRequest;
+import org.cloudfoundry.reactor.DefaultConnectionContext;
+import org.cloudfoundry.reactor.client.ReactorCloudFoundryClient;
+import org.cloudfoundry.reactor.tokenprovider.PasswordGrantTokenProvider;
 import org.junit.After;
 import org.junit.Test;
 
@@ -33,7 +40,8 @@ import org.junit.Test;
  * killed instance, and haproxy keeps answering; node-1 started again sees what happened meanwhile. A third-party
  * service plugin (the H2 example) installed live on a DEA node shows in both controllers' marketplaces. Every
  * node's log lines reach the primary's cluster log, also those logged while it was down; an app's output shows
- * in the logs of a controller on another node than its DEA.
+ * in the logs of a controller on another node than its DEA. The official Cloud Foundry Java client works against
+ * the controller left while node-1 is down.
  */
 public class ScaleOutIT {
 
@@ -242,6 +250,24 @@ public class ScaleOutIT {
         System.out.printf("[ScaleOutIT] haproxy in front of two routers: %d of %d requests failed while node-1 died%n",
                 failures.get(), requests.get());
         assertEquals("haproxy retries on the live router: no request fails", 0, failures.get());
+
+        // the official Cloud Foundry Java client, unchanged, against the controller that is left
+        DefaultConnectionContext connection = DefaultConnectionContext.builder().apiHost("127.0.0.1").port(node2.httpPort)
+                .secure(false).build();
+        try {
+            PasswordGrantTokenProvider login = PasswordGrantTokenProvider.builder().username(USER).password(PASSWORD).build();
+            DefaultCloudFoundryOperations cf = DefaultCloudFoundryOperations.builder()
+                    .cloudFoundryClient(ReactorCloudFoundryClient.builder().connectionContext(connection).tokenProvider(login).build())
+                    .organization("default").space("default").build();
+            List<String> names = cf.applications().list().map(ApplicationSummary::getName).collectList().block(Duration.ofMinutes(2));
+            assertTrue(String.valueOf(names), names.containsAll(List.of("scaled", "second")));
+            ApplicationDetail detail = cf.applications().get(GetApplicationRequest.builder().name("second").build())
+                    .block(Duration.ofMinutes(2));
+            assertEquals("RUNNING", detail.getInstanceDetails().get(0).getState());
+            assertEquals(List.of("second.localhost"), detail.getUrls());
+        } finally {
+            connection.dispose();
+        }
 
         // node-2 logs while the primary is down: the line reaches the primary once it is back
         String marker = "logged while the primary was down " + System.nanoTime();
