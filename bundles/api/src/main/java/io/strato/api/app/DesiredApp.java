@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param name        its name
  * @param version     the app version instances must run (changes with each droplet, start and restart)
  * @param instances   how many instances, indexes 0 to instances - 1
- * @param dropletUrl  where DEAs fetch the droplet
+ * @param dropletUrl  where DEAs fetch the droplet: a path on the blob store that any live controller serves
+ *                    ({@link BlobLocations}), so that every controller publishes the same value; or an absolute URL
  * @param memoryMb    memory limit per instance
  * @param diskMb      disk quota per instance
  * @param command     the start command; null uses the droplet's own

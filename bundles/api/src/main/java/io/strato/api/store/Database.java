@@ -22,4 +22,6 @@ public interface Database {
 
     /** Where the data lives, for admins (the JDBC URL without credentials). */
     String location();
+
+    default Dialect dialect() { return Dialect.DERBY; }
 }

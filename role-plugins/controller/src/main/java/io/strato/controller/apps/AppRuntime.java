@@ -32,14 +32,12 @@ public final class AppRuntime {
     private final AppStore apps;
     private final RouteStore routes;
     private final BoundServices services;
-    private final String blobBaseUrl;
 
-    public AppRuntime(SharedState shared, AppStore apps, RouteStore routes, BoundServices services, String blobBaseUrl) {
+    public AppRuntime(SharedState shared, AppStore apps, RouteStore routes, BoundServices services) {
         this.shared = shared;
         this.apps = apps;
         this.routes = routes;
         this.services = services;
-        this.blobBaseUrl = blobBaseUrl;
     }
 
     /** Publishes the app's desired state as the store has it now (or its absence). */
@@ -118,11 +116,19 @@ public final class AppRuntime {
         return app.started() && app.dropletHash() != null && app.hasUid();
     }
 
+    /**
+     * Where DEAs fetch a droplet: a path, not one controller's URL, so that every controller publishes the same
+     * desired state and a DEA can fetch from any live controller.
+     */
+    public static String dropletPath(String appGuid, String dropletHash) {
+        return "/internal/v2/droplets/" + appGuid + "/" + dropletHash;
+    }
+
     private DesiredApp desiredOf(App app) {
         Map<String, String> environment = new HashMap<>(services.environment(app.guid()));
         environment.putAll(app.environment());
         return new DesiredApp(app.guid(), app.name(), app.version(), app.instances(),
-                blobBaseUrl + "/internal/v2/droplets/" + app.guid() + "/" + app.dropletHash(), app.memory(),
+                dropletPath(app.guid(), app.dropletHash()), app.memory(),
                 app.diskQuota(), app.command(), routes.routesOf(app.guid()).stream().map(Route::uri).toList(),
                 environment, services.vcapServices(app.guid()), app.appUid());
     }

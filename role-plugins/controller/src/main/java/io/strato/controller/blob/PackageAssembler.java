@@ -47,7 +47,7 @@ public final class PackageAssembler {
         }
         long total = 0;
         for (Matched m : matched) {
-            total += cache.find(userGuid, m.sha1()).map(PackageAssembler::size).orElse(0L);
+            total += cache.find(userGuid, m.sha1()).map(BlobStore.Blob::size).orElse(0L);
             if (total > limits.maxUncompressedBytes()) {
                 throw new InvalidUploadException("the resources add up to more than "
                         + limits.maxUncompressedBytes() / (1024 * 1024) + " MB");
@@ -68,13 +68,15 @@ public final class PackageAssembler {
                 if (!names.add(m.path())) {
                     continue; // the uploaded file wins over a cached one of the same path
                 }
-                Path cached = cache.find(userGuid, m.sha1()).orElseThrow(() -> new InvalidUploadException(
+                BlobStore.Blob cached = cache.find(userGuid, m.sha1()).orElseThrow(() -> new InvalidUploadException(
                         "resource " + m.path() + " (" + m.sha1() + ") is not in the resource cache: upload it"));
                 ZipArchiveEntry entry = new ZipArchiveEntry(m.path());
                 entry.setUnixMode(REGULAR_FILE | (m.mode() & 07777));
-                entry.setSize(Files.size(cached));
+                entry.setSize(cached.size());
                 out.putArchiveEntry(entry);
-                Files.copy(cached, out);
+                try (InputStream in = cached.open()) {
+                    in.transferTo(out);
+                }
                 out.closeArchiveEntry();
             }
         }
@@ -90,14 +92,6 @@ public final class PackageAssembler {
                     }
                 }
             }
-        }
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
         }
     }
 

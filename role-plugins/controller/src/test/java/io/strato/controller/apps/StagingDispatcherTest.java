@@ -88,7 +88,7 @@ class StagingDispatcherTest {
     @Test
     void aTaskThatSucceedsWhileTickFindsItsStagerGoneStaysStaged() throws Exception {
         AppStore apps = new AppStore(new Sql(database.dataSource()));
-        BlobStore blobs = new BlobStore(dir.resolve("blobs"));
+        BlobStore blobs = new BlobStore(database, dir.resolve("blobs"));
         shared.map(Channels.STAGER_ADVERTISEMENTS).put("stager-1",
                 Json.write(new StagerAdvertisement("stager-1", "stager-node", 0)), Duration.ofMinutes(1));
         long now = System.currentTimeMillis();
@@ -97,7 +97,7 @@ class StagingDispatcherTest {
         apps.create(created);
         new AppUids(new Sql(database.dataSource()), UidRange.DEFAULT).assign(created.guid());
         App app = apps.find(created.guid()).orElseThrow();
-        StagingDispatcher staging = new StagingDispatcher(racing(), apps, blobs, new LogBuffer(shared), "http://controller",
+        StagingDispatcher staging = new StagingDispatcher(racing(), apps, blobs, new LogBuffer(shared),
                 guid -> { });
         String task = staging.stageIfNeeded(app).orElseThrow();
         String droplet = blobs.storeDroplet(app.guid(), new ByteArrayInputStream("droplet".getBytes(StandardCharsets.UTF_8)));
