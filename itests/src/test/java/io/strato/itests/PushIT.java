@@ -170,15 +170,20 @@ public class PushIT {
         String stopped = awaitRouter(routerPort, "hello.localhost", "404", Duration.ofSeconds(20));
         assertTrue(stopped, stopped.contains("404 Not Found: Requested route ('hello.localhost') does not exist."));
 
-        // delete: gone from the API and from disk
-        Path packages = node.home.resolve("data/strato/blobs/packages");
-        assertEquals(2, listing(packages).size());
+        // delete: gone from the API and from the blob store (in the database: the blob directory holds only tmp/)
+        String blobApi = "http://127.0.0.1:" + node.httpPort;
+        String blobToken = token(blobApi);
+        String helloGuid = guidOf(blobApi, blobToken, "hello");
+        String siteGuid = guidOf(blobApi, blobToken, "site");
+        String blobAuth = "Bearer " + io.strato.api.app.InternalAuth.token(node.shell("kato:cluster-secret").trim(), "blobstore");
+        assertEquals(200, internalGet(blobApi, blobAuth, "/internal/v2/packages/" + helloGuid));
+        assertEquals(Set.of("tmp"), listing(node.home.resolve("data/strato/blobs")));
         assertEquals(0, node.cli(cliHome, apps, "delete", "hello", "--force").exit());
         String list = node.cli(cliHome, apps, "apps").output();
         assertFalse(list, list.contains("hello"));
         assertTrue(list, list.contains("site"));
-        assertEquals(1, listing(packages).size());
-        assertEquals(1, listing(node.home.resolve("data/strato/blobs/droplets")).size());
+        assertEquals(404, internalGet(blobApi, blobAuth, "/internal/v2/packages/" + helloGuid));
+        assertEquals(200, internalGet(blobApi, blobAuth, "/internal/v2/packages/" + siteGuid));
         assertEquals(1, node.cli(cliHome, apps, "app", "hello").exit());
 
         // kill -9 of the node while its controller writes to its database: after the restart Derby has recovered,
@@ -249,6 +254,17 @@ public class PushIT {
                 .header("Authorization", "bearer " + token).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String guidOf(String api, String token, String app) throws Exception {
+        return JSON.readTree(call(api, token, "GET", "/v2/apps?q=name:" + app, null).body())
+                .path("resources").path(0).path("metadata").path("guid").asText();
+    }
+
+    /** The status of a blob store request, as a DEA or stager makes it. */
+    private static int internalGet(String api, String auth, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", auth).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static Set<String> listing(Path dir) throws Exception {

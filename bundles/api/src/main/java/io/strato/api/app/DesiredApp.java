@@ -1,8 +1,10 @@
 package io.strato.api.app;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What the controller wants running for one started app: {@code instances} instances of {@code version}, each
@@ -33,7 +35,8 @@ public record DesiredApp(String appGuid, String name, String version, int instan
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(dropletUrl, "dropletUrl");
         uris = uris == null ? List.of() : List.copyOf(uris);
-        environment = environment == null ? Map.of() : Map.copyOf(environment);
+        // sorted: every controller writes the same JSON for the same app (Map.copyOf's order differs per JVM)
+        environment = environment == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(environment));
     }
 
     /** The order that starts instance {@code index} of this app on {@code deaId}. */

@@ -53,7 +53,10 @@ public final class AppRuntime {
 
     /**
      * Publishes every app and removes entries of apps the store no longer has: on start (the map may have been
-     * lost with the whole cluster, or kept while the controller was down) and now and then.
+     * lost with the whole cluster, or kept while the controller was down) and now and then. Every controller does
+     * this, and they write identical values for the same app. An entry another controller changed since it was
+     * read here is left as that controller wrote it (it read the database later): compare-and-set, so a slow
+     * round cannot put back an older state.
      */
     public void publishAll() {
         SharedMap desired = shared.map(Channels.DESIRED_APPS);
@@ -63,12 +66,19 @@ public final class AppRuntime {
             if (runnable(app)) {
                 String json = Json.write(desiredOf(app));
                 wanted.add(app.guid());
-                if (!json.equals(before.get(app.guid()))) {
+                String was = before.get(app.guid());
+                if (was == null) {
                     desired.put(app.guid(), json);
+                } else if (!json.equals(was)) {
+                    desired.replace(app.guid(), was, json);
                 }
             }
         }
-        before.keySet().stream().filter(guid -> !wanted.contains(guid)).forEach(desired::remove);
+        before.forEach((guid, was) -> {
+            if (!wanted.contains(guid)) {
+                desired.remove(guid, was);
+            }
+        });
     }
 
     /**
