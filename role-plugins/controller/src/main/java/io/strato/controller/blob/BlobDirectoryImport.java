@@ -99,6 +99,9 @@ public final class BlobDirectoryImport {
             Files.delete(file);
             bytes += size;
             return true;
+        } catch (java.nio.file.NoSuchFileException movedByAnother) {
+            // a blob directory several controllers shared: another one moved this file just now
+            return false;
         } catch (IOException | RuntimeException e) {
             failed++;
             LOG.warn("Could not move the blob {} into the cluster database: {}", file, e.getMessage());

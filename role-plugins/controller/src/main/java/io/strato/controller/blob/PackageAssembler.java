@@ -86,13 +86,23 @@ public final class PackageAssembler {
     public void keepResources(Path pkg, String userGuid) throws IOException {
         try (ZipFile zip = open(pkg)) {
             for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
-                if (!entry.isDirectory() && !entry.isUnixSymlink() && entry.getSize() >= ResourceCache.MIN_SIZE) {
+                if (!entry.isDirectory() && !entry.isUnixSymlink() && entry.getSize() >= ResourceCache.MIN_SIZE
+                        && !cache.has(userGuid, sha1(zip, entry), entry.getSize())) {
+                    // hashing the local zip costs less than writing a file the cache has to the database again
                     try (InputStream in = zip.getInputStream(entry)) {
                         cache.keep(userGuid, entry.getSize(), in);
                     }
                 }
             }
         }
+    }
+
+    private static String sha1(ZipFile zip, ZipArchiveEntry entry) throws IOException {
+        java.security.MessageDigest sha1 = BlobStore.digest("SHA-1");
+        try (InputStream in = new java.security.DigestInputStream(zip.getInputStream(entry), sha1)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return java.util.HexFormat.of().formatHex(sha1.digest());
     }
 
     private static ZipFile open(Path zip) throws IOException {
