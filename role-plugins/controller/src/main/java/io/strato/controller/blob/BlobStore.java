@@ -335,22 +335,35 @@ public final class BlobStore {
         }
     }
 
-    /** Removes content that was replaced or deleted more than {@link #GRACE} ago. */
+    /**
+     * Removes content that was replaced or deleted more than {@link #GRACE} ago, one content id at a time through
+     * the primary key, so that it never waits on the rows of a write under way.
+     */
     void sweep() {
         long before = System.currentTimeMillis() - GRACE.toMillis();
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement chunks = c.prepareStatement("DELETE FROM ctl_blob_chunks WHERE content_id IN"
-                    + " (SELECT content_id FROM ctl_blob_garbage WHERE since < ?)");
-                 PreparedStatement listed = c.prepareStatement("DELETE FROM ctl_blob_garbage WHERE since < ?")) {
-                chunks.setLong(1, before);
-                chunks.executeUpdate();
-                listed.setLong(1, before);
-                listed.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                rollback(c);
-                throw e;
+            List<String> expired = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT content_id FROM ctl_blob_garbage WHERE since < ?")) {
+                ps.setLong(1, before);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        expired.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String contentId : expired) {
+                c.setAutoCommit(false);
+                try (PreparedStatement chunks = c.prepareStatement("DELETE FROM ctl_blob_chunks WHERE content_id = ?");
+                     PreparedStatement listed = c.prepareStatement("DELETE FROM ctl_blob_garbage WHERE content_id = ?")) {
+                    chunks.setString(1, contentId);
+                    chunks.executeUpdate();
+                    listed.setString(1, contentId);
+                    listed.executeUpdate();
+                    c.commit();
+                } catch (SQLException e) {
+                    rollback(c);
+                    throw e;
+                }
             }
         } catch (SQLException e) {
             LOG.warn("Could not remove replaced blobs from the database (tried again on the next write): {}",
