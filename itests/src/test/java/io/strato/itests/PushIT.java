@@ -166,15 +166,20 @@ public class PushIT {
         String stopped = awaitRouter(routerPort, "hello.localhost", "404", Duration.ofSeconds(20));
         assertTrue(stopped, stopped.contains("404 Not Found: Requested route ('hello.localhost') does not exist."));
 
-        // delete: gone from the API and from disk
-        Path packages = node.home.resolve("data/strato/blobs/packages");
-        assertEquals(2, listing(packages).size());
+        // delete: gone from the API and from the blob store (in the database: the blob directory holds only tmp/)
+        String blobApi = "http://127.0.0.1:" + node.httpPort;
+        String blobToken = Api.token(blobApi, "dev", "s3cret-pass");
+        String helloGuid = guidOf(blobApi, blobToken, "hello");
+        String siteGuid = guidOf(blobApi, blobToken, "site");
+        String blobAuth = io.strato.api.app.InternalAuth.token(node.shell("kato:cluster-secret").trim(), "blobstore");
+        assertEquals(200, internalGet(blobApi, blobAuth, "/internal/v2/packages/" + helloGuid));
+        assertEquals(Set.of("tmp"), listing(node.home.resolve("data/strato/blobs")));
         assertEquals(0, node.cli(cliHome, apps, "delete", "hello", "--force").exit());
         String list = node.cli(cliHome, apps, "apps").output();
         assertFalse(list, list.contains("hello"));
         assertTrue(list, list.contains("site"));
-        assertEquals(1, listing(packages).size());
-        assertEquals(1, listing(node.home.resolve("data/strato/blobs/droplets")).size());
+        assertEquals(404, internalGet(blobApi, blobAuth, "/internal/v2/packages/" + helloGuid));
+        assertEquals(200, internalGet(blobApi, blobAuth, "/internal/v2/packages/" + siteGuid));
         assertEquals(1, node.cli(cliHome, apps, "app", "hello").exit());
 
         // kill -9 of the node while its controller writes to its database: after the restart Derby has recovered,
@@ -219,6 +224,16 @@ public class PushIT {
         assertEquals(after.body(), 200, after.statusCode());
         int kept = JSON.readTree(after.body()).path("entity").path("environment_json").path("N").asInt(-1);
         assertTrue("acknowledged up to " + last + ", kept " + kept, kept >= last);
+    }
+
+    private static String guidOf(String api, String token, String app) throws Exception {
+        return JSON.readTree(Api.call(api, token, "GET", "/v2/apps?q=name:" + app, null).body())
+                .path("resources").path(0).path("metadata").path("guid").asText();
+    }
+
+    /** The status of a blob store request, as a DEA or stager makes it (with the cluster's internal token). */
+    private static int internalGet(String api, String internalToken, String path) throws Exception {
+        return Api.call(api, internalToken, "GET", path, null).statusCode();
     }
 
     private static Set<String> listing(Path dir) throws Exception {

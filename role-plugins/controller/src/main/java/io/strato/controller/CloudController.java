@@ -18,6 +18,7 @@ import io.strato.controller.apps.DomainStore;
 import io.strato.controller.apps.LogBuffer;
 import io.strato.controller.apps.RouteStore;
 import io.strato.controller.apps.StagingDispatcher;
+import io.strato.controller.blob.BlobDirectoryImport;
 import io.strato.controller.blob.BlobStore;
 import io.strato.controller.blob.ResourceCache;
 import io.strato.controller.jobs.JobStore;
@@ -143,9 +144,9 @@ public final class CloudController implements AutoCloseable {
         QuotaStore quotas = new QuotaStore(sql);
         QuotaCheck quotaCheck = new QuotaCheck(sql, quotas, tenancy.orgs());
         AuditLog audit = new AuditLog(sql);
-        BlobStore blobs = new BlobStore(settings.blobDir());
-        ResourceCache resourceCache = new ResourceCache(settings.blobDir().resolve("resources"),
-                settings.blobDir().resolve("tmp"));
+        BlobStore blobs = new BlobStore(database, settings.blobDir());
+        new BlobDirectoryImport(blobs).run(settings.blobDir());
+        ResourceCache resourceCache = new ResourceCache(blobs);
         JobStore jobs = new JobStore(sql);
         ServiceStore services = new ServiceStore(sql);
         ServiceCatalog catalog = new ServiceCatalog(shared);
@@ -158,9 +159,8 @@ public final class CloudController implements AutoCloseable {
         });
         this.logs = new LogBuffer(shared);
         this.events = new AppEventLog(sql, shared);
-        this.runtime = new AppRuntime(shared, apps, routes, serviceEnvironment, settings.externalUrl());
-        this.staging = new StagingDispatcher(shared, apps, blobs, logs, settings.externalUrl(),
-                runtime::publish);
+        this.runtime = new AppRuntime(shared, apps, routes, serviceEnvironment);
+        this.staging = new StagingDispatcher(shared, apps, blobs, logs, runtime::publish);
         SigningKey signingKey = SigningKey.loadOrCreate(sql, secret.value());
         TokenService tokens = new TokenService(secret.value(), signingKey, settings.tokenTtl(), Clock.systemUTC(),
                 settings.externalUrl() + "/oauth/token");
@@ -253,12 +253,12 @@ public final class CloudController implements AutoCloseable {
     }
 
     /**
-     * Announces the blob store and the api.&lt;domain&gt; and console.&lt;domain&gt; routes (dropping those of a
+     * Announces this controller's blob store (under its node id: every controller serves every blob) and the api.&lt;domain&gt; and console.&lt;domain&gt; routes (dropping those of a
      * previous domain), and checks on staging tasks.
      */
     private void heartbeat() {
         try {
-            shared.map(Channels.BLOBSTORE).put("url", settings.externalUrl(), Channels.OWNED_TTL);
+            shared.map(Channels.BLOBSTORE).put(cluster.localNode().id(), settings.externalUrl(), Channels.OWNED_TTL);
             Set<String> keys = new HashSet<>();
             for (String host : PlatformHosts.ALL) {
                 RouteEntry route = new RouteEntry(host + "." + cluster.config().appDomain(), cluster.localNode().address(),
@@ -298,7 +298,7 @@ public final class CloudController implements AutoCloseable {
         }
         doppler.close();
         platformRouteKeys.get().forEach(shared.map(Channels.ROUTES)::remove);
-        shared.map(Channels.BLOBSTORE).remove("url", settings.externalUrl());
+        shared.map(Channels.BLOBSTORE).remove(cluster.localNode().id(), settings.externalUrl());
         staging.close();
         logs.close();
         events.close();

@@ -28,7 +28,8 @@ public @interface ControllerConfig {
             + " one belongs to an app, creating an app fails")
     String appUidRange() default "20000-29999";
 
-    @AttributeDefinition(description = "Where packages and droplets are kept; empty means ${karaf.data}/strato/blobs")
+    @AttributeDefinition(description = "Temporary files of uploads (packages, droplets and the resource-match cache"
+            + " live in the database, which controllers share); empty means ${karaf.data}/strato/blobs")
     String blobDir() default "";
 
     @AttributeDefinition(description = "How clients and other nodes reach this controller, e.g. https://api.example.com;"

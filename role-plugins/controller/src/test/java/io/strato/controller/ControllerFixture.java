@@ -40,11 +40,13 @@ public final class ControllerFixture implements AutoCloseable {
     public final Path dir;
     /** Embedded Derby; PostgreSQL when the tests run with {@code -Dstrato.test.database=postgresql}. */
     public final Database database;
-    public final LocalSharedState shared = new LocalSharedState();
+    public final LocalSharedState shared;
     public final JdbcUserAccounts users;
     public final CloudController controller;
     public final String url;
     private final Bus bus;
+    /** Whether this fixture made the database and shared state (and closes them). */
+    private final boolean owner;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String token;
 
@@ -62,12 +64,29 @@ public final class ControllerFixture implements AutoCloseable {
     }
 
     public ControllerFixture(UploadLimits limits, UidRange appUids) throws Exception {
+        this(limits, appUids, null, "node-1");
+    }
+
+    /**
+     * A second controller, on node {@code nodeId}, sharing {@code first}'s database and cluster state (and blob
+     * store), with a disk of its own; closing it leaves {@code first} running.
+     */
+    public ControllerFixture(ControllerFixture first, String nodeId) throws Exception {
+        this(new UploadLimits(4L * 1024 * 1024, 100, 40L * 1024 * 1024), UidRange.DEFAULT, first, nodeId);
+    }
+
+    private ControllerFixture(UploadLimits limits, UidRange appUids, ControllerFixture first, String nodeId)
+            throws Exception {
         dir = Path.of("target", "fixtures", UUID.randomUUID().toString());
         Files.createDirectories(dir);
-        database = "postgresql".equals(System.getProperty("strato.test.database"))
+        owner = first == null;
+        database = !owner ? first.database : "postgresql".equals(System.getProperty("strato.test.database"))
                 ? new PostgresDatabase() : new DerbyDatabase(dir.resolve("db"));
+        shared = owner ? new LocalSharedState() : first.shared;
         users = new JdbcUserAccounts(database);
-        users.add(USER, PASSWORD, true);
+        if (owner) {
+            users.add(USER, PASSWORD, true);
+        }
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -75,7 +94,7 @@ public final class ControllerFixture implements AutoCloseable {
         url = "http://127.0.0.1:" + port;
         ControllerSettings settings = new ControllerSettings(limits, Duration.ofMinutes(10), dir.resolve("blobs"), url,
                 port, "test", ControllerSettings.DEFAULT_MAX_INSTANCES, appUids, 0);
-        controller = new CloudController(database, shared, new TestCluster(), CLUSTER_SECRET, users, settings);
+        controller = new CloudController(database, shared, new TestCluster(nodeId), CLUSTER_SECRET, users, settings);
         bus = BusFactory.newInstance().createBus();
         controller.start(bus, url + "/");
     }
@@ -192,11 +211,13 @@ public final class ControllerFixture implements AutoCloseable {
     public void close() {
         controller.close();
         bus.shutdown(true);
-        shared.close();
-        try {
-            ((AutoCloseable) database).close();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not close the test database: " + e.getMessage(), e);
+        if (owner) {
+            shared.close();
+            try {
+                ((AutoCloseable) database).close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not close the test database: " + e.getMessage(), e);
+            }
         }
     }
 }

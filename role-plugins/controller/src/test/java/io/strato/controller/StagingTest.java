@@ -413,8 +413,9 @@ class StagingTest {
 
     @Test
     void theControllerAnnouncesItsBlobStoreAndApiRoute() throws Exception {
-        eventually(() -> c.shared.map(Channels.BLOBSTORE).get("url"), v -> v.isPresent(), "blob store URL");
-        assertEquals(c.url, c.shared.map(Channels.BLOBSTORE).get("url").orElseThrow());
+        eventually(() -> c.shared.map(Channels.BLOBSTORE).get("node-1"), v -> v.isPresent(), "blob store URL");
+        assertEquals(c.url, c.shared.map(Channels.BLOBSTORE).get("node-1").orElseThrow(),
+                "under the controller's node id, beside other controllers' entries");
         String route = eventually(() -> c.shared.map(Channels.ROUTES).entries().keySet().stream()
                 .filter(k -> k.startsWith("api." + TestCluster.DOMAIN + "|")).findFirst(), v -> v.isPresent(), "api route").orElseThrow();
         io.strato.api.app.RouteEntry entry = Json.read(c.shared.map(Channels.ROUTES).get(route).orElseThrow(),

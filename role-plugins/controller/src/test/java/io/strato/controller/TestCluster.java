@@ -11,7 +11,16 @@ import java.util.Optional;
 public final class TestCluster implements ClusterView {
 
     public static final String DOMAIN = "strato.test";
-    private final NodeRecord node = new NodeRecord("node-1", "node-1", "127.0.0.1", Map.of(), true, "0.1.0", System.currentTimeMillis());
+    private final NodeRecord node;
+
+    public TestCluster() {
+        this("node-1");
+    }
+
+    /** The cluster as the node {@code nodeId} sees it. */
+    public TestCluster(String nodeId) {
+        node = new NodeRecord(nodeId, nodeId, "127.0.0.1", Map.of(), true, "0.1.0", System.currentTimeMillis());
+    }
 
     @Override
     public NodeRecord localNode() {

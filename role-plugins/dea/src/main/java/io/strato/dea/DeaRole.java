@@ -167,7 +167,9 @@ public final class DeaRole implements Role {
             cgroups.close();
             throw e;
         }
-        this.droplets = new DropletCache(settings.baseDir().resolve("droplets"), secret::value);
+        SharedMap controllers = state.map(Channels.BLOBSTORE);
+        this.droplets = new DropletCache(settings.baseDir().resolve("droplets"), secret::value, controllers::entries,
+                deaId, Duration.ofMinutes(5));
         this.ports = new PortAllocator(settings.portFrom(), settings.portTo());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {

@@ -1,6 +1,9 @@
 package io.strato.dea;
 
+import io.strato.api.app.BlobLocations;
 import io.strato.api.app.InternalAuth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,24 +31,40 @@ import java.util.stream.Stream;
 /**
  * Droplets this DEA has fetched from the blob store, kept by their hash so that scaling an app up or
  * restarting it does not download it again. The blob store names a droplet by its SHA-256 (the last segment
- * of its URL); a droplet so named is checked against it.
+ * of its path); a droplet so named is checked against it. Every live controller serves every droplet: the one on
+ * this node is asked first, then the others ({@link BlobLocations}); a controller that cannot be reached, answers
+ * 5xx, times out or sends bytes that do not match the hash is logged and the next one is tried.
  */
 final class DropletCache {
 
     static final String PURPOSE = "blobstore";
     private static final int KEEP = 20;
 
+    private static final Logger LOG = LoggerFactory.getLogger(DropletCache.class);
+
     private final Path dir;
     private final Supplier<String> clusterSecret;
+    private final Supplier<Map<String, String>> controllers;
+    private final String localNodeId;
+    private final Duration timeout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    DropletCache(Path dir, Supplier<String> clusterSecret) {
+    /**
+     * @param controllers the controllers' blob store URLs by node id ({@code Channels.BLOBSTORE}), read on each fetch
+     * @param localNodeId this node: its controller, if it has one, is asked first
+     * @param timeout     how long one controller may take to send a droplet before the next one is asked
+     */
+    DropletCache(Path dir, Supplier<String> clusterSecret, Supplier<Map<String, String>> controllers, String localNodeId,
+                 Duration timeout) {
         this.dir = dir;
         this.clusterSecret = clusterSecret;
+        this.controllers = controllers;
+        this.localNodeId = localNodeId;
+        this.timeout = timeout;
     }
 
-    /** The droplet file at {@code url}, downloaded unless already here. */
+    /** The droplet at {@code url} (a blob path, or an absolute URL), downloaded unless already here. */
     Path get(String url) throws IOException, InterruptedException {
         String version = url.substring(url.lastIndexOf('/') + 1);
         String key = cacheKey(url, version);
@@ -69,28 +88,71 @@ final class DropletCache {
     }
 
     private void download(String url, Path target, String version) throws IOException, InterruptedException {
-        HttpRequest request;
+        List<BlobLocations.Location> places;
         try {
-            request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
-                    .header(InternalAuth.HEADER, "Bearer " + InternalAuth.token(clusterSecret.get(), PURPOSE)).GET()
-                    .build();
+            places = BlobLocations.candidates(url, controllers.get(), localNodeId);
         } catch (IllegalArgumentException e) {
             throw new IOException("not a valid droplet URL: " + url);
         }
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (places.isEmpty()) {
+            throw new IOException("no controller is in the cluster to fetch the droplet " + url + " from");
+        }
+        IOException last = null;
+        for (int i = 0; i < places.size(); i++) {
+            BlobLocations.Location place = places.get(i);
+            try {
+                downloadFrom(place.uri(), target, version);
+                return;
+            } catch (Unavailable e) {
+                last = e;
+                LOG.warn("Could not fetch the droplet {} from {}: {}{}", url, place.describe(), e.getMessage(),
+                        i + 1 < places.size() ? "; trying " + places.get(i + 1).describe() : "");
+            }
+        }
+        throw new IOException(places.size() == 1 ? last.getMessage()
+                : "no controller could send the droplet (" + places.size() + " tried); the last: " + last.getMessage());
+    }
+
+    /** This controller could not send the droplet now; another may. */
+    private static final class Unavailable extends IOException {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    private void downloadFrom(URI uri, Path target, String version) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header(InternalAuth.HEADER, "Bearer " + InternalAuth.token(clusterSecret.get(), PURPOSE)).GET()
+                .build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new Unavailable(describe(e) + " from " + uri);
+        }
         try (InputStream body = response.body()) {
+            if (BlobLocations.worthRetrying(response.statusCode())) {
+                throw new Unavailable("HTTP " + response.statusCode() + " from " + uri);
+            }
             if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode() + " from " + url);
+                throw new IOException("HTTP " + response.statusCode() + " from " + uri);
             }
             MessageDigest sha256 = sha256();
             try (DigestInputStream in = new DigestInputStream(body, sha256)) {
                 Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new Unavailable("the download from " + uri + " broke off: " + describe(e));
             }
             String actual = HexFormat.of().formatHex(sha256.digest());
             if (isSha256(version) && !actual.equalsIgnoreCase(version)) {
-                throw new IOException("the droplet from " + url + " has SHA-256 " + actual + ", not " + version);
+                throw new Unavailable("the droplet from " + uri + " has SHA-256 " + actual + ", not " + version);
             }
         }
+    }
+
+    private static String describe(IOException e) {
+        String what = e.getClass().getSimpleName();
+        return e.getMessage() == null ? what : what + ": " + e.getMessage();
     }
 
     /** Keeps the most recently used droplets only. */

@@ -97,7 +97,7 @@ public final class StagerRole implements Role {
         this.cluster = cluster;
         this.settings = settings;
         this.stagerId = cluster.localNode().id();
-        this.blobs = new BlobClient(secret::value);
+        this.blobs = new BlobClient(secret::value, state.map(Channels.BLOBSTORE)::entries, stagerId);
         this.events = state.topic(Channels.STAGING_EVENTS);
         this.cgroups = SandboxCgroups.detect("stager", stagerId);
         cgroups.removeLeftovers();
@@ -153,8 +153,9 @@ public final class StagerRole implements Role {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        tasks.values().forEach(r -> publish(StagingEvent.failed(r.taskId(), r.appGuid(),
-                "the stager stopped before staging this app; push again")));
+        // not failed: the controller sends these tasks to another stager
+        tasks.values().forEach(r -> publish(r, StagingEvent.abandoned(r.taskId(), r.appGuid(),
+                "the stager stopped before staging this app")));
         tasks.clear();
         cgroups.close();
         state.map(Channels.STAGER_ADVERTISEMENTS).remove(stagerId);
@@ -187,12 +188,12 @@ public final class StagerRole implements Role {
             workers.execute(() -> stage(request));
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             tasks.remove(request.taskId());
-            publish(StagingEvent.failed(request.taskId(), request.appGuid(), "the stager is stopping; push again"));
+            publish(request, StagingEvent.abandoned(request.taskId(), request.appGuid(), "the stager is stopping"));
         }
     }
 
     private void stage(StagingRequest request) {
-        StagingLog log = line -> publish(StagingEvent.log(request.taskId(), request.appGuid(), line));
+        StagingLog log = line -> publish(request, StagingEvent.log(request.taskId(), request.appGuid(), line));
         StagingEvent outcome;
         try {
             StagingTask.Outcome done = new StagingTask(request, settings, blobs, sandbox, cgroups, log).run();
@@ -204,18 +205,19 @@ public final class StagerRole implements Role {
             outcome = StagingEvent.failed(request.taskId(), request.appGuid(), e.getMessage());
             LOG.info("Staging app {} ({}) failed: {}", request.appName(), request.appGuid(), e.getMessage());
         } catch (InterruptedException e) {
-            outcome = StagingEvent.failed(request.taskId(), request.appGuid(), "the stager stopped while staging; push again");
+            outcome = StagingEvent.abandoned(request.taskId(), request.appGuid(), "the stager stopped while staging");
         } catch (IOException | RuntimeException e) {
             LOG.warn("Staging app {} ({}) failed", request.appName(), request.appGuid(), e);
             outcome = StagingEvent.failed(request.taskId(), request.appGuid(), "staging failed on the stager: " + e);
         }
         tasks.remove(request.taskId());
-        publish(outcome);
+        publish(request, outcome);
         advertise();
     }
 
-    private void publish(StagingEvent event) {
-        events.publish(Json.write(event));
+    /** Publishes an event of the request's attempt, so the controller can tell it from an earlier attempt's. */
+    private void publish(StagingRequest request, StagingEvent event) {
+        events.publish(Json.write(event.ofAttempt(request.attempt())));
     }
 
     private static StagerSettings settings(Config config) {

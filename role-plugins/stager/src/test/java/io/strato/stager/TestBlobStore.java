@@ -12,13 +12,21 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TestBlobStore implements AutoCloseable {
 
     final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
+    /** Requests received, whatever their answer. */
+    final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    /** When not 0, every request is answered with this status (a controller that cannot serve). */
+    volatile int failWith;
     private final HttpServer server;
 
     TestBlobStore(String secret) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            if (!InternalAuth.verify(secret, "blobstore", exchange.getRequestHeaders().getFirst("Authorization"))) {
+            requests.incrementAndGet();
+            if (failWith != 0) {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(failWith, -1);
+            } else if (!InternalAuth.verify(secret, "blobstore", exchange.getRequestHeaders().getFirst("Authorization"))) {
                 exchange.sendResponseHeaders(403, -1);
             } else if (exchange.getRequestMethod().equals("PUT")) {
                 blobs.put(path, exchange.getRequestBody().readAllBytes());
@@ -33,6 +41,10 @@ final class TestBlobStore implements AutoCloseable {
             exchange.close();
         });
         server.start();
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     String url(String path) {

@@ -25,7 +25,11 @@ public final class Channels {
     public static final String APP_LOGS = "app.logs";
     /** Map: node id → {@link RouterEndpoint} of the router on that node; written with {@link #OWNED_TTL}. */
     public static final String ROUTERS = "router.endpoints";
-    /** Map: "url" → base URL of a controller's blob store, for stagers and DEAs. */
+    /**
+     * Map: node id → base URL of the controller on that node, whose {@code /internal/v2/} serves the blob store
+     * (every controller serves every blob: they share the database that holds them); written by each controller
+     * with {@link #OWNED_TTL}. Stagers and DEAs resolve blob paths against it with {@link BlobLocations}.
+     */
     public static final String BLOBSTORE = "controller.blobstore";
     /**
      * Map: {@code <nodeId>|<label>} → the JSON of one service plugin a node's broker offers ({@code nodeId,

@@ -1,8 +1,10 @@
 package io.strato.api.app;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What the controller wants running for one started app: {@code instances} instances of {@code version}, each
@@ -14,7 +16,8 @@ import java.util.Objects;
  * @param name        its name
  * @param version     the app version instances must run (changes with each droplet, start and restart)
  * @param instances   how many instances, indexes 0 to instances - 1
- * @param dropletUrl  where DEAs fetch the droplet
+ * @param dropletUrl  where DEAs fetch the droplet: a path on the blob store that any live controller serves
+ *                    ({@link BlobLocations}), so that every controller publishes the same value; or an absolute URL
  * @param memoryMb    memory limit per instance
  * @param diskMb      disk quota per instance
  * @param command     the start command; null uses the droplet's own
@@ -32,7 +35,8 @@ public record DesiredApp(String appGuid, String name, String version, int instan
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(dropletUrl, "dropletUrl");
         uris = uris == null ? List.of() : List.copyOf(uris);
-        environment = environment == null ? Map.of() : Map.copyOf(environment);
+        // sorted: every controller writes the same JSON for the same app (Map.copyOf's order differs per JVM)
+        environment = environment == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(environment));
     }
 
     /** The order that starts instance {@code index} of this app on {@code deaId}. */

@@ -33,14 +33,12 @@ public final class AppRuntime {
     private final AppStore apps;
     private final RouteStore routes;
     private final BoundServices services;
-    private final String blobBaseUrl;
 
-    public AppRuntime(SharedState shared, AppStore apps, RouteStore routes, BoundServices services, String blobBaseUrl) {
+    public AppRuntime(SharedState shared, AppStore apps, RouteStore routes, BoundServices services) {
         this.shared = shared;
         this.apps = apps;
         this.routes = routes;
         this.services = services;
-        this.blobBaseUrl = blobBaseUrl;
     }
 
     /** Publishes the app's desired state as the store has it now (or its absence). */
@@ -56,7 +54,10 @@ public final class AppRuntime {
 
     /**
      * Publishes every app and removes entries of apps the store no longer has: on start (the map may have been
-     * lost with the whole cluster, or kept while the controller was down) and now and then.
+     * lost with the whole cluster, or kept while the controller was down) and now and then. Every controller does
+     * this, and they write identical values for the same app. An entry another controller changed since it was
+     * read here is left as that controller wrote it (it read the database later): compare-and-set, so a slow
+     * round cannot put back an older state.
      */
     public void publishAll() {
         SharedMap desired = shared.map(Channels.DESIRED_APPS);
@@ -66,12 +67,19 @@ public final class AppRuntime {
             if (runnable(app)) {
                 String json = Json.write(desiredOf(app));
                 wanted.add(app.guid());
-                if (!json.equals(before.get(app.guid()))) {
+                String was = before.get(app.guid());
+                if (was == null) {
                     desired.put(app.guid(), json);
+                } else if (!json.equals(was)) {
+                    desired.replace(app.guid(), was, json);
                 }
             }
         }
-        before.keySet().stream().filter(guid -> !wanted.contains(guid)).forEach(desired::remove);
+        before.forEach((guid, was) -> {
+            if (!wanted.contains(guid)) {
+                desired.remove(guid, was);
+            }
+        });
     }
 
     /**
@@ -128,11 +136,19 @@ public final class AppRuntime {
         return app.started() && app.dropletHash() != null && app.hasUid();
     }
 
+    /**
+     * Where DEAs fetch a droplet: a path, not one controller's URL, so that every controller publishes the same
+     * desired state and a DEA can fetch from any live controller.
+     */
+    public static String dropletPath(String appGuid, String dropletHash) {
+        return "/internal/v2/droplets/" + appGuid + "/" + dropletHash;
+    }
+
     private DesiredApp desiredOf(App app) {
         Map<String, String> environment = new HashMap<>(services.environment(app.guid()));
         environment.putAll(app.environment());
         return new DesiredApp(app.guid(), app.name(), app.version(), app.instances(),
-                blobBaseUrl + "/internal/v2/droplets/" + app.guid() + "/" + app.dropletHash(), app.memory(),
+                dropletPath(app.guid(), app.dropletHash()), app.memory(),
                 app.diskQuota(), app.command(), routes.routesOf(app.guid()).stream().map(Route::uri).toList(),
                 environment, services.vcapServices(app.guid()), app.appUid());
     }

@@ -64,7 +64,7 @@ public final class RouteStore {
 
     public List<Route> routesOf(String appGuid) {
         return sql.list("SELECT " + COLUMNS + " FROM ctl_routes r JOIN ctl_app_routes m ON m.route_guid = r.guid"
-                + " WHERE m.app_guid = ? ORDER BY r.host", RouteStore::read, appGuid);
+                + " WHERE m.app_guid = ? ORDER BY r.host, r.domain_name, r.guid", RouteStore::read, appGuid);
     }
 
     public List<String> appsOf(String routeGuid) {

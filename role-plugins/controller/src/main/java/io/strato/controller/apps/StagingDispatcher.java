@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends an app's new package to the least busy stager and records the outcome: on success the droplet
  * becomes the app's (and {@code onStaged} publishes its desired state); on failure the app's package is FAILED and
- * instances of the previous droplet keep running. Every task's log is buffered for the staging log stream.
+ * instances of the previous droplet keep running. A stager that leaves the cluster (or stops) during staging does
+ * not fail the task: it is sent to another live stager, up to {@value #MAX_ATTEMPTS} attempts in all, and each
+ * attempt has its number, so that a late outcome of an earlier attempt is ignored. Every task's log is buffered
+ * for the staging log stream.
  */
 public final class StagingDispatcher implements AutoCloseable {
 
@@ -31,30 +34,40 @@ public final class StagingDispatcher implements AutoCloseable {
     static final String NO_UID = "the app has no uid to run as: every uid of the controller's app uid range is taken";
     static final Duration TIMEOUT = Duration.ofMinutes(15);
     static final String INTERRUPTED = "Staging interrupted: the controller stopped";
+    /** Stagers one task is sent to at most, the first included. */
+    static final int MAX_ATTEMPTS = 3;
     private static final Duration LOG_RETENTION = Duration.ofMinutes(10);
     private static final int MAX_LOGS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(StagingDispatcher.class);
 
-    private record Task(String taskId, String appGuid, String packageHash, String stagerId, long startedAt) {
+    /** One attempt of a task: the stager it was sent to and the request, to send it again elsewhere. */
+    private record Task(String taskId, String appGuid, String packageHash, String stagerId, String stagerNode,
+                        long startedAt, StagingRequest request) {
+        int attempt() {
+            return request.attempt();
+        }
+
+        /** Whether an event of {@code attempt} is this attempt's (stagers that predate attempts send 0: taken). */
+        boolean isOf(int attempt) {
+            return attempt == attempt() || attempt == 0;
+        }
     }
 
     private final SharedState shared;
     private final AppStore apps;
     private final BlobStore blobs;
     private final LogBuffer logs;
-    private final String baseUrl;
     private final Consumer<String> onStaged;
     private final Map<String, Task> active = new ConcurrentHashMap<>();
     private final Map<String, StagingLog> taskLogs = new LinkedHashMap<>();
     private final Registration subscription;
 
-    public StagingDispatcher(SharedState shared, AppStore apps, BlobStore blobs, LogBuffer logs, String baseUrl,
+    public StagingDispatcher(SharedState shared, AppStore apps, BlobStore blobs, LogBuffer logs,
                              Consumer<String> onStaged) {
         this.shared = shared;
         this.apps = apps;
         this.blobs = blobs;
         this.logs = logs;
-        this.baseUrl = baseUrl;
         this.onStaged = onStaged;
         this.subscription = shared.topic(Channels.STAGING_EVENTS).subscribe(this::received);
     }
@@ -83,13 +96,26 @@ public final class StagingDispatcher implements AutoCloseable {
         }
     }
 
+    /** The path a stager fetches the app's package from, on any controller. */
+    public static String packagePath(String appGuid) {
+        return "/internal/v2/packages/" + appGuid;
+    }
+
+    /** The path a stager stores the app's droplet at, on any controller. */
+    public static String dropletUploadPath(String appGuid) {
+        return "/internal/v2/droplets/" + appGuid;
+    }
+
     private String start(App app) {
         String taskId = UUID.randomUUID().toString();
         StagingLog log = logOf(taskId, app.guid());
         apps.stagingStarted(app.guid(), taskId);
-        Optional<StagerAdvertisement> stager = leastBusyStager();
-        Task task = new Task(taskId, app.guid(), app.packageHash(), stager.map(StagerAdvertisement::stagerId).orElse(null),
-                System.currentTimeMillis());
+        Optional<StagerAdvertisement> stager = leastBusyStager(null);
+        StagingRequest request = new StagingRequest(taskId, stager.map(StagerAdvertisement::stagerId).orElse("none"),
+                app.guid(), app.name(), packagePath(app.guid()), dropletUploadPath(app.guid()), app.buildpack(),
+                app.command(), app.environment(), app.memory(), app.appUid(), 1);
+        Task task = new Task(taskId, app.guid(), app.packageHash(), request.stagerId(),
+                stager.map(StagerAdvertisement::nodeName).orElse(null), System.currentTimeMillis(), request);
         if (stager.isEmpty()) {
             fail(task, NO_STAGER);
             return taskId;
@@ -100,17 +126,16 @@ public final class StagingDispatcher implements AutoCloseable {
         }
         active.put(taskId, task);
         log.append("Staging " + app.name() + " on " + stager.get().nodeName());
-        StagingRequest request = new StagingRequest(taskId, stager.get().stagerId(), app.guid(), app.name(),
-                baseUrl + "/internal/v2/packages/" + app.guid(), baseUrl + "/internal/v2/droplets/" + app.guid(),
-                app.buildpack(), app.command(), app.environment(), app.memory(), app.appUid());
         shared.topic(Channels.STAGING_REQUESTS).publish(Json.write(request));
         return taskId;
     }
 
-    private Optional<StagerAdvertisement> leastBusyStager() {
+    /** The least busy live stager, other than {@code except}. */
+    private Optional<StagerAdvertisement> leastBusyStager(String except) {
         Map<String, Long> ours = new ConcurrentHashMap<>();
         active.values().forEach(t -> ours.merge(String.valueOf(t.stagerId()), 1L, Long::sum));
         return shared.map(Channels.STAGER_ADVERTISEMENTS).values(StagerAdvertisement.class).stream()
+                .filter(s -> !s.stagerId().equals(except))
                 // tasks this controller just sent are not yet in the stager's advertisement
                 .min(Comparator.comparingLong((StagerAdvertisement s) -> s.activeTasks() + ours.getOrDefault(s.stagerId(), 0L))
                         .thenComparing(StagerAdvertisement::stagerId));
@@ -125,16 +150,29 @@ public final class StagingDispatcher implements AutoCloseable {
             return;
         }
         StagingLog log = logOf(event.taskId(), event.appGuid());
+        Task task = active.get(event.taskId());
+        // an earlier attempt's stager that comes back late: its lines and outcome are no longer the task's
+        if ((task != null && !task.isOf(event.attempt())) || !log.attempt(event.attempt())) {
+            LOG.debug("ignoring an event of attempt {} of staging task {}", event.attempt(), event.taskId());
+            return;
+        }
         if (!event.done()) {
             String line = event.line() == null ? "" : event.line();
             log.append(line);
             logs.add(new LogLine(event.appGuid(), System.currentTimeMillis(), "STG", -1, "stdout", line));
             return;
         }
-        Task task = active.remove(event.taskId());
         if (task == null) {
-            // another controller's task: only its log is ours to keep
-            log.finish(event.success() ? "Staging succeeded" : "Staging failed: " + event.error());
+            // another controller's task: only its log is ours to keep (its owner sends it elsewhere if abandoned)
+            if (!event.abandoned()) {
+                log.finish(event.success() ? "Staging succeeded" : "Staging failed: " + event.error());
+            }
+            return;
+        }
+        if (event.abandoned()) {
+            stageElsewhere(task, "stopped during staging");
+        } else if (!active.remove(event.taskId(), task)) {
+            // tick sent the task elsewhere, or failed it, just now: it decided
         } else if (event.success()) {
             succeed(task, event);
         } else {
@@ -166,17 +204,56 @@ public final class StagingDispatcher implements AutoCloseable {
         logs.add(new LogLine(task.appGuid(), System.currentTimeMillis(), "STG", -1, "stdout", line));
     }
 
-    /** Fails tasks whose stager left or that ran too long, and forgets old logs. Called periodically. */
+    /**
+     * Sends the task to another live stager because its stager {@code happened} (left, stopped); fails it when
+     * no other stager is left or it had its attempts. Whoever changes the task in {@link #active} first decides:
+     * an outcome that arrives meanwhile, or another tick.
+     */
+    private void stageElsewhere(Task task, String happened) {
+        String who = "Stager on " + (task.stagerNode() == null ? task.stagerId() : task.stagerNode());
+        Optional<StagerAdvertisement> next = task.attempt() >= MAX_ATTEMPTS ? Optional.empty()
+                : leastBusyStager(task.stagerId());
+        if (next.isEmpty()) {
+            if (active.remove(task.taskId(), task)) {
+                String reason = (who + " " + happened).replaceFirst("^Stager", "the stager")
+                        + (task.attempt() >= MAX_ATTEMPTS ? ", and the task was sent to " + MAX_ATTEMPTS + " stagers already"
+                        : ", and no other stager is available");
+                LOG.warn("Staging of app {} ({}) failed: {}", task.request().appName(), task.appGuid(), reason);
+                fail(task, reason);
+            }
+            return;
+        }
+        StagingRequest r = task.request();
+        StagingRequest again = new StagingRequest(r.taskId(), next.get().stagerId(), r.appGuid(), r.appName(),
+                r.packageUrl(), r.dropletUrl(), r.buildpack(), r.command(), r.environment(), r.memoryMb(), r.appUid(),
+                r.attempt() + 1);
+        Task retry = new Task(task.taskId(), task.appGuid(), task.packageHash(), again.stagerId(), next.get().nodeName(),
+                System.currentTimeMillis(), again);
+        if (!active.replace(task.taskId(), task, retry)) {
+            return;
+        }
+        String line = who + " " + happened + "; staging again on " + next.get().nodeName();
+        LOG.info("Staging of app {} ({}): {} (attempt {} of {})", r.appName(), r.appGuid(), line, again.attempt(),
+                MAX_ATTEMPTS);
+        // through the topic, so every controller's copy of the log has it and drops the earlier attempt's events
+        shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
+                StagingEvent.log(task.taskId(), task.appGuid(), line).ofAttempt(again.attempt())));
+        shared.topic(Channels.STAGING_REQUESTS).publish(Json.write(again));
+    }
+
+    /**
+     * Sends tasks whose stager left to another stager, fails tasks that ran too long, and forgets old logs.
+     * Called periodically.
+     */
     public void tick() {
         long now = System.currentTimeMillis();
         Map<String, String> stagers = shared.map(Channels.STAGER_ADVERTISEMENTS).entries();
         for (Task t : active.values()) {
-            String reason = !stagers.containsKey(t.stagerId()) ? "the stager left the cluster during staging"
-                    : now - t.startedAt() > TIMEOUT.toMillis() ? "staging took longer than " + TIMEOUT.toMinutes() + " minutes"
-                    : null;
-            // received() may have completed the task since the loop read it: only whoever removes it decides
-            if (reason != null && active.remove(t.taskId(), t)) {
-                fail(t, reason);
+            if (!stagers.containsKey(t.stagerId())) {
+                stageElsewhere(t, "left during staging");
+            } else if (now - t.startedAt() > TIMEOUT.toMillis() && active.remove(t.taskId(), t)) {
+                // received() may have completed the task since the loop read it: only whoever removes it decides
+                fail(t, "staging took longer than " + TIMEOUT.toMinutes() + " minutes");
             }
         }
         synchronized (taskLogs) {

@@ -24,6 +24,7 @@ public final class StagingLog {
     private final List<String> lines = new ArrayList<>();
     private boolean done;
     private long finishedAt;
+    private int attempt;
 
     StagingLog(String appGuid) {
         this.appGuid = appGuid;
@@ -31,6 +32,18 @@ public final class StagingLog {
 
     public String appGuid() {
         return appGuid;
+    }
+
+    /**
+     * Notes that an event of {@code attempt} arrived. @return false when a later attempt was seen already, so the
+     * event is of a stager the task was taken from (0, from a stager that predates attempts, is always taken)
+     */
+    synchronized boolean attempt(int attempt) {
+        if (attempt != 0 && attempt < this.attempt) {
+            return false;
+        }
+        this.attempt = Math.max(this.attempt, attempt);
+        return true;
     }
 
     synchronized void append(String line) {

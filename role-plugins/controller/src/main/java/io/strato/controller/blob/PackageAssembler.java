@@ -47,7 +47,7 @@ public final class PackageAssembler {
         }
         long total = 0;
         for (Matched m : matched) {
-            total += cache.find(userGuid, m.sha1()).map(PackageAssembler::size).orElse(0L);
+            total += cache.find(userGuid, m.sha1()).map(BlobStore.Blob::size).orElse(0L);
             if (total > limits.maxUncompressedBytes()) {
                 throw new InvalidUploadException("the resources add up to more than "
                         + limits.maxUncompressedBytes() / (1024 * 1024) + " MB");
@@ -68,13 +68,15 @@ public final class PackageAssembler {
                 if (!names.add(m.path())) {
                     continue; // the uploaded file wins over a cached one of the same path
                 }
-                Path cached = cache.find(userGuid, m.sha1()).orElseThrow(() -> new InvalidUploadException(
+                BlobStore.Blob cached = cache.find(userGuid, m.sha1()).orElseThrow(() -> new InvalidUploadException(
                         "resource " + m.path() + " (" + m.sha1() + ") is not in the resource cache: upload it"));
                 ZipArchiveEntry entry = new ZipArchiveEntry(m.path());
                 entry.setUnixMode(REGULAR_FILE | (m.mode() & 07777));
-                entry.setSize(Files.size(cached));
+                entry.setSize(cached.size());
                 out.putArchiveEntry(entry);
-                Files.copy(cached, out);
+                try (InputStream in = cached.open()) {
+                    in.transferTo(out);
+                }
                 out.closeArchiveEntry();
             }
         }
@@ -84,7 +86,9 @@ public final class PackageAssembler {
     public void keepResources(Path pkg, String userGuid) throws IOException {
         try (ZipFile zip = open(pkg)) {
             for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
-                if (!entry.isDirectory() && !entry.isUnixSymlink() && entry.getSize() >= ResourceCache.MIN_SIZE) {
+                if (!entry.isDirectory() && !entry.isUnixSymlink() && entry.getSize() >= ResourceCache.MIN_SIZE
+                        && !cache.has(userGuid, sha1(zip, entry), entry.getSize())) {
+                    // hashing the local zip costs less than writing a file the cache has to the database again
                     try (InputStream in = zip.getInputStream(entry)) {
                         cache.keep(userGuid, entry.getSize(), in);
                     }
@@ -93,12 +97,12 @@ public final class PackageAssembler {
         }
     }
 
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
+    private static String sha1(ZipFile zip, ZipArchiveEntry entry) throws IOException {
+        java.security.MessageDigest sha1 = BlobStore.digest("SHA-1");
+        try (InputStream in = new java.security.DigestInputStream(zip.getInputStream(entry), sha1)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
         }
+        return java.util.HexFormat.of().formatHex(sha1.digest());
     }
 
     private static ZipFile open(Path zip) throws IOException {

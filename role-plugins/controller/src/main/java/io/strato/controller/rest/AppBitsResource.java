@@ -110,8 +110,8 @@ public class AppBitsResource {
             blobs.storePackage(guid, pkg);
             apps.packageStored(guid, hash);
         } catch (BlobWriteException e) {
-            LOG.error("An upload for app {} could not be stored: {} (blob store {}); free space there", guid,
-                    e.getMessage(), blobs.tempDirectory().getParent());
+            LOG.error("An upload for app {} could not be stored: {} (temporary files in {}, blobs in the cluster"
+                    + " database); free space there", guid, e.getMessage(), blobs.tempDirectory());
             throw CfException.blobstoreUnavailable("the controller's blob store could not take the upload ("
                     + e.getMessage() + "); nothing was changed, the app keeps its previous bits");
         } catch (UploadTooLargeException e) {

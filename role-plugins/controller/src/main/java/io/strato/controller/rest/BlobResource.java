@@ -6,6 +6,11 @@ import io.strato.api.app.InternalAuth;
 import io.strato.api.cluster.ClusterSecret;
 import io.strato.controller.apps.AppStore;
 import io.strato.controller.blob.BlobStore;
+import io.strato.controller.blob.BlobWriteException;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.StreamingOutput;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -20,13 +25,14 @@ import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 
 /**
- * The blob store for stagers and DEAs: packages to stage, droplets to store and to run. Only nodes of the
- * cluster get in ({@link InternalAuth} with purpose {@value #PURPOSE}).
+ * The blob store for stagers and DEAs: packages to stage, droplets to store and to run. Every controller serves
+ * every blob (they are in the database the controllers share). Only nodes of the cluster get in ({@link InternalAuth} with purpose {@value #PURPOSE}).
  */
 @Path("/internal/v2")
 public class BlobResource {
 
     public static final String PURPOSE = "blobstore";
+    private static final Logger LOG = LoggerFactory.getLogger(BlobResource.class);
 
     private final AppStore apps;
     private final BlobStore blobs;
@@ -45,7 +51,7 @@ public class BlobResource {
     public Response downloadPackage(@HeaderParam(InternalAuth.HEADER) String auth, @PathParam("guid") String guid) {
         check(auth);
         apps.find(guid).orElseThrow(() -> CfException.appNotFound(guid));
-        return blobs.packageOf(guid).map(p -> Response.ok(p.toFile(), "application/zip").build())
+        return blobs.packageOf(guid).map(b -> stream(b, "application/zip"))
                 .orElseThrow(() -> CfException.appPackageNotFound(guid));
     }
 
@@ -58,7 +64,14 @@ public class BlobResource {
                                   InputStream body) throws IOException {
         check(auth);
         apps.find(guid).orElseThrow(() -> CfException.appNotFound(guid));
-        String hash = blobs.storeDroplet(guid, body);
+        String hash;
+        try {
+            hash = blobs.storeDroplet(guid, body);
+        } catch (BlobWriteException e) {
+            LOG.error("A droplet for app {} could not be stored in the cluster database: {}", guid, e.getMessage());
+            throw CfException.blobstoreUnavailable("the droplet could not be stored (" + e.getMessage()
+                    + "); the app keeps its previous droplet");
+        }
         return Response.status(Response.Status.CREATED).entity(Map.of("sha256", hash)).build();
     }
 
@@ -69,8 +82,18 @@ public class BlobResource {
     public Response downloadDroplet(@HeaderParam(InternalAuth.HEADER) String auth, @PathParam("guid") String guid,
                                     @PathParam("hash") String hash) {
         check(auth);
-        return blobs.droplet(guid, hash).map(p -> Response.ok(p.toFile(), "application/gzip").build())
+        return blobs.droplet(guid, hash).map(b -> stream(b, "application/gzip"))
                 .orElseThrow(() -> CfException.notFound("The droplet could not be found: " + guid + "/" + hash));
+    }
+
+    /** The blob, streamed a chunk at a time, with its length so that a cut download is noticed. */
+    private static Response stream(BlobStore.Blob blob, String type) {
+        StreamingOutput body = out -> {
+            try (InputStream in = blob.open()) {
+                in.transferTo(out);
+            }
+        };
+        return Response.ok(body, type).header(HttpHeaders.CONTENT_LENGTH, blob.size()).build();
     }
 
     private void check(String auth) {

@@ -78,8 +78,8 @@ class StagingLogTest {
             apps.create(app);
             new AppUids(new Sql(database.dataSource()), UidRange.DEFAULT).assign(app.guid());
             app = apps.find(app.guid()).orElseThrow();
-            StagingDispatcher staging = new StagingDispatcher(shared, apps, new BlobStore(dir.resolve("blobs")),
-                    new LogBuffer(shared), "http://controller", guid -> { });
+            StagingDispatcher staging = new StagingDispatcher(shared, apps, new BlobStore(database, dir.resolve("blobs")),
+                    new LogBuffer(shared), guid -> { });
             String task = staging.stageIfNeeded(app).orElseThrow();
             staging.close();
 
