@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -244,6 +246,7 @@ final class Store implements AutoCloseable {
      * the database open; the password is stored hashed by Derby.
      */
     private void requireAuthentication() {
+        serverAuthentication();
         String url = "jdbc:derby:" + strato.resolve(StoreComponent.DATABASE);
         try (Connection c = embedded.createDataSource(embeddedProps(url + ";create=true")).getConnection();
              Statement st = c.createStatement()) {
@@ -258,6 +261,26 @@ final class Store implements AutoCloseable {
                     + "the database still expects the old one", e);
         }
         shutdownEmbedded();
+    }
+
+    /**
+     * The same login for the network server itself (its {@code derby.properties}, in the Derby home only the
+     * server reads, owner-only): without it a client that reaches the port could create databases of its own or
+     * shut the server down without logging in.
+     */
+    private void serverAuthentication() {
+        Path properties = strato.resolve("derby.properties");
+        try {
+            Files.deleteIfExists(properties);
+            Files.createFile(properties, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(properties, String.join("\n",
+                    "derby.connection.requireAuthentication=true",
+                    "derby.authentication.provider=BUILTIN",
+                    "derby.user." + DerbyClientDataSource.USER + "=" + password.get(), ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the Derby network server's login to " + properties, e);
+        }
     }
 
     private void shutdownEmbedded() {

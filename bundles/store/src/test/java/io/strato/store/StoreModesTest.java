@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -152,6 +153,17 @@ class StoreModesTest {
         try (Connection c = member.getConnection()) {
             assertTrue(c.isValid(5));
         }
+        // nor may a client that reaches the port make a database of its own, or shut the server down
+        SQLException create = assertThrows(SQLException.class,
+                () -> DriverManager.getConnection("jdbc:derby://127.0.0.1:" + port + "/intruder;create=true", "app", "guess"));
+        assertEquals("08004", create.getSQLState(), create.getMessage());
+        assertFalse(Files.exists(dir.resolve("node-a/strato/intruder")));
+        Exception shutdown = assertThrows(Exception.class,
+                () -> new org.apache.derby.drda.NetworkServerControl(java.net.InetAddress.getLoopbackAddress(), port).shutdown());
+        assertTrue(member.getConnection().isValid(5), "the server still runs after " + shutdown.getMessage());
+        assertEquals(java.util.Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(dir.resolve("node-a/strato/derby.properties")));
     }
 
     @Test
