@@ -31,9 +31,9 @@ public final class InternalAuth {
         }
     }
 
-    /** Checks an {@code Authorization} header value in constant time. */
+    /** Checks an {@code Authorization} header value in constant time; the scheme is case-insensitive (RFC 7235). */
     public static boolean verify(String clusterSecret, String purpose, String authorizationHeader) {
-        if (authorizationHeader == null || !authorizationHeader.startsWith("Bearer ")) {
+        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, "Bearer ".length())) {
             return false;
         }
         byte[] expected = token(clusterSecret, purpose).getBytes(StandardCharsets.UTF_8);

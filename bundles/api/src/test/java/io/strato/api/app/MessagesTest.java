@@ -39,5 +39,8 @@ class MessagesTest {
         assertFalse(InternalAuth.verify("other", "blobstore", "Bearer " + t));
         assertFalse(InternalAuth.verify("s3cret", "broker", "Bearer " + t));
         assertFalse(InternalAuth.verify("s3cret", "blobstore", null));
+        assertTrue(InternalAuth.verify("s3cret", "blobstore", "bearer " + t), "the scheme is case-insensitive (RFC 7235)");
+        assertFalse(InternalAuth.verify("s3cret", "blobstore", "Basic " + t));
+        assertFalse(InternalAuth.verify("s3cret", "blobstore", t));
     }
 }
