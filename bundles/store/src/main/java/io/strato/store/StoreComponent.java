@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -182,15 +181,7 @@ public class StoreComponent implements StoreShell {
 
     /** The embedded store holds every user's and app's data: only the node's user may read its directory. */
     static void ownerOnly(String url) {
-        Optional<Path> dir = embeddedDirectory(url);
-        if (dir.isEmpty() || !Files.isDirectory(dir.get())) {
-            return;
-        }
-        try {
-            Files.setPosixFilePermissions(dir.get(), PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException | IOException e) {
-            LOG.warn("Could not make the store directory {} readable by this node's user only: {}", dir.get(), e.toString());
-        }
+        embeddedDirectory(url).ifPresent(DerbyServerProcess::ownerOnly);
     }
 
     /** The directory of an embedded Derby database on disk, e.g. {@code jdbc:derby:/x/data/strato/db;create=true}. */
