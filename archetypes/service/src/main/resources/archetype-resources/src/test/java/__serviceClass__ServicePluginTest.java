@@ -1,0 +1,86 @@
+package ${package};
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strato.api.service.ServiceBinding;
+import io.strato.api.service.ServiceCredentials;
+import io.strato.api.service.ServiceInstance;
+import io.strato.api.service.process.ServerFiles;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The plugin against real servers, with the server's own JDBC driver as an app would use it. */
+class ${serviceClass}ServicePluginTest {
+
+    /** Under target/ rather than a @TempDir: /tmp/junit* is private to root, and the servers run as their own user. */
+    private final Path dataDir = Path.of("target", "${service}-test-" + System.nanoTime()).toAbsolutePath();
+    private ${serviceClass}ServicePlugin plugin;
+
+    @AfterEach
+    void stop() throws IOException {
+        if (plugin != null) {
+            plugin.deactivate();
+        }
+        ServerFiles.deleteTree(dataDir);
+    }
+
+    private ${serviceClass}ServicePlugin.Config config() {
+        return new ${serviceClass}ServicePlugin.Config() {
+            public String dataDir() { return dataDir.toString(); }
+            public String host() { return "127.0.0.1"; }
+            public int portFirst() { return 19500; }
+            public int portLast() { return 19599; }
+            public Class<? extends Annotation> annotationType() { return ${serviceClass}ServicePlugin.Config.class; }
+        };
+    }
+
+    private static Connection connect(ServiceCredentials c) throws SQLException {
+        return DriverManager.getConnection(c.uri(), c.username(), c.password());
+    }
+
+    @Test
+    void aBindingIsAUserOfItsOwnInstancesDatabaseOnly() throws Exception {
+        plugin = new ${serviceClass}ServicePlugin(config());
+        assertEquals("${service}", plugin.name());
+        ServiceInstance first = plugin.provision("first", "free", Map.of());
+        ServiceInstance second = plugin.provision("second", "free", Map.of());
+        ServiceCredentials a = plugin.bind(first, new ServiceBinding("binding-a", "app", 20001));
+        ServiceCredentials b = plugin.bind(second, new ServiceBinding("binding-b", "app", 20002));
+        assertNotEquals(a.port(), b.port());
+
+        try (Connection c = connect(a); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE things (name VARCHAR(20))");
+            st.execute("INSERT INTO things VALUES ('hello')");
+        }
+        try (Connection c = connect(b); ResultSet tables = c.getMetaData().getTables(null, "PUBLIC", "THINGS", null)) {
+            assertFalse(tables.next(), "the other instance's database has no such table");
+        }
+        ServiceCredentials wrong = new ServiceCredentials(a.uri(), "db", a.hostname(), a.port(), b.username(), b.password(), Map.of());
+        assertThrows(SQLException.class, () -> connect(wrong).close(), "a binding of one instance cannot log in to another");
+
+        // a restart keeps the data; unbind ends the binding's login; deprovision ends the server
+        plugin.deactivate();
+        plugin = new ${serviceClass}ServicePlugin(config());
+        try (Connection c = connect(a); ResultSet rs = c.createStatement().executeQuery("SELECT name FROM things")) {
+            assertTrue(rs.next());
+            assertEquals("hello", rs.getString(1));
+        }
+        plugin.unbind(first, new ServiceBinding("binding-a", "app", 20001));
+        assertThrows(SQLException.class, () -> connect(a).close(), "an unbound binding's password no longer works");
+        plugin.deprovision(second);
+        assertThrows(SQLException.class, () -> connect(b).close(), "a deprovisioned instance's server is gone");
+    }
+}
