@@ -10,7 +10,7 @@ import io.strato.api.app.InternalAuth;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.json.Json;
 import io.strato.api.service.ServiceHealth;
-import io.strato.services.filesystem.FilesystemPlugin;
+import io.strato.services.filesystem.FilesystemServicePlugin;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -255,9 +255,9 @@ class BrokerTest {
     }
 
     @Test
-    void theFilesystemPluginThroughTheBroker() throws Exception {
+    void theFilesystemServicePluginThroughTheBroker() throws Exception {
         Path root = dbDir.getParent().resolve("filesystem");
-        broker.addPlugin(new FilesystemPlugin(root, () -> "10.0.0.5"));
+        broker.addPlugin(new FilesystemServicePlugin(root, () -> "10.0.0.5"));
         assertEquals(201, call("PUT", "/v2/service_instances/fs1",
                 "{\"service_id\":\"filesystem\",\"plan_id\":\"free\"}").statusCode());
         Path dir = root.toAbsolutePath().resolve("fs1");

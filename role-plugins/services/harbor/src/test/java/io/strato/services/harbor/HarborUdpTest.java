@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Timeout;
 class HarborUdpTest {
 
     private static final String APP = "app-1";
-    /** Apart from HarborPluginTest's ranges, and below Linux's ephemeral ports (32768+). */
+    /** Apart from HarborServicePluginTest's ranges, and below Linux's ephemeral ports (32768+). */
     private static final AtomicInteger NEXT_RANGE = new AtomicInteger(20000 + (int) (ProcessHandle.current().pid() % 80) * 20);
     /** How long a client waits for an answer that should come. */
     private static final int ANSWER_MS = 3000;
@@ -55,13 +55,13 @@ class HarborUdpTest {
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private int first;
     private String range;
-    private HarborPlugin plugin;
+    private HarborServicePlugin plugin;
 
     @BeforeEach
     void setUp() throws IOException {
         first = freePorts(3);
         range = first + "-" + (first + 2);
-        plugin = new HarborPlugin(dir, "127.0.0.1", "10.0.0.5", range, shared);
+        plugin = new HarborServicePlugin(dir, "127.0.0.1", "10.0.0.5", range, shared);
     }
 
     @AfterEach
@@ -201,7 +201,7 @@ class HarborUdpTest {
         plugin.deactivate();
         assertNoAnswer(c, port, "a stopped plugin forwards nothing");
         assertUdpBindable(port, "a stopped plugin holds no port");
-        plugin = new HarborPlugin(dir, "127.0.0.1", "10.0.0.5", range, shared);
+        plugin = new HarborServicePlugin(dir, "127.0.0.1", "10.0.0.5", range, shared);
         assertEquals("a", exchange(c, port, "after"));
         assertRefused(port, "still UDP only");
     }
@@ -269,7 +269,7 @@ class HarborUdpTest {
 
     private void restart(Duration idle, int maxSessions) {
         plugin.deactivate();
-        plugin = new HarborPlugin(dir, "127.0.0.1", "10.0.0.5", range, shared, idle, maxSessions);
+        plugin = new HarborServicePlugin(dir, "127.0.0.1", "10.0.0.5", range, shared, idle, maxSessions);
     }
 
     private int bindUdp(String id) throws ServiceException {
@@ -294,7 +294,7 @@ class HarborUdpTest {
     /** The instance as the broker hands it to bind: with the bound app's guid in its details. */
     private static ServiceInstance bound(ServiceInstance instance) {
         Map<String, String> details = new HashMap<>(instance.details());
-        details.put(HarborPlugin.APP_GUID, APP);
+        details.put(HarborServicePlugin.APP_GUID, APP);
         return new ServiceInstance(instance.id(), instance.plan(), details);
     }
 

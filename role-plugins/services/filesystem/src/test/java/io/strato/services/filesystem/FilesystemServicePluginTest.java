@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class FilesystemPluginTest {
+class FilesystemServicePluginTest {
 
     private final Path root = Path.of("target", "fixtures", UUID.randomUUID().toString(), "filesystem");
-    private final FilesystemPlugin plugin = new FilesystemPlugin(root, () -> "10.0.0.5");
+    private final FilesystemServicePlugin plugin = new FilesystemServicePlugin(root, () -> "10.0.0.5");
 
     @Test
     void provisionCreatesADirectorySharedByEveryBinding() throws Exception {
@@ -46,7 +46,7 @@ class FilesystemPluginTest {
                 "unbinding keeps the data");
 
         // a new plugin object, as after a node restart, binds to the same data
-        FilesystemPlugin restarted = new FilesystemPlugin(root, () -> "10.0.0.5");
+        FilesystemServicePlugin restarted = new FilesystemServicePlugin(root, () -> "10.0.0.5");
         assertEquals("kept", Files.readString(Path.of(restarted.bind(instance, new ServiceBinding("b3", "app-guid", 20001)).extra().get("dir"), "data.txt")));
 
         Files.createDirectories(dir.resolve("sub"));

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
-class HarborPluginTest {
+class HarborServicePluginTest {
 
     private static final String APP = "app-1";
     /** Below Linux's ephemeral ports (32768+): a client socket could otherwise connect to itself on a free port. */
@@ -47,13 +47,13 @@ class HarborPluginTest {
     private final LocalSharedState shared = new LocalSharedState();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private String range;
-    private HarborPlugin plugin;
+    private HarborServicePlugin plugin;
 
     @BeforeEach
     void setUp() throws IOException {
         int first = freePorts(3);
         range = first + "-" + (first + 2);
-        plugin = new HarborPlugin(dir, "127.0.0.1", "10.0.0.5", range, shared);
+        plugin = new HarborServicePlugin(dir, "127.0.0.1", "10.0.0.5", range, shared);
     }
 
     @AfterEach
@@ -117,7 +117,7 @@ class HarborPluginTest {
 
         plugin.deactivate();
         assertRefused(port, "a stopped plugin listens on nothing");
-        plugin = new HarborPlugin(dir, "127.0.0.1", "10.0.0.5", range, shared);
+        plugin = new HarborServicePlugin(dir, "127.0.0.1", "10.0.0.5", range, shared);
         assertEquals("a", roundTrip(port, "again"));
         assertThrows(ServiceException.class, () -> plugin.bind(bound(instance), new ServiceBinding("b2", "app-guid", 20001)), "a port goes to one app");
 
@@ -166,7 +166,7 @@ class HarborPluginTest {
     /** The instance as the broker hands it to bind: with the bound app's guid in its details. */
     private static ServiceInstance bound(ServiceInstance instance) {
         Map<String, String> details = new HashMap<>(instance.details());
-        details.put(HarborPlugin.APP_GUID, APP);
+        details.put(HarborServicePlugin.APP_GUID, APP);
         return new ServiceInstance(instance.id(), instance.plan(), details);
     }
 

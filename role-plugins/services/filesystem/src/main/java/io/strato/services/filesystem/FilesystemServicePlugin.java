@@ -52,10 +52,10 @@ import org.slf4j.LoggerFactory;
  * {@code acl}) a bind is refused rather than the directory opened to everyone.
  */
 @Component(service = {ServicePlugin.class, Role.class}, immediate = true)
-public class FilesystemPlugin implements ServicePlugin, Role {
+public class FilesystemServicePlugin implements ServicePlugin, Role {
 
     static final String LABEL = "filesystem";
-    private static final Logger LOG = LoggerFactory.getLogger(FilesystemPlugin.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FilesystemServicePlugin.class);
     /** Instance ids become directory names, so nothing but what a guid is made of. */
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
     /** Where the plugin keeps, per instance, which binding granted which uid: not in the directory apps write. */
@@ -67,13 +67,13 @@ public class FilesystemPlugin implements ServicePlugin, Role {
     private final Supplier<String> hostname;
 
     @Activate
-    public FilesystemPlugin(@Reference ClusterView cluster) {
+    public FilesystemServicePlugin(@Reference ClusterView cluster) {
         this(Path.of(System.getProperty("karaf.data", "data"), "strato", "services", LABEL),
                 () -> cluster.localNode().address());
     }
 
     /** A plugin with its directories under {@code root}, telling apps {@code hostname} as the node address. */
-    public FilesystemPlugin(Path root, Supplier<String> hostname) {
+    public FilesystemServicePlugin(Path root, Supplier<String> hostname) {
         this.root = root.toAbsolutePath();
         this.hostname = hostname;
         closeOpenDirectories();

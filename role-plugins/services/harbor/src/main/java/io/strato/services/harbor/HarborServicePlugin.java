@@ -62,8 +62,8 @@ import org.slf4j.LoggerFactory;
  * (the broker hands instances back only on calls), so a restarted node listens on the same ports again.
  */
 @Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.strato.service.harbor", immediate = true)
-@Designate(ocd = HarborPlugin.Config.class)
-public final class HarborPlugin implements ServicePlugin, Role {
+@Designate(ocd = HarborServicePlugin.Config.class)
+public final class HarborServicePlugin implements ServicePlugin, Role {
 
     /** Configuration of {@code etc/io.strato.service.harbor.cfg}. */
     @ObjectClassDefinition(name = "Strato harbor service", description = "Public TCP/UDP ports forwarded to bound apps")
@@ -140,7 +140,7 @@ public final class HarborPlugin implements ServicePlugin, Role {
     static final String LABEL = "harbor";
     /** Where the broker puts the bound app's guid in the instance handed to {@code bind}. */
     static final String APP_GUID = "app_guid";
-    private static final Logger LOG = LoggerFactory.getLogger(HarborPlugin.class);
+    private static final Logger LOG = LoggerFactory.getLogger(HarborServicePlugin.class);
     private static final Pattern RANGE = Pattern.compile("\\s*(\\d+)\\s*-\\s*(\\d+)\\s*");
     /** Instance ids become file names, so nothing but what a guid is made of. */
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
@@ -160,7 +160,7 @@ public final class HarborPlugin implements ServicePlugin, Role {
     private final Map<String, Forwarding> forwarders = new ConcurrentHashMap<>();
 
     @Activate
-    public HarborPlugin(Config config, @Reference(name = "clusterView") ClusterView cluster,
+    public HarborServicePlugin(Config config, @Reference(name = "clusterView") ClusterView cluster,
                         @Reference(name = "sharedState") SharedState shared) {
         this(config.dataDir().isBlank()
                         ? Path.of(System.getProperty("karaf.data", "data"), "strato", "services", LABEL)
@@ -171,7 +171,7 @@ public final class HarborPlugin implements ServicePlugin, Role {
     }
 
     /** As below, with UDP sessions ending after 60 s idle and at most 1024 of them per port. */
-    HarborPlugin(Path dir, String bindAddress, String nodeAddress, String portRange, SharedState shared) {
+    HarborServicePlugin(Path dir, String bindAddress, String nodeAddress, String portRange, SharedState shared) {
         this(dir, bindAddress, nodeAddress, portRange, shared, Duration.ofSeconds(60), 1024);
     }
 
@@ -180,7 +180,7 @@ public final class HarborPlugin implements ServicePlugin, Role {
      * telling apps {@code nodeAddress} when {@code bindAddress} is a wildcard; a UDP client's session ends after
      * {@code udpIdle} without traffic, and a UDP port forwards for at most {@code udpMaxSessions} clients at once.
      */
-    HarborPlugin(Path dir, String bindAddress, String nodeAddress, String portRange, SharedState shared,
+    HarborServicePlugin(Path dir, String bindAddress, String nodeAddress, String portRange, SharedState shared,
                  Duration udpIdle, int udpMaxSessions) {
         Matcher m = RANGE.matcher(portRange);
         if (!m.matches()) {
