@@ -28,7 +28,7 @@ public final class AppCommand implements Runnable {
     @Override
     public void run() {
         PrintStream out = strato.terminal().out();
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         App app = controller.requireApp(name);
         List<Domain> domains = controller.sharedDomains();
 
@@ -55,7 +55,7 @@ public final class AppCommand implements Runnable {
     }
 
     /** The last crashes, as {@code strato events} lists them; a controller without events shows none. */
-    private static void printRecentEvents(CloudController controller, App app, PrintStream out) {
+    private static void printRecentEvents(ControllerClient controller, App app, PrintStream out) {
         List<AppEvent> events;
         try {
             events = controller.appEvents(app.guid(), RECENT_EVENTS);
@@ -70,7 +70,7 @@ public final class AppCommand implements Runnable {
     }
 
     /** A controller without the services API still shows its apps. */
-    private static String boundServices(CloudController controller, App app) {
+    private static String boundServices(ControllerClient controller, App app) {
         try {
             Set<String> bound = controller.appBindings(app.guid()).stream()
                     .map(ServiceBinding::serviceInstanceGuid).collect(Collectors.toSet());
@@ -87,7 +87,7 @@ public final class AppCommand implements Runnable {
         }
     }
 
-    private static void printInstances(CloudController controller, App app, PrintStream out) {
+    private static void printInstances(ControllerClient controller, App app, PrintStream out) {
         Map<String, InstanceState> instances;
         try {
             instances = controller.instances(app.guid());
@@ -111,7 +111,7 @@ public final class AppCommand implements Runnable {
     }
 
     /** Usage figures are a nicety: an app whose stats are unavailable still shows its instances. */
-    private static JsonNode statsOrEmpty(CloudController controller, App app) {
+    private static JsonNode statsOrEmpty(ControllerClient controller, App app) {
         try {
             return controller.stats(app.guid());
         } catch (ApiError e) {

@@ -13,19 +13,19 @@ public final class AppStarter {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
-    private final CloudController controller;
+    private final ControllerClient controller;
     private final PrintStream out;
     private final Duration timeout;
     private final Duration pollInterval;
 
-    public AppStarter(CloudController controller, PrintStream out, Duration timeout, Duration pollInterval) {
+    public AppStarter(ControllerClient controller, PrintStream out, Duration timeout, Duration pollInterval) {
         this.controller = controller;
         this.out = out;
         this.timeout = timeout;
         this.pollInterval = pollInterval;
     }
 
-    public AppStarter(CloudController controller, PrintStream out) {
+    public AppStarter(ControllerClient controller, PrintStream out) {
         this(controller, out, DEFAULT_TIMEOUT, Duration.ofSeconds(1));
     }
 
@@ -43,7 +43,7 @@ public final class AppStarter {
 
     /** Prints the staging log when the response says staging began; returns when staging ends. */
     public void streamStagingLog(ApiResponse response) {
-        response.header(CloudController.STAGING_LOG_HEADER).ifPresent(url -> {
+        response.header(ControllerClient.STAGING_LOG_HEADER).ifPresent(url -> {
             out.println("Staging...");
             try {
                 // the controller sends empty lines while staging is quiet, to notice a client that left

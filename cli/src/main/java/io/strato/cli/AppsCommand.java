@@ -14,7 +14,7 @@ public final class AppsCommand implements Runnable {
 
     @Override
     public void run() {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         Config config = strato.config();
         controller.spaceGuid();
         strato.terminal().out().println("Getting apps in org " + config.orgName() + " / space " + config.spaceName()

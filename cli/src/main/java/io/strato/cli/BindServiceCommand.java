@@ -18,7 +18,7 @@ public final class BindServiceCommand implements Runnable {
 
     @Override
     public void run() {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         ServiceInstance instance = controller.requireServiceInstance(service);
         App app = controller.requireApp(appName);
         boolean bound = controller.appBindings(app.guid()).stream()

@@ -19,19 +19,19 @@ import java.util.function.LongConsumer;
 import java.util.stream.StreamSupport;
 
 /** The controller's v2 API in the terms the commands use: apps, routes, services, logs. */
-public final class CloudController {
+public final class ControllerClient {
 
     public static final String STAGING_LOG_HEADER = "X-App-Staging-Log";
 
     private final ApiClient api;
     private final String spaceGuid;
 
-    public CloudController(ApiClient api) {
+    public ControllerClient(ApiClient api) {
         this(api, null);
     }
 
     /** A controller whose app, route and service commands work in the given (targeted) space. */
-    public CloudController(ApiClient api, String spaceGuid) {
+    public ControllerClient(ApiClient api, String spaceGuid) {
         this.api = api;
         this.spaceGuid = spaceGuid;
     }

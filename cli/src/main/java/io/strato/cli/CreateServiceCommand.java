@@ -28,7 +28,7 @@ public final class CreateServiceCommand implements Runnable {
 
     @Override
     public void run() {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         if (controller.findServiceInstance(name).isPresent()) {
             throw new CliError("Service '" + name + "' already exists: pick another name or `strato delete-service " + name + "`");
         }

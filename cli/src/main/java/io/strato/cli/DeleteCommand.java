@@ -21,7 +21,7 @@ public final class DeleteCommand implements Runnable {
 
     @Override
     public void run() {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         App app = controller.requireApp(name);
         if (!force && !strato.terminal().confirm("Really delete app '" + name + "' and its routes?")) {
             strato.terminal().out().println("Not deleted");

@@ -19,7 +19,7 @@ public final class DeleteServiceCommand implements Runnable {
 
     @Override
     public void run() {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         ServiceInstance instance = controller.requireServiceInstance(name);
         try {
             controller.deleteServiceInstance(instance.guid(), force);

@@ -20,7 +20,7 @@ public final class EnvCommand implements Runnable {
     @Override
     public void run() {
         PrintStream out = strato.terminal().out();
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         JsonNode env = controller.env(controller.requireApp(name).guid());
 
         out.println("User-provided:");

@@ -26,7 +26,7 @@ public final class EventsCommand implements Runnable {
             throw new CliError("--num must be between 1 and 100");
         }
         PrintStream out = strato.terminal().out();
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         App app = controller.requireApp(name);
         List<AppEvent> events = controller.appEvents(app.guid(), num);
         if (events.isEmpty()) {

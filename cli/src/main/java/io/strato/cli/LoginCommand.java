@@ -61,7 +61,7 @@ public final class LoginCommand implements Runnable {
     private void autoTarget(PrintStream out) {
         Config config = strato.config();
         try {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             List<Org> orgs = controller.orgs();
             if (orgs.size() == 1) {
                 config = config.withOrg(orgs.get(0).guid(), orgs.get(0).name());

@@ -28,7 +28,7 @@ public final class LogsCommand implements Runnable {
             throw new CliError("--num must be 0 or more");
         }
         PrintStream out = strato.terminal().out();
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         App app = controller.requireApp(name);
         if (follow) {
             controller.followLogs(app.guid(), num, line -> {

@@ -9,12 +9,12 @@ import java.util.stream.Collectors;
 /** Creates the services a manifest asks for when they do not exist yet, and binds them to the app. */
 public final class ManifestServices {
 
-    private final CloudController controller;
+    private final ControllerClient controller;
     private final String spaceGuid;
     private final String manifestFile;
     private final PrintStream out;
 
-    public ManifestServices(CloudController controller, String spaceGuid, String manifestFile, PrintStream out) {
+    public ManifestServices(ControllerClient controller, String spaceGuid, String manifestFile, PrintStream out) {
         this.controller = controller;
         this.spaceGuid = spaceGuid;
         this.manifestFile = manifestFile;

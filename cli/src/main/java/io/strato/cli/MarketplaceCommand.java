@@ -14,7 +14,7 @@ public final class MarketplaceCommand implements Runnable {
 
     @Override
     public void run() {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         List<ServiceOffering> offerings = controller.services();
         if (offerings.isEmpty()) {
             strato.terminal().out().println("No services: an admin adds them with `kato:role-add <service>`");

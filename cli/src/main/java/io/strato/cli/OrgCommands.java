@@ -23,7 +23,7 @@ final class OrgCommands {
 
         @Override
         public void run() {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             List<Org> orgs = controller.orgs();
             if (orgs.isEmpty()) {
                 strato.terminal().out().println("No orgs: an admin creates one with `strato create-org <name>`");
@@ -57,7 +57,7 @@ final class OrgCommands {
 
         @Override
         public void run() {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             String quotaGuid = quota == null ? null : controller.requireQuota(quota).guid();
             controller.createOrg(name, quotaGuid);
             strato.terminal().out().println("Created org '" + name + "': target it with `strato target -o " + name + "`");
@@ -78,7 +78,7 @@ final class OrgCommands {
 
         @Override
         public void run() {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             Org org = controller.requireOrg(name);
             if (!force && !strato.terminal().confirm("Really delete org '" + name
                     + "' with its spaces, apps, routes and services?")) {

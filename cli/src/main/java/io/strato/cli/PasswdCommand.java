@@ -20,7 +20,7 @@ public final class PasswdCommand implements Runnable {
     @Override
     public void run() {
         Terminal terminal = strato.terminal();
-        CloudController loggedIn = strato.controller();
+        ControllerClient loggedIn = strato.controller();
         Config config = strato.config();
         String target = config.target();
         OAuth oauth = new OAuth(target);
@@ -45,7 +45,7 @@ public final class PasswdCommand implements Runnable {
         String token = loggedIn.api().token();
         String id = OAuth.claims(token).path("user_id").asText("");
         // A 401 here means a wrong current password, not an old token: no refresh, no retry.
-        CloudController controller = new CloudController(new ApiClient(target, token));
+        ControllerClient controller = new ControllerClient(new ApiClient(target, token));
         if (id.isEmpty()) {
             id = controller.findUserId(uaa, config.user())
                     .orElseThrow(() -> new CliError("Cannot find your user id: log in again with `strato login`"));

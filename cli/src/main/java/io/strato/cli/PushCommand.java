@@ -59,7 +59,7 @@ public final class PushCommand implements Runnable {
         Integer memory = mem != null ? Integer.valueOf(MemorySize.megabytes(mem)) : manifest.memory();
         Integer count = instances != null ? instances : manifest.instances();
 
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         String spaceGuid = controller.spaceGuid();
         Map<String, Object> fields = new LinkedHashMap<>();
         if (memory != null) {
@@ -106,7 +106,7 @@ public final class PushCommand implements Runnable {
         urls.forEach(url -> out.println(controller.appUrl(url)));
     }
 
-    private static App createOrUpdate(CloudController controller, String appName, String spaceGuid,
+    private static App createOrUpdate(ControllerClient controller, String appName, String spaceGuid,
                                       Map<String, Object> fields, PrintStream out) {
         Optional<App> existing = controller.findApp(appName);
         if (existing.isPresent()) {
@@ -136,7 +136,7 @@ public final class PushCommand implements Runnable {
         return Files.isRegularFile(path) && (name.endsWith(".zip") || name.endsWith(".jar") || name.endsWith(".war"));
     }
 
-    private ApiResponse uploadDirectory(CloudController controller, App app, Path dir, PrintStream out) {
+    private ApiResponse uploadDirectory(ControllerClient controller, App app, Path dir, PrintStream out) {
         Path zip;
         try {
             AppArchive archive = AppArchive.of(dir);
@@ -157,7 +157,7 @@ public final class PushCommand implements Runnable {
     }
 
     /** Jars and wars are zips, so they go up unchanged. */
-    private ApiResponse upload(CloudController controller, App app, Path zip) {
+    private ApiResponse upload(ControllerClient controller, App app, Path zip) {
         long size;
         try {
             size = Files.size(zip);

@@ -112,7 +112,7 @@ final class QuotaCommands {
 
         @Override
         public void run() {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             Org chosen = controller.requireOrg(org);
             Quota chosenQuota = controller.requireQuota(quota);
             controller.updateOrg(chosen.guid(), Map.of("quota_definition_guid", chosenQuota.guid()));

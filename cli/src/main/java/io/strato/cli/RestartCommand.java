@@ -15,7 +15,7 @@ public final class RestartCommand implements Runnable {
 
     @Override
     public void run() {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         App app = controller.requireApp(name);
         AppStarter starter = strato.appStarter(controller);
         starter.stop(app);

@@ -53,7 +53,7 @@ final class RoleCommands {
     private RoleCommands() {
     }
 
-    private static void printUsers(CloudController controller, String kind, String guid, PrintStream out) {
+    private static void printUsers(ControllerClient controller, String kind, String guid, PrintStream out) {
         boolean first = true;
         for (Role role : Role.of(kind)) {
             if (!first) {
@@ -80,7 +80,7 @@ final class RoleCommands {
 
         @Override
         public void run() {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             Org chosen = controller.requireOrg(org);
             PrintStream out = strato.terminal().out();
             out.println("Getting users in org " + chosen.name() + " as " + strato.config().user() + "...");
@@ -103,7 +103,7 @@ final class RoleCommands {
 
         @Override
         public void run() {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             Space chosen = controller.requireSpace(controller.requireOrg(org), space);
             PrintStream out = strato.terminal().out();
             out.println("Getting users in org " + org + " / space " + chosen.name() + " as " + strato.config().user() + "...");
@@ -130,7 +130,7 @@ final class RoleCommands {
         @Override
         public void run() {
             Role role = Role.parse(ORGS, roleName);
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             Org chosen = controller.requireOrg(org);
             controller.setRole(ORGS, chosen.guid(), role.path, user);
             strato.terminal().out().println("Gave " + user + " the role " + role.cfName + " in org " + chosen.name());
@@ -155,7 +155,7 @@ final class RoleCommands {
         @Override
         public void run() {
             Role role = Role.parse(ORGS, roleName);
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             Org chosen = controller.requireOrg(org);
             controller.unsetRole(ORGS, chosen.guid(), role.path, user);
             strato.terminal().out().println("Took the role " + role.cfName + " in org " + chosen.name() + " from " + user);
@@ -185,7 +185,7 @@ final class RoleCommands {
         @Override
         public void run() {
             Role role = Role.parse(SPACES, roleName);
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             Org chosenOrg = controller.requireOrg(org);
             Space chosen = controller.requireSpace(chosenOrg, space);
             if (!controller.roleUsers(ORGS, chosenOrg.guid(), Role.ORG_USER.path).contains(user)) {
@@ -219,7 +219,7 @@ final class RoleCommands {
         @Override
         public void run() {
             Role role = Role.parse(SPACES, roleName);
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             Org chosenOrg = controller.requireOrg(org);
             Space chosen = controller.requireSpace(chosenOrg, space);
             controller.unsetRole(SPACES, chosen.guid(), role.path, user);

@@ -7,11 +7,11 @@ import java.util.Locale;
 /** Turns {@code host.domain} URLs into routes (creating them when missing) and maps them to an app. */
 public final class RouteMapper {
 
-    private final CloudController controller;
+    private final ControllerClient controller;
     private final List<Domain> domains;
     private final String spaceGuid;
 
-    public RouteMapper(CloudController controller, List<Domain> domains, String spaceGuid) {
+    public RouteMapper(ControllerClient controller, List<Domain> domains, String spaceGuid) {
         this.controller = controller;
         this.domains = domains;
         this.spaceGuid = spaceGuid;

@@ -38,7 +38,7 @@ public final class ScaleCommand implements Runnable {
         if (mem != null) {
             fields.put("memory", MemorySize.megabytes(mem));
         }
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         App app = controller.requireApp(name);
         controller.updateApp(app.guid(), fields);
         App scaled = controller.app(app.guid());

@@ -16,7 +16,7 @@ public final class ServicesCommand implements Runnable {
 
     @Override
     public void run() {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         List<ServiceInstance> instances = controller.serviceInstances();
         if (instances.isEmpty()) {
             strato.terminal().out().println("No services: create one with `strato create-service <service> <name>`");

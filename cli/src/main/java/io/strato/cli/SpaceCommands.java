@@ -14,7 +14,7 @@ final class SpaceCommands {
     }
 
     /** The named org, or the targeted one when no name is given. */
-    static Org orgOrTarget(Strato strato, CloudController controller, String name) {
+    static Org orgOrTarget(Strato strato, ControllerClient controller, String name) {
         if (name != null) {
             return controller.requireOrg(name);
         }
@@ -36,7 +36,7 @@ final class SpaceCommands {
 
         @Override
         public void run() {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             Org chosen = orgOrTarget(strato, controller, org);
             List<Space> spaces = controller.spaces(chosen.guid());
             if (spaces.isEmpty()) {
@@ -64,7 +64,7 @@ final class SpaceCommands {
 
         @Override
         public void run() {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             Org chosen = orgOrTarget(strato, controller, org);
             controller.createSpace(name, chosen.guid());
             strato.terminal().out().println("Created space '" + name + "' in org '" + chosen.name()
@@ -89,7 +89,7 @@ final class SpaceCommands {
 
         @Override
         public void run() {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             Org chosen = orgOrTarget(strato, controller, org);
             Space space = controller.requireSpace(chosen, name);
             if (!force && !strato.terminal().confirm("Really delete space '" + name

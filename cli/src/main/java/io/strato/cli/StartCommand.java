@@ -15,7 +15,7 @@ public final class StartCommand implements Runnable {
 
     @Override
     public void run() {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         strato.appStarter(controller).start(controller.requireApp(name));
     }
 }

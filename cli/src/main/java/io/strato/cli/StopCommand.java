@@ -15,7 +15,7 @@ public final class StopCommand implements Runnable {
 
     @Override
     public void run() {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         strato.appStarter(controller).stop(controller.requireApp(name));
     }
 }

@@ -97,7 +97,7 @@ public final class Strato implements Callable<Integer> {
     }
 
     /** The controller with the stored login, or the message that tells the user how to get one. */
-    public CloudController controller() {
+    public ControllerClient controller() {
         Config config = config();
         if (config.target() == null) {
             throw CliError.noTarget();
@@ -112,7 +112,7 @@ public final class Strato implements Callable<Integer> {
                 throw loginExpired();
             }
         }
-        return new CloudController(new ApiClient(config.target(), token, this::refreshToken), config.spaceGuid());
+        return new ControllerClient(new ApiClient(config.target(), token, this::refreshToken), config.spaceGuid());
     }
 
     static CliError loginExpired() {
@@ -140,7 +140,7 @@ public final class Strato implements Callable<Integer> {
     }
 
     /** Waits {@code STRATO_START_TIMEOUT} seconds for an app to run, five minutes when unset. */
-    public AppStarter appStarter(CloudController controller) {
+    public AppStarter appStarter(ControllerClient controller) {
         String seconds = terminal.env("STRATO_START_TIMEOUT");
         Duration timeout = AppStarter.DEFAULT_TIMEOUT;
         if (seconds != null && !seconds.isBlank()) {

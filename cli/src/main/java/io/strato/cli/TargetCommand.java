@@ -46,7 +46,7 @@ public final class TargetCommand implements Runnable {
     }
 
     private void targetOrgAndSpace(PrintStream out) {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         Config config = strato.config();
         if (org != null) {
             Org chosen = controller.requireOrg(org);
@@ -70,7 +70,7 @@ public final class TargetCommand implements Runnable {
     }
 
     /** The config with the org's space targeted when the org has exactly one. */
-    static Config withOnlySpace(CloudController controller, Config config) {
+    static Config withOnlySpace(ControllerClient controller, Config config) {
         List<Space> spaces = controller.spaces(config.orgGuid());
         return spaces.size() == 1 ? config.withSpace(spaces.get(0).guid(), spaces.get(0).name()) : config;
     }

@@ -18,7 +18,7 @@ public final class UnbindServiceCommand implements Runnable {
 
     @Override
     public void run() {
-        CloudController controller = strato.controller();
+        ControllerClient controller = strato.controller();
         ServiceInstance instance = controller.requireServiceInstance(service);
         App app = controller.requireApp(appName);
         ServiceBinding binding = controller.appBindings(app.guid()).stream()

@@ -25,7 +25,7 @@ final class UserCommands {
 
         @Override
         public void run() {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             String uaa = new OAuth(controller.api().target()).endpoint();
             controller.createUser(uaa, user, password);
             strato.terminal().out().println("Created user '" + user + "': give them a role with `strato set-space-role "
@@ -47,7 +47,7 @@ final class UserCommands {
 
         @Override
         public void run() {
-            CloudController controller = strato.controller();
+            ControllerClient controller = strato.controller();
             String uaa = new OAuth(controller.api().target()).endpoint();
             String id = controller.findUserId(uaa, user)
                     .orElseThrow(() -> new CliError("User '" + user + "' not found"));
