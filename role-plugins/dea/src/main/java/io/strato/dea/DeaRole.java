@@ -102,7 +102,7 @@ public final class DeaRole implements Role {
     private final Sandbox sandbox;
     private final SandboxCgroups cgroups;
     private final DropletCache droplets;
-    private final PortAllocator ports;
+    private final InstancePortPool ports;
     private final Map<String, InstanceRunner> runners = new ConcurrentHashMap<>();
     private final ExecutorService workers;
     private final ScheduledExecutorService refresher;
@@ -170,7 +170,7 @@ public final class DeaRole implements Role {
         SharedMap controllers = state.map(Channels.BLOBSTORE);
         this.droplets = new DropletCache(settings.baseDir().resolve("droplets"), secret::value, controllers::entries,
                 deaId, Duration.ofMinutes(5));
-        this.ports = new PortAllocator(settings.portFrom(), settings.portTo());
+        this.ports = new InstancePortPool(settings.portFrom(), settings.portTo());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "strato-dea-" + n.incrementAndGet());

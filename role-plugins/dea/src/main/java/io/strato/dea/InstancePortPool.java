@@ -8,18 +8,19 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Hands out ports of the configured range to instances. A port is given only when nothing on the
+ * The app instances' ports of this DEA: a port of the configured range is given only when nothing on the
  * machine listens on it, and not again until its instance released it; the search goes round the
- * range so a just-freed port is not reused at once (a router may still hold it).
+ * range so a just-freed port is not reused at once (a router may still hold it). The service plugins'
+ * {@code PortAllocator} always searches from the start of its range, which is why the DEA keeps its own.
  */
-final class PortAllocator {
+final class InstancePortPool {
 
     private final int from;
     private final int to;
     private final Set<Integer> used = new HashSet<>();
     private int next;
 
-    PortAllocator(int from, int to) {
+    InstancePortPool(int from, int to) {
         this.from = from;
         this.to = to;
         this.next = from;

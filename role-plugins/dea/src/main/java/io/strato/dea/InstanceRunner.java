@@ -64,7 +64,7 @@ final class InstanceRunner {
     private final Sandbox sandbox;
     private final SandboxCgroups cgroups;
     private final DropletCache droplets;
-    private final PortAllocator ports;
+    private final InstancePortPool ports;
     private final Listener listener;
     private final CountDownLatch settled = new CountDownLatch(1);
 
@@ -78,7 +78,7 @@ final class InstanceRunner {
     private volatile Optional<SandboxCgroup> cgroup = Optional.empty();
 
     InstanceRunner(InstanceOrder order, String instanceId, String deaId, String address, int port, DeaSettings settings,
-                   Sandbox sandbox, SandboxCgroups cgroups, DropletCache droplets, PortAllocator ports, Listener listener) {
+                   Sandbox sandbox, SandboxCgroups cgroups, DropletCache droplets, InstancePortPool ports, Listener listener) {
         this.order = order;
         this.instanceId = instanceId;
         this.deaId = deaId;
