@@ -14,7 +14,7 @@ import java.time.Duration;
 
 /**
  * The plugin's end of the broker's control channel: a Unix domain socket in the data directory (mode 600, in
- * a directory of mode 700), and a secret on top. One command per connection; see RabbitBrokerMain.
+ * a directory of mode 700), and a secret on top. One command per connection; see the launcher's ControlServer.
  */
 final class BrokerControl {
 

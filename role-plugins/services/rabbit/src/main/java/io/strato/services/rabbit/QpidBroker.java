@@ -27,10 +27,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * The plugin's own broker: Qpid Broker-J in a child JVM run and supervised here, commanded over a Unix domain
- * socket (see {@link BrokerControl} and RabbitBrokerMain). The broker keeps virtual hosts, users and rules in its
+ * socket (see {@link BrokerControl} and the launcher's ControlServer). The broker keeps virtual hosts, users and rules in its
  * own configuration, and messages of durable queues in a Derby store per virtual host.
  */
 final class QpidBroker implements RabbitBackend {
@@ -38,6 +39,9 @@ final class QpidBroker implements RabbitBackend {
     static final String VERSION = "10.1.0";
     /** The launcher in the broker's child JVM; a name, not a class literal, so that nothing in Karaf loads it. */
     static final String MAIN_CLASS = "io.strato.services.rabbit.server.RabbitBrokerMain";
+    /** Every class of the launcher, unpacked for the broker's JVM. */
+    static final List<String> LAUNCHER_CLASSES = Stream.of("RabbitBrokerMain", "RunningBroker", "BrokerListener",
+            "BrokerConfig", "AccessRules", "BrokerAdmin", "ControlServer").map(name -> "io.strato.services.rabbit.server." + name).toList();
     /** Unix domain socket paths are limited to 107 bytes on Linux. */
     private static final int MAX_SOCKET_PATH = 100;
     private static final System.Logger LOG = System.getLogger(RabbitServicePlugin.class.getName());
@@ -271,6 +275,6 @@ final class QpidBroker implements RabbitBackend {
 
     /** The Qpid Broker-J jars and the launcher, unpacked from this bundle into {@code dir}; @return the class path */
     static String classPath(Path dir) throws IOException {
-        return ServerClassPath.unpack(QpidBroker.class, List.of(MAIN_CLASS, MAIN_CLASS + "$Listener"), dir, "the Qpid broker");
+        return ServerClassPath.unpack(QpidBroker.class, LAUNCHER_CLASSES, dir, "the Qpid broker");
     }
 }
