@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
+import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
 import io.strato.api.service.process.ServerFiles;
 import java.io.IOException;
@@ -80,6 +81,8 @@ class ${serviceClass}ServicePluginTest {
         }
         plugin.unbind(first, new ServiceBinding("binding-a", "app", 20001));
         assertThrows(SQLException.class, () -> connect(a).close(), "an unbound binding's password no longer works");
+        assertThrows(ServiceException.class, () -> plugin.bind(first, new ServiceBinding("x'; DROP ALL OBJECTS; --", "app", 20001)),
+                "a binding id never reaches SQL unchecked");
         plugin.deprovision(second);
         assertThrows(SQLException.class, () -> connect(b).close(), "a deprovisioned instance's server is gone");
     }
