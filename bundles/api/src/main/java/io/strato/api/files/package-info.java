@@ -1,0 +1,6 @@
+/**
+ * Files an app may have tampered with: unpacking an archive into a directory without letting any entry out of
+ * it ({@link io.strato.api.files.UnpackTarget}).
+ */
+@org.osgi.annotation.versioning.Version("0.1.0")
+package io.strato.api.files;
