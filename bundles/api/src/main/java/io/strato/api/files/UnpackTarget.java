@@ -29,11 +29,6 @@ public final class UnpackTarget {
         return new UnpackTarget(dir.toRealPath());
     }
 
-    /** The directory itself, as a real path. */
-    public Path root() {
-        return root;
-    }
-
     /**
      * Where the entry {@code name} lands (the directory itself for {@code ./}): refused when absolute (also
      * {@code C:} and {@code \}), when it holds a NUL, or when it climbs out with {@code ..}.
