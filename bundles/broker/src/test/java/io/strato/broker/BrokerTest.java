@@ -11,6 +11,7 @@ import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.json.Json;
 import io.strato.api.service.ServiceHealth;
 import io.strato.services.filesystem.FilesystemServicePlugin;
+import io.strato.testkit.DerbyDatabase;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.strato.controller.ControllerFixture.Reply;
 import io.strato.controller.users.TokenService;
 import io.strato.controller.users.UserAccount;
+import io.strato.testkit.TestCluster;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;

@@ -10,6 +10,7 @@ import io.strato.api.cluster.Lease;
 import io.strato.api.json.Json;
 import io.strato.api.service.ServiceHealth;
 import io.strato.api.service.ServiceOffering;
+import io.strato.testkit.TestCluster;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;

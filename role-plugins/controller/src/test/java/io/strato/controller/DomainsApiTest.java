@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strato.controller.ControllerFixture.Reply;
+import io.strato.testkit.TestCluster;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;

@@ -15,6 +15,7 @@ import io.strato.controller.ControllerFixture.Reply;
 import io.strato.controller.blob.UploadLimits;
 import io.strato.controller.users.UserAccount;
 import io.strato.controller.users.UserAccounts;
+import io.strato.testkit.TestCluster;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -22,6 +22,7 @@ import io.strato.api.app.StagingEvent;
 import io.strato.api.app.StagingRequest;
 import io.strato.api.json.Json;
 import io.strato.controller.ControllerFixture.Reply;
+import io.strato.testkit.TestCluster;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -1,7 +1,7 @@
 package io.strato.dea;
 
+import io.strato.api.files.FileTrees;
 import io.strato.api.process.BoundedLineReader;
-import org.apache.commons.io.FileUtils;
 import io.strato.api.app.InstanceOrder;
 import io.strato.api.app.InstanceState;
 import io.strato.api.app.InstanceStatus;
@@ -416,7 +416,7 @@ final class InstanceRunner {
     private void deleteHome() {
         try {
             Files.deleteIfExists(pidFile);
-            FileUtils.deleteDirectory(home.toFile());
+            FileTrees.delete(home);
         } catch (IOException e) {
             listener.log(this, "DEA", "stderr", "Could not remove the instance directory " + home + ": " + e.getMessage());
         }

@@ -1,6 +1,6 @@
 package io.strato.dea;
 
-import org.apache.commons.io.FileUtils;
+import io.strato.api.files.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,7 @@ final class LeftoverInstances {
             if (Files.isDirectory(instances)) {
                 try (Stream<Path> dirs = Files.list(instances)) {
                     for (Path dir : dirs.toList()) {
-                        FileUtils.deleteDirectory(dir.toFile());
+                        FileTrees.delete(dir);
                         LOG.info("Removed instance {} left by an earlier run of the DEA", dir.getFileName());
                     }
                 }

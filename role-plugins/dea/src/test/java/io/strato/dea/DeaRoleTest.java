@@ -9,16 +9,15 @@ import io.strato.api.app.InstanceStatus;
 import io.strato.api.app.LogLine;
 import io.strato.api.app.RouteEntry;
 import io.strato.api.app.RouterEndpoint;
-import io.strato.api.cluster.ClusterConfig;
-import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.LocalSharedState;
-import io.strato.api.cluster.NodeRecord;
 import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.cluster.Topic;
 import io.strato.api.json.Json;
 import io.strato.api.sandbox.Sandbox;
 import io.strato.api.sandbox.UidRange;
+import io.strato.testkit.TestBlobStore;
+import io.strato.testkit.TestCluster;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -106,7 +105,7 @@ class DeaRoleTest {
 
     private DeaRole newDea(long memoryMb, Duration startTimeout) {
         int from = 40000 + (int) (Math.random() * 20000);
-        return new DeaRole(state, new OneNode(deaId), () -> SECRET, new DeaSettings(memoryMb, from, from + 200, baseDir,
+        return new DeaRole(state, new TestCluster(deaId), () -> SECRET, new DeaSettings(memoryMb, from, from + 200, baseDir,
                 UidRange.DEFAULT, 4096, 64, startTimeout, Duration.ofSeconds(3)));
     }
 
@@ -360,7 +359,7 @@ class DeaRoleTest {
         };
         dea.deactivate();
         int from = 40000 + (int) (Math.random() * 20000);
-        dea = new DeaRole(gated, new OneNode(deaId), () -> SECRET, new DeaSettings(1024, from, from + 200, baseDir, UidRange.DEFAULT,
+        dea = new DeaRole(gated, new TestCluster(deaId), () -> SECRET, new DeaSettings(1024, from, from + 200, baseDir, UidRange.DEFAULT,
                 4096, 64, Duration.ofSeconds(20), Duration.ofSeconds(3)));
         order(start("i-18", 0, 64, List.of("gone.example.com")));
         awaitStatus("i-18", InstanceState.RUNNING);
@@ -432,7 +431,7 @@ class DeaRoleTest {
             awaitStatus("i-22", InstanceState.RUNNING);
             // a second DEA on the same machine, with no instance of this app, refuses it nothing
             int from = 40000 + (int) (Math.random() * 20000);
-            DeaRole other = new DeaRole(state, new OneNode("dea-other-" + UUID.randomUUID().toString().substring(0, 8)),
+            DeaRole other = new DeaRole(state, new TestCluster("dea-other-" + UUID.randomUUID().toString().substring(0, 8)),
                     () -> SECRET, new DeaSettings(256, from, from + 10, baseDir.resolve("other"), UidRange.DEFAULT, 4096,
                     64, Duration.ofSeconds(20), Duration.ofSeconds(3)));
             try {
@@ -502,7 +501,7 @@ class DeaRoleTest {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         dea.deactivate();
         int from = 40000 + (int) (Math.random() * 20000);
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> new DeaRole(state, new OneNode(deaId),
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> new DeaRole(state, new TestCluster(deaId),
                 () -> SECRET, new DeaSettings(1024, from, from + 200, locked.resolve("dea"), UidRange.DEFAULT, 4096, 64,
                 Duration.ofSeconds(20), Duration.ofSeconds(3))));
         assertTrue(e.getMessage().contains("apps cannot reach " + locked.resolve("dea/instances")), e.getMessage());
@@ -597,44 +596,5 @@ class DeaRoleTest {
         tar.putArchiveEntry(entry);
         tar.write(data);
         tar.closeArchiveEntry();
-    }
-
-    /** A cluster of one node. */
-    static final class OneNode implements ClusterView {
-        private final NodeRecord node;
-
-        OneNode(String id) {
-            node = new NodeRecord(id, "node-" + id, "127.0.0.1", Map.of(), true, "test", System.currentTimeMillis());
-        }
-
-        @Override
-        public NodeRecord localNode() {
-            return node;
-        }
-
-        @Override
-        public List<NodeRecord> nodes() {
-            return List.of(node);
-        }
-
-        @Override
-        public Optional<NodeRecord> primary() {
-            return Optional.of(node);
-        }
-
-        @Override
-        public ClusterConfig config() {
-            return new ClusterConfig("test", "localhost");
-        }
-
-        @Override
-        public List<String> warnings() {
-            return List.of();
-        }
-
-        @Override
-        public boolean ready() {
-            return true;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.strato.dea;
 
+import io.strato.testkit.TestBlobStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

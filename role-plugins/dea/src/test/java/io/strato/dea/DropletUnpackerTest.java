@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +47,20 @@ class DropletUnpackerTest {
         });
         IOException e = assertThrows(IOException.class, () -> DropletUnpacker.unpack(droplet, dir.resolve("a/b/app")));
         assertEquals("the droplet is unsafe: link p/q/x points outside the app", e.getMessage());
+    }
+
+    @Test
+    void aHardLinkToAFileOfTheNodeIsRefused() throws IOException {
+        Path droplet = droplet(tar -> {
+            TarArchiveEntry entry = new TarArchiveEntry("passwd", TarConstants.LF_LINK);
+            entry.setLinkName("/etc/passwd");
+            tar.putArchiveEntry(entry);
+            tar.closeArchiveEntry();
+        });
+        Path app = dir.resolve("app");
+        IOException e = assertThrows(IOException.class, () -> DropletUnpacker.unpack(droplet, app));
+        assertEquals("the droplet is unsafe: hard link passwd points outside the app", e.getMessage());
+        assertFalse(Files.exists(app.resolve("passwd"), LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test

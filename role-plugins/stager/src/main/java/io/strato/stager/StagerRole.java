@@ -1,6 +1,5 @@
 package io.strato.stager;
 
-import org.apache.commons.io.FileUtils;
 import io.strato.api.app.Channels;
 import io.strato.api.app.StagerAdvertisement;
 import io.strato.api.app.StagingEvent;
@@ -10,6 +9,7 @@ import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.Registration;
 import io.strato.api.cluster.SharedState;
 import io.strato.api.cluster.Topic;
+import io.strato.api.files.FileTrees;
 import io.strato.api.json.Json;
 import io.strato.api.role.Role;
 import io.strato.api.sandbox.Sandbox;
@@ -235,7 +235,7 @@ public final class StagerRole implements Role {
         }
         try (Stream<Path> dirs = Files.list(workDir)) {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("task-")).toList()) {
-                FileUtils.deleteDirectory(dir.toFile());
+                FileTrees.delete(dir);
             }
         } catch (IOException e) {
             LOG.warn("Could not clean the stager work dir {}: {}", workDir, e.getMessage());

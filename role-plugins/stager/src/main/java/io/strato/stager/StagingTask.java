@@ -1,7 +1,7 @@
 package io.strato.stager;
 
-import org.apache.commons.io.FileUtils;
 import io.strato.api.app.StagingRequest;
+import io.strato.api.files.FileTrees;
 import io.strato.api.manifest.AppManifest;
 import io.strato.api.manifest.ManifestException;
 import io.strato.api.manifest.ManifestParser;
@@ -114,7 +114,7 @@ final class StagingTask {
             return new Outcome(droplet.sha256(), runtime.startCommand(), runtime.buildpack());
         } finally {
             cgroup.ifPresent(SandboxCgroup::remove);
-            FileUtils.deleteDirectory(taskDir.toFile());
+            FileTrees.delete(taskDir);
         }
     }
 

@@ -4,13 +4,12 @@ import io.strato.api.app.Channels;
 import io.strato.api.app.StagerAdvertisement;
 import io.strato.api.app.StagingEvent;
 import io.strato.api.app.StagingRequest;
-import io.strato.api.cluster.ClusterConfig;
-import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.LocalSharedState;
-import io.strato.api.cluster.NodeRecord;
 import io.strato.api.json.Json;
 import io.strato.api.sandbox.Sandbox;
 import io.strato.api.sandbox.UidRange;
+import io.strato.testkit.TestBlobStore;
+import io.strato.testkit.TestCluster;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -40,7 +39,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -76,7 +74,7 @@ class StagerRoleTest {
         state = new LocalSharedState();
         blobs = new TestBlobStore(SECRET);
         state.topic(Channels.STAGING_EVENTS).subscribe(m -> events.add(Json.read(m, StagingEvent.class)));
-        stager = new StagerRole(state, new OneNode("node-1"), () -> SECRET,
+        stager = new StagerRole(state, new TestCluster("node-1"), () -> SECRET,
                 new StagerSettings(workDir, 2, null, null, Duration.ofSeconds(60), UidRange.DEFAULT));
     }
 
@@ -402,7 +400,7 @@ class StagerRoleTest {
 
     @Test
     void aTaskOverTheTimeoutFailsAndLeavesNothingRunning() throws Exception {
-        StagerRole quick = new StagerRole(state, new OneNode("node-quick"), () -> SECRET,
+        StagerRole quick = new StagerRole(state, new TestCluster("node-quick"), () -> SECRET,
                 new StagerSettings(workDir.resolve("quick"), 1, null, null, Duration.ofSeconds(2), UidRange.DEFAULT));
         try {
             String id = UUID.randomUUID().toString();
@@ -578,45 +576,6 @@ class StagerRoleTest {
                 Files.write(file, f.getValue());
             }
             return dir;
-        }
-    }
-
-    /** A cluster of one node. */
-    static final class OneNode implements ClusterView {
-        private final NodeRecord node;
-
-        OneNode(String id) {
-            node = new NodeRecord(id, id, "127.0.0.1", Map.of(), true, "test", System.currentTimeMillis());
-        }
-
-        @Override
-        public NodeRecord localNode() {
-            return node;
-        }
-
-        @Override
-        public List<NodeRecord> nodes() {
-            return List.of(node);
-        }
-
-        @Override
-        public Optional<NodeRecord> primary() {
-            return Optional.of(node);
-        }
-
-        @Override
-        public ClusterConfig config() {
-            return new ClusterConfig("test", "localhost");
-        }
-
-        @Override
-        public List<String> warnings() {
-            return List.of();
-        }
-
-        @Override
-        public boolean ready() {
-            return true;
         }
     }
 }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.files.FileTrees;
 import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
-import io.strato.api.service.process.ServerFiles;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class ${serviceClass}ServicePluginTest {
         if (plugin != null) {
             plugin.deactivate();
         }
-        ServerFiles.deleteTree(dataDir);
+        FileTrees.delete(dataDir);
     }
 
     private ${serviceClass}ServicePlugin.Config config() {

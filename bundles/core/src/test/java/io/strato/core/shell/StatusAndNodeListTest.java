@@ -9,7 +9,6 @@ import io.strato.api.app.Channels;
 import io.strato.api.app.DeaAdvertisement;
 import io.strato.api.app.DesiredApp;
 import io.strato.api.app.RouterEndpoint;
-import io.strato.api.cluster.ClusterConfig;
 import io.strato.api.cluster.ClusterStatus;
 import io.strato.api.cluster.ClusterView;
 import io.strato.api.cluster.LocalSharedState;
@@ -18,12 +17,12 @@ import io.strato.api.json.Json;
 import io.strato.api.role.RoleState;
 import io.strato.api.service.ServiceHealth;
 import io.strato.api.service.ServiceOffering;
+import io.strato.testkit.TestCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -147,36 +146,6 @@ class StatusAndNodeListTest {
     }
 
     private ClusterView cluster(NodeRecord local) {
-        return new ClusterView() {
-            @Override
-            public NodeRecord localNode() {
-                return local;
-            }
-
-            @Override
-            public List<NodeRecord> nodes() {
-                return List.of(controller, dea);
-            }
-
-            @Override
-            public Optional<NodeRecord> primary() {
-                return Optional.of(controller);
-            }
-
-            @Override
-            public ClusterConfig config() {
-                return new ClusterConfig("test", "strato.test");
-            }
-
-            @Override
-            public List<String> warnings() {
-                return List.of();
-            }
-
-            @Override
-            public boolean ready() {
-                return true;
-            }
-        };
+        return new TestCluster(local, local == dea ? controller : dea);
     }
 }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.files.FileTrees;
 import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
-import io.strato.api.service.process.ServerFiles;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ class H2ServicePluginTest {
         if (plugin != null) {
             plugin.deactivate();
         }
-        ServerFiles.deleteTree(dataDir);
+        FileTrees.delete(dataDir);
     }
 
     private H2ServicePlugin.Config config() {

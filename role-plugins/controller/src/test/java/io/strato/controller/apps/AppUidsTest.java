@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strato.api.sandbox.UidRange;
 import io.strato.controller.ControllerSchema;
-import io.strato.controller.DerbyDatabase;
 import io.strato.controller.Sql;
+import io.strato.testkit.DerbyDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package io.strato.controller.tenancy;
 
 import io.strato.api.store.Database;
-import io.strato.controller.PostgresDatabase;
+import io.strato.testkit.PostgresDatabase;
 
 /** The same, with the controller's tables in PostgreSQL (a cluster database with store mode=url). */
 class JdbcTenancyAdminPostgresTest extends JdbcTenancyAdminTest {

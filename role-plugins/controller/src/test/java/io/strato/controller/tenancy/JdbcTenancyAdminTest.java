@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strato.api.store.Database;
 import io.strato.controller.ControllerSchema;
-import io.strato.controller.DerbyDatabase;
 import io.strato.controller.Sql;
 import io.strato.controller.users.JdbcUserAccounts;
+import io.strato.testkit.DerbyDatabase;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;

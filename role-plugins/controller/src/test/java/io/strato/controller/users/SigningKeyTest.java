@@ -1,8 +1,8 @@
 package io.strato.controller.users;
 
 import io.strato.controller.ControllerSchema;
-import io.strato.controller.DerbyDatabase;
 import io.strato.controller.Sql;
+import io.strato.testkit.DerbyDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

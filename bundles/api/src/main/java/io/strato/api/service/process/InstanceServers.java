@@ -1,5 +1,6 @@
 package io.strato.api.service.process;
 
+import io.strato.api.files.FileTrees;
 import io.strato.api.net.PortGuard;
 import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceException;
@@ -198,7 +199,7 @@ public final class InstanceServers implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             stop(instanceId);
             try {
-                ServerFiles.deleteTree(dir);
+                FileTrees.delete(dir);
                 applyRules();
             } catch (IOException ignored) {
                 // the provision error below is what the user needs; a leftover directory is only refused on reuse
@@ -264,7 +265,7 @@ public final class InstanceServers implements AutoCloseable {
         Path dir = dir(instanceId);
         stop(instanceId);
         try {
-            ServerFiles.deleteTree(dir);
+            FileTrees.delete(dir);
         } catch (IOException e) {
             throw new ServiceException("the " + serverName + " for instance " + instanceId + " is stopped but " + dir
                     + " could not be deleted: " + e.getMessage(), e);

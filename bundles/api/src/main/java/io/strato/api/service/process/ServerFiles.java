@@ -5,12 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** What plugins that run their own server do with its files: one-off setup commands, removing data. */
+/** What plugins that run their own server do with its files: one-off setup commands, private logs, shared programs. */
 public final class ServerFiles {
 
     private ServerFiles() {
@@ -63,18 +62,6 @@ public final class ServerFiles {
                             .contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
                     Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(runnable ? "rwxr-xr-x" : "rw-r--r--"));
                 }
-            }
-        }
-    }
-
-    /** Deletes {@code dir} with everything in it; nothing when it does not exist. */
-    public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
             }
         }
     }

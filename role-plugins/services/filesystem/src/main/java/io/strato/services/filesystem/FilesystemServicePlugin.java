@@ -1,6 +1,7 @@
 package io.strato.services.filesystem;
 
 import io.strato.api.cluster.ClusterView;
+import io.strato.api.files.FileTrees;
 import io.strato.api.role.Role;
 import io.strato.api.role.RoleNames;
 import io.strato.api.service.ServiceBinding;
@@ -12,13 +13,8 @@ import io.strato.api.service.ServiceInstance;
 import io.strato.api.service.ServicePlan;
 import io.strato.api.service.ServicePlugin;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.io.Reader;
@@ -149,9 +145,9 @@ public class FilesystemServicePlugin implements ServicePlugin, Role {
     public synchronized void deprovision(ServiceInstance instance) throws ServiceException {
         Path dir = directory(instance.id());
         try {
-            delete(dir);
+            FileTrees.delete(dir);
             Files.deleteIfExists(bindingsFile(instance.id()));
-        } catch (RuntimeException | IOException e) {
+        } catch (IOException e) {
             throw new ServiceException("cannot delete directory " + dir + ": " + e.getMessage(), e);
         }
         LOG.info("deleted filesystem service directory {}", dir);
@@ -270,31 +266,5 @@ public class FilesystemServicePlugin implements ServicePlugin, Role {
             throw new ServiceException("directory " + dir + " is gone: delete the service and create it again");
         }
         return dir;
-    }
-
-    /** Deletes a tree without following links out of it. */
-    private static void delete(Path dir) {
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    if (e != null) {
-                        throw e;
-                    }
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException gone) {
-            // already deleted
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

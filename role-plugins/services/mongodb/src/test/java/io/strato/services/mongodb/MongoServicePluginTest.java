@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import io.strato.api.files.FileTrees;
 import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -37,7 +38,7 @@ class MongoServicePluginTest {
         if (plugin != null) {
             plugin.deactivate();
         }
-        io.strato.api.service.process.ServerFiles.deleteTree(dataDir);
+        FileTrees.delete(dataDir);
     }
 
     private MongoServicePlugin.Config config() {

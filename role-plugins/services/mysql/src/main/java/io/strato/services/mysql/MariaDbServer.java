@@ -1,5 +1,6 @@
 package io.strato.services.mysql;
 
+import io.strato.api.files.FileTrees;
 import io.strato.api.service.process.ServerFiles;
 import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.ServerUser;
@@ -156,7 +157,7 @@ final class MariaDbServer implements AutoCloseable {
             return target;
         }
         if (Files.exists(target)) {
-            ServerFiles.deleteTree(target);
+            FileTrees.delete(target);
         }
         Files.createDirectories(target);
         try (InputStream raw = MariaDbServer.class.getResourceAsStream("/mariadb-bin/" + BINARIES)) {
@@ -194,7 +195,7 @@ final class MariaDbServer implements AutoCloseable {
         LOG.info("mysql: creating the MariaDB system tables in {} (first start)", db);
         long started = System.nanoTime();
         if (Files.exists(db)) {
-            ServerFiles.deleteTree(db);
+            FileTrees.delete(db);
         }
         AdminLogin login = new AdminLogin(ADMIN_USER, newPassword());
         login.save(adminFile, "admin of the node's mysql (MariaDB) server");
@@ -220,7 +221,7 @@ final class MariaDbServer implements AutoCloseable {
         try {
             run(user.wrap(command), "creating the MariaDB system tables (mariadb-install-db)");
         } catch (IOException e) {
-            ServerFiles.deleteTree(db);
+            FileTrees.delete(db);
             Files.deleteIfExists(adminFile);
             throw e;
         } finally {

@@ -1,5 +1,6 @@
 package io.strato.services.postgresql;
 
+import io.strato.api.files.FileTrees;
 import io.strato.api.service.process.ServerFiles;
 import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.ServerUser;
@@ -145,7 +146,7 @@ final class PostgresServer implements AutoCloseable {
                     "--auth=scram-sha-256", "--pwfile=" + pwfile, "-E", "UTF8", "--locale=C")), "initdb");
         } catch (IOException e) {
             // initdb refuses a non-empty directory: leave none behind, so the next start tries again
-            ServerFiles.deleteTree(pgdata);
+            FileTrees.delete(pgdata);
             throw e;
         } finally {
             Files.deleteIfExists(pwfile);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.files.FileTrees;
 import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceInstance;
@@ -245,7 +246,7 @@ class PostgresServicePluginTest {
             if (victim != null) {
                 victim.deactivate();
             }
-            io.strato.api.service.process.ServerFiles.deleteTree(otherDir);
+            FileTrees.delete(otherDir);
             Files.deleteIfExists(seen);
         }
     }

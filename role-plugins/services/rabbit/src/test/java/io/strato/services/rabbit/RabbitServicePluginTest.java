@@ -15,6 +15,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import io.strato.api.files.FileTrees;
 import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -45,7 +46,7 @@ class RabbitServicePluginTest {
         if (plugin != null) {
             plugin.deactivate();
         }
-        io.strato.api.service.process.ServerFiles.deleteTree(dataDir);
+        FileTrees.delete(dataDir);
     }
 
     private RabbitServicePlugin start() throws IOException {

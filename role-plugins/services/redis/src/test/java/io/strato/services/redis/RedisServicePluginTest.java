@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strato.api.files.FileTrees;
 import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
@@ -36,7 +37,7 @@ class RedisServicePluginTest {
         if (plugin != null) {
             plugin.deactivate();
         }
-        io.strato.api.service.process.ServerFiles.deleteTree(dataDir);
+        FileTrees.delete(dataDir);
     }
 
     private RedisServicePlugin.Config config() {

@@ -1,24 +1,28 @@
-package io.strato.stager;
+package io.strato.testkit;
 
 import com.sun.net.httpserver.HttpServer;
 import io.strato.api.app.InternalAuth;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** The controller's blob store as far as a stager sees it: GET packages, PUT droplets, bearer token checked. */
-final class TestBlobStore implements AutoCloseable {
+/**
+ * The controller's blob store as a stager or a DEA sees it: GET packages and droplets, PUT droplets, the
+ * bearer token ({@link InternalAuth}, audience {@code blobstore}) checked on every request.
+ */
+public final class TestBlobStore implements AutoCloseable {
 
-    final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
+    /** The blobs by path, as stored by PUT and served by GET. */
+    public final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
     /** Requests received, whatever their answer. */
-    final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
     /** When not 0, every request is answered with this status (a controller that cannot serve). */
-    volatile int failWith;
+    public volatile int failWith;
     private final HttpServer server;
 
-    TestBlobStore(String secret) throws IOException {
+    public TestBlobStore(String secret) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
@@ -43,12 +47,14 @@ final class TestBlobStore implements AutoCloseable {
         server.start();
     }
 
-    String base() {
+    /** The base URL, {@code http://127.0.0.1:port}. */
+    public String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    /** The URL of {@code path} on this store. */
+    public String url(String path) {
+        return base() + path;
     }
 
     @Override

@@ -1,33 +1,31 @@
-package io.strato.controller;
+package io.strato.testkit;
 
-import io.strato.api.store.Database;
-import io.strato.api.store.Dialect;
-import io.strato.api.store.StoreException;
-import io.strato.store.JdbcDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A fresh database on a real PostgreSQL (one server per test JVM, data under target/) behind the store's own
- * {@link JdbcDatabase}: the PostgreSQL counterpart of {@link DerbyDatabase}, for a controller whose cluster
- * database is PostgreSQL (store mode=url).
+ * JDBC layer: the PostgreSQL counterpart of {@link DerbyDatabase}, for a component whose cluster database is
+ * PostgreSQL (store mode=url).
  */
-public final class PostgresDatabase implements Database, AutoCloseable {
+public final class PostgresDatabase extends StoreBackedDatabase {
 
     private static EmbeddedPostgres server;
 
-    private final String name = "t_" + UUID.randomUUID().toString().replace("-", "");
-    private final JdbcDatabase database;
-
     public PostgresDatabase() throws SQLException {
-        EmbeddedPostgres pg = server();
+        this(server(), "t_" + UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    private PostgresDatabase(EmbeddedPostgres pg, String name) throws SQLException {
+        super(dataSource(pg, name), "jdbc:postgresql://localhost:" + pg.getPort() + "/" + name);
+    }
+
+    private static PGSimpleDataSource dataSource(EmbeddedPostgres pg, String name) throws SQLException {
         try (Connection c = pg.getPostgresDatabase().getConnection()) {
             c.createStatement().execute("CREATE DATABASE " + name);
         }
@@ -36,18 +34,14 @@ public final class PostgresDatabase implements Database, AutoCloseable {
         dataSource.setPortNumbers(new int[] {pg.getPort()});
         dataSource.setDatabaseName(name);
         dataSource.setUser("postgres");
-        try {
-            database = new JdbcDatabase(dataSource, "jdbc:postgresql://localhost:" + pg.getPort() + "/" + name);
-        } catch (StoreException e) {
-            throw new SQLException(e.getMessage(), e);
-        }
+        return dataSource;
     }
 
     private static synchronized EmbeddedPostgres server() throws SQLException {
         if (server == null) {
             try {
                 server = EmbeddedPostgres.builder()
-                        .setDataDirectory(Path.of("target", "postgres-controller-tests").toAbsolutePath())
+                        .setDataDirectory(Path.of("target", "postgres-tests").toAbsolutePath())
                         .setCleanDataDirectory(true)
                         .start();
             } catch (IOException e) {
@@ -62,26 +56,6 @@ public final class PostgresDatabase implements Database, AutoCloseable {
             }));
         }
         return server;
-    }
-
-    @Override
-    public DataSource dataSource() {
-        return database.dataSource();
-    }
-
-    @Override
-    public int migrate(String component, List<String> statements) throws StoreException {
-        return database.migrate(component, statements);
-    }
-
-    @Override
-    public String location() {
-        return database.location();
-    }
-
-    @Override
-    public Dialect dialect() {
-        return database.dialect();
     }
 
     @Override
