@@ -15,7 +15,7 @@
 # Everything it starts is stopped on exit, Ctrl-C included; the run stops by itself after MAX_SECONDS.
 #
 #   bench/all.sh                  # RUNS=3 DURATION=10 IDLE=60: about 12 minutes on 2 cores
-#   QUICK=1 bench/all.sh          # RUNS=3 DURATION=3 IDLE=30: about 6 minutes
+#   QUICK=1 bench/all.sh          # RUNS=1 DURATION=5 IDLE=30 BASE_IDLE=10: one round, about 7 minutes
 #   bench/all.sh --markdown       # the table (and the machine) in Markdown, as in docs/performance.md
 #   MVN_ARGS=-Dmaven.repo.local=/path bench/all.sh   # Maven options for fetching plain Karaf
 set -euo pipefail
@@ -31,7 +31,7 @@ for arg in "$@"; do
     esac
 done
 if [ "${QUICK:-0}" = 1 ]; then
-    RUNS=${RUNS:-3} DURATION=${DURATION:-3} IDLE=${IDLE:-30}
+    RUNS=${RUNS:-1} DURATION=${DURATION:-5} IDLE=${IDLE:-30} BASE_IDLE=${BASE_IDLE:-10}
 fi
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10}     # seconds of each wrk run
