@@ -14,7 +14,7 @@
 # Loads run interleaved, RUNS rounds of DURATION s each; the table shows medians. Ports 33000-33099.
 # Everything it starts is stopped on exit, Ctrl-C included; the run stops by itself after MAX_SECONDS.
 #
-#   bench/all.sh                  # RUNS=3 DURATION=10 IDLE=60: about 12 minutes on 2 cores
+#   bench/all.sh                  # RUNS=3 DURATION=10 IDLE=60: about 15 minutes on 2 shared cores
 #   QUICK=1 bench/all.sh          # RUNS=1 DURATION=5 IDLE=30 BASE_IDLE=10: one round, about 7 minutes
 #   bench/all.sh --markdown       # the table (and the machine) in Markdown, as in docs/performance.md
 #   MVN_ARGS=-Dmaven.repo.local=/path bench/all.sh   # Maven options for fetching plain Karaf
@@ -410,7 +410,7 @@ absolute "push to first 200 (node server.js to first 200)" "$(median "${pushes[@
 absolute "push to CLI exit (node server.js to first 200)" "$(median "${exits[@]}")" "$(median "${floors[@]}")" "≤" 1.3 " s" 2
 stats_met=$(jq -r 'if .cpu > 0 and .mem > 0 and .disk > 0 then "yes" else "NO" end' <<<"$usage")
 row "instance stats under load: cpu, mem, disk" \
-    "$(jq -r '"cpu \(.cpu * 100 | floor)%, mem \(.mem / 1048576 | floor) MB, disk \(.disk / 1024 | floor) KB"' <<<"$usage")" \
+    "$(jq -r '"cpu \(.cpu * 100 | round)%, mem \(.mem / 1048576 | round) MB, disk \(.disk) B"' <<<"$usage")" \
     - - "all > 0" "$stats_met"
 
 NOTES=(
