@@ -324,7 +324,6 @@ load() {
     echo $((after - before)) >"$out.cpu"
     [ "$(wrk_errors "$out.txt")" = 0 ] || log "warning: $key had $(wrk_errors "$out.txt") failed requests in round $ROUND"
 }
-jvm_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$JVM/stat"; }
 none() { echo 0; }
 rps_of() { median $(for f in "$WORK"/wrk/"$1".[0-9]*.txt; do wrk_rps "$f"; done); }
 p99_of() { median $(for f in "$WORK"/wrk/"$1".[0-9]*.txt; do wrk_p99_ms "$f"; done); }
@@ -334,11 +333,11 @@ cpu_of() { # ms of CPU per 1,000 requests
     done)
 }
 router_round() {
-    load router-50 50 "http://127.0.0.1:$ROUTER/" jvm_ticks
+    load router-50 50 "http://127.0.0.1:$ROUTER/" proc_ticks "$JVM"
     load nginx1-50 50 "http://127.0.0.1:$NGINX1/" cpu_ticks "$NGINX1_PID"
     load nginxn-50 50 "http://127.0.0.1:$NGINXN/" cpu_ticks "$NGINXN_PID"
     load app-50 50 "http://$INSTANCE/" none
-    load router-1000 1000 "http://127.0.0.1:$ROUTER/" jvm_ticks
+    load router-1000 1000 "http://127.0.0.1:$ROUTER/" proc_ticks "$JVM"
     load nginx1-1000 1000 "http://127.0.0.1:$NGINX1/" cpu_ticks "$NGINX1_PID"
 }
 log "router, nginx and the instance alone ($INSTANCE): warm-up, then $RUNS rounds of $DURATION s"
@@ -351,7 +350,7 @@ for ROUND in $(seq 1 "$RUNS"); do
 done
 
 # the instance's stats, read while a light load runs through the router
-wrk -t1 -c4 -d8s -H "Host: $HOST" "http://127.0.0.1:$ROUTER/" >/dev/null 2>&1 & load_pid=$!
+wrk -t1 -c4 -d8s -H "Host: $HOST" "http://127.0.0.1:$ROUTER/" >/dev/null 2>&1 & load_pid=$! PIDS+=($!)
 sleep 6
 usage=$(api GET "/v2/apps/$guid/stats" | jq -c '.["0"].stats.usage')
 wait "$load_pid" || true

@@ -35,12 +35,15 @@ wait_for_port() { # port what
     return 1
 }
 
-# CPU time (clock ticks, user + system) used so far by the processes and their children, e.g. nginx's workers.
+# CPU time (clock ticks, user + system: utime + stime of /proc/<pid>/stat) used so far by one process, all its
+# threads included.
+proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# The same for the processes and their children, e.g. nginx's master and workers.
 cpu_ticks() {
     local total=0 pid
     for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done); do
         [ -r "/proc/$pid/stat" ] || continue
-        total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
+        total=$((total + $(proc_ticks "$pid")))
     done
     echo "$total"
 }
