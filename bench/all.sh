@@ -14,7 +14,7 @@
 # Loads run interleaved, RUNS rounds of DURATION s each; the table shows medians. Ports 33000-33099.
 # Everything it starts is stopped on exit, Ctrl-C included; the run stops by itself after MAX_SECONDS.
 #
-#   bench/all.sh                  # RUNS=3 DURATION=10 IDLE=60: about 15 minutes on 2 shared cores
+#   bench/all.sh                  # RUNS=3 DURATION=10 IDLE=60: about 13 minutes on 2 shared cores
 #   QUICK=1 bench/all.sh          # RUNS=1 DURATION=5 IDLE=30 BASE_IDLE=10: one round, about 7 minutes
 #   bench/all.sh --markdown       # the table (and the machine) in Markdown, as in docs/performance.md
 #   MVN_ARGS=-Dmaven.repo.local=/path bench/all.sh   # Maven options for fetching plain Karaf
