@@ -15,7 +15,7 @@
 # Everything it starts is stopped on exit, Ctrl-C included; the run stops by itself after MAX_SECONDS.
 #
 #   bench/all.sh                  # RUNS=3 DURATION=10 IDLE=60: about 13 minutes on 2 shared cores
-#   QUICK=1 bench/all.sh          # RUNS=1 DURATION=5 IDLE=30 BASE_IDLE=10: one round, about 7 minutes
+#   QUICK=1 bench/all.sh          # RUNS=1 DURATION=5 IDLE=30 BASE_IDLE=10: one round, about 5 minutes
 #   bench/all.sh --markdown       # the table (and the machine) in Markdown, as in docs/performance.md
 #   MVN_ARGS=-Dmaven.repo.local=/path bench/all.sh   # Maven options for fetching plain Karaf
 set -euo pipefail
@@ -422,7 +422,9 @@ NOTES=(
         awk -F/ '{ printf "%s%.2f/%.2f", (NR > 1 ? ", " : ""), $1, $2 }')"
     "load average: $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; 1 min average at the end of each round: router ${LOADAVG_ROUTER% }, API ${LOADAVG_API% }"
 )
-HEADER="Strato $VERSION at commit $COMMIT, $(date -u +'%Y-%m-%d %H:%M UTC'); wrk -t2, $RUNS rounds of $DURATION s, medians"
+ROUNDS="$RUNS rounds of $DURATION s, medians"
+[ "$RUNS" = 1 ] && ROUNDS="1 round of $DURATION s"
+HEADER="Strato $VERSION at commit $COMMIT, $(date -u +'%Y-%m-%d %H:%M UTC'); wrk -t2, $ROUNDS"
 if [ "$MARKDOWN" = 1 ]; then
     echo
     echo "$HEADER."
