@@ -32,35 +32,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "nginx and wrk are needed: run as root to have them installed, or install them first" >&2
-        exit 1
-    fi
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx wrk >/dev/null
-    # The package starts a system-wide nginx on port 80; this benchmark runs its own.
-    if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
-        systemctl stop nginx
-    elif [ -f /run/nginx.pid ]; then
-        kill "$(cat /run/nginx.pid)" 2>/dev/null || true
-    fi
-fi
+. "$ROOT/bench/lib.sh"
+bench_require nginx wrk
 
 echo "Building the router and its test classes..."
 (cd "$MODULE" && mvn -q test-compile && mvn -q dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$WORK/classpath.txt")
 CP="$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$WORK/classpath.txt")"
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_for_port() {
-    for _ in $(seq 1 100); do
-        port_open "$1" && return 0
-        sleep 0.1
-    done
-    echo "nothing answers on port $1 ($2)" >&2
-    exit 1
-}
 for port in "$BACKEND_PORT" "$ROUTER_PORT" "$NGINX_PORT"; do
     if port_open "$port"; then
         echo "port $port is already in use; set BACKEND_PORT, ROUTER_PORT or NGINX_PORT" >&2
@@ -108,16 +87,6 @@ PIDS+=($NGINX_PID)
 wait_for_port "$BACKEND_PORT" backend
 wait_for_port "$ROUTER_PORT" router
 wait_for_port "$NGINX_PORT" nginx
-
-# CPU time (clock ticks) used so far by processes and their children, e.g. nginx's workers.
-cpu_ticks() {
-    local total=0 pid
-    for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done); do
-        [ -r "/proc/$pid/stat" ] || continue
-        total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
-    done
-    echo "$total"
-}
 
 run() { # name port duration pid
     local before after
