@@ -203,7 +203,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (ex.backendChannel == null) {
             ex.waiting.add(content);
         } else {
-            ex.backendChannel.write(content);
+            ex.backendChannel.write(content, ex.backendChannel.voidPromise());
         }
     }
 
@@ -234,9 +234,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ex.reused = reused;
         backendChannel.pipeline().get(BackendHandler.class).bind(this);
         backendChannel.config().setAutoRead(ctx.channel().isWritable());
-        backendChannel.write(ex.request);
+        // A failed write shows as an exception on the backend connection, which closes it: backendClosed()
+        backendChannel.write(ex.request, backendChannel.voidPromise());
         for (HttpContent part : ex.waiting) {
-            backendChannel.write(part);
+            backendChannel.write(part, backendChannel.voidPromise());
         }
         ex.waiting.clear();
         backendChannel.flush();
