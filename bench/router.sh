@@ -2,8 +2,13 @@
 # Measures the Strato router against nginx, both as reverse proxies with keep-alive connections to
 # the same app instance, under the same wrk load. Everything runs on 127.0.0.1 and is stopped on exit.
 #
-#   bench/router.sh                 # defaults: wrk -t2 -c50 -d10s after a 5 s warm-up
-#   THREADS=4 CONNECTIONS=200 DURATION=30s bench/router.sh
+#   bench/router.sh                 # defaults: wrk -t2 -c50 -d10s after a 5 s warm-up, 3 runs each, interleaved
+#   THREADS=4 CONNECTIONS=200 DURATION=30s RUNS=5 bench/router.sh
+#   NGINX_WORKERS=auto bench/router.sh            # nginx with one worker per core (default: one worker)
+#   MVN="mvn -o -Dmaven.repo.local=/path/to/repo" bench/router.sh
+#
+# It prints the median of the runs: requests per second, 99th percentile latency and the proxy's CPU
+# time per 1,000 requests (the JVM's, or nginx's master and workers').
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +17,9 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-50}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
+RUNS=${RUNS:-3}
+NGINX_WORKERS=${NGINX_WORKERS:-1}
+MVN=${MVN:-mvn}
 BACKEND_PORT=${BACKEND_PORT:-18080}
 ROUTER_PORT=${ROUTER_PORT:-18081}
 NGINX_PORT=${NGINX_PORT:-18082}
@@ -36,7 +44,7 @@ trap 'exit 130' INT TERM
 bench_require nginx wrk
 
 echo "Building the router and its test classes..."
-(cd "$MODULE" && mvn -q test-compile && mvn -q dependency:build-classpath -Dmdep.includeScope=test \
+(cd "$MODULE" && $MVN -q test-compile && $MVN -q dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$WORK/classpath.txt")
 CP="$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$WORK/classpath.txt")"
 
@@ -56,7 +64,7 @@ ROUTER_PID=$!
 PIDS+=($ROUTER_PID)
 
 cat >"$WORK/nginx.conf" <<NGINX
-worker_processes auto;
+worker_processes $NGINX_WORKERS;
 daemon off;
 pid $WORK/nginx.pid;
 error_log $WORK/nginx-error.log warn;
@@ -94,6 +102,7 @@ run() { # name port duration pid
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --latency -H "Host: $HOST" "http://127.0.0.1:$2/" >"$WORK/$1.txt"
     after=$(cpu_ticks "$4")
     echo $((after - before)) >"$WORK/$1.cpu"
+    [ -z "${5:-}" ] || printf '%s\t%s\t%s\t%s\n' "$(rps "$1")" "$(p99_ms "$1")" "$(cpu_per_1k "$1")" "$5" >>"$WORK/$1.runs"
     if grep -q "Non-2xx" "$WORK/$1.txt"; then
         echo "$1 answered errors:" >&2
         cat "$WORK/$1.txt" >&2
@@ -101,7 +110,11 @@ run() { # name port duration pid
     fi
 }
 rps() { awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt"; }
-p99() { awk '$1 == "99%" {print $2}' "$WORK/$1.txt"; }
+# wrk prints 950.00us, 6.90ms or 1.20s: in milliseconds
+p99_ms() {
+    awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); sub(/[a-z]+$/, "", v)
+        printf "%.2f", v * (u == "us" ? 0.001 : u == "s" ? 1000 : u == "m" ? 60000 : 1) }' "$WORK/$1.txt"
+}
 # Milliseconds of proxy CPU per 1000 requests: steadier than req/s when the machine is shared.
 cpu_per_1k() {
     awk -v ticks="$(cat "$WORK/$1.cpu")" -v hz="$(getconf CLK_TCK)" \
@@ -111,11 +124,20 @@ cpu_per_1k() {
 echo "Warming up ($WARMUP each)..."
 run router "$ROUTER_PORT" "$WARMUP" "$ROUTER_PID"
 run nginx "$NGINX_PORT" "$WARMUP" "$NGINX_PID"
-echo "Measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) CPU(s)..."
-run router "$ROUTER_PORT" "$DURATION" "$ROUTER_PID"
-run nginx "$NGINX_PORT" "$DURATION" "$NGINX_PID"
+echo "Measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $RUNS runs each, interleaved, on $(nproc) CPU(s)," \
+    "nginx with worker_processes $NGINX_WORKERS..."
+for i in $(seq 1 "$RUNS"); do
+    run router "$ROUTER_PORT" "$DURATION" "$ROUTER_PID" "$i"
+    run nginx "$NGINX_PORT" "$DURATION" "$NGINX_PID" "$i"
+done
+median() { cut -f"$2" "$WORK/$1.runs" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-printf '%-14s %12s %12s %18s\n' proxy req/s p99 "CPU ms/1k req"
-printf '%-14s %12s %12s %18s\n' strato-router "$(rps router)" "$(p99 router)" "$(cpu_per_1k router)"
-printf '%-14s %12s %12s %18s\n' nginx "$(rps nginx)" "$(p99 nginx)" "$(cpu_per_1k nginx)"
-awk -v r="$(rps router)" -v n="$(rps nginx)" 'BEGIN { printf "throughput router/nginx: %.2f\n", r / n }'
+printf '%-14s %12s %12s %18s   (medians of %d runs)\n' proxy req/s "p99 ms" "CPU ms/1k req" "$RUNS"
+for proxy in router nginx; do
+    printf '%-14s %12s %12s %18s\n' "$([ $proxy = router ] && echo strato-router || echo "nginx ($NGINX_WORKERS)")" \
+        "$(median $proxy 1)" "$(median $proxy 2)" "$(median $proxy 3)"
+done
+awk -v r="$(median router 1)" -v n="$(median nginx 1)" -v rc="$(median router 3)" -v nc="$(median nginx 3)" \
+    -v rp="$(median router 2)" -v np="$(median nginx 2)" \
+    'BEGIN { printf "router/nginx: throughput %.2f, p99 %.2f, CPU per request %.2f\n", r / n, rp / np, rc / nc }'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

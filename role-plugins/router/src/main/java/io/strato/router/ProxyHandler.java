@@ -171,7 +171,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void begin(HttpRequest request) {
         boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean keepAlive = ProxyHeaders.isKeepAlive(request);
         String host = ProxyHeaders.host(request);
         if (host == null) {
             respond(RouterErrors.emptyHost(), keepAlive, http10);
@@ -183,7 +183,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean upgrade = ProxyHeaders.isWebSocketUpgrade(request);
-        boolean hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        boolean hasBody = ProxyHeaders.isChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         String requestId = ProxyHeaders.requestId(request);
         ProxyHeaders.prepareRequest(request, clientIp, requestId, upgrade);
         // HTTP/1.1 to the instance whatever the client speaks, so the backend connection stays open.
@@ -203,7 +203,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (ex.backendChannel == null) {
             ex.waiting.add(content);
         } else {
-            ex.backendChannel.write(content);
+            ex.backendChannel.write(content, ex.backendChannel.voidPromise());
         }
     }
 
@@ -234,9 +234,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ex.reused = reused;
         backendChannel.pipeline().get(BackendHandler.class).bind(this);
         backendChannel.config().setAutoRead(ctx.channel().isWritable());
-        backendChannel.write(ex.request);
+        // A failed write shows as an exception on the backend connection, which closes it: backendClosed()
+        backendChannel.write(ex.request, backendChannel.voidPromise());
         for (HttpContent part : ex.waiting) {
-            backendChannel.write(part);
+            backendChannel.write(part, backendChannel.voidPromise());
         }
         ex.waiting.clear();
         backendChannel.flush();
@@ -330,12 +331,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             ctx.write(response);
             return;
         }
-        ex.backendKeepAlive = HttpUtil.isKeepAlive(response);
+        ex.backendKeepAlive = ProxyHeaders.isKeepAlive(response);
         ProxyHeaders.removeHopByHop(response.headers());
         response.headers().remove(HttpHeaderNames.UPGRADE);
         boolean bodyless = ex.head || code == 204 || code == 304;
-        boolean framed = bodyless || HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
-        if (ex.clientIsHttp10 && HttpUtil.isTransferEncodingChunked(response)) {
+        boolean framed = bodyless || HttpUtil.isContentLengthSet(response) || ProxyHeaders.isChunked(response);
+        if (ex.clientIsHttp10 && ProxyHeaders.isChunked(response)) {
             // An HTTP/1.0 client cannot read chunks: send the bytes as they come and end with a close.
             HttpUtil.setTransferEncodingChunked(response, false);
             framed = false;

@@ -5,9 +5,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,8 +52,25 @@ final class ProxyHeaders {
     /** Whether the client asks to switch this connection to WebSocket. */
     static boolean isWebSocketUpgrade(HttpRequest request) {
         HttpHeaders h = request.headers();
-        return h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        // contains(name) looks the name up without the value iterator the other checks allocate
+        return h.contains(HttpHeaderNames.UPGRADE)
+                && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && h.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    /**
+     * Whether the connection stays open after this message, as {@link HttpUtil#isKeepAlive} says, without
+     * walking the headers when there is no Connection header (the common case of HTTP/1.1).
+     */
+    static boolean isKeepAlive(HttpMessage message) {
+        return message.headers().contains(HttpHeaderNames.CONNECTION)
+                ? HttpUtil.isKeepAlive(message)
+                : message.protocolVersion().isKeepAliveDefault();
+    }
+
+    /** Whether the message's body is chunked, without walking the headers when there is no Transfer-Encoding. */
+    static boolean isChunked(HttpMessage message) {
+        return message.headers().contains(HttpHeaderNames.TRANSFER_ENCODING) && HttpUtil.isTransferEncodingChunked(message);
     }
 
     /** The request id the client sent, or a new random one. */
@@ -93,16 +110,17 @@ final class ProxyHeaders {
 
     /** Removes what concerns only the connection the message came on. */
     static void removeHopByHop(HttpHeaders h) {
-        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
-        for (String value : connection) {
-            for (String token : value.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty() && !HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name)) {
-                    h.remove(name);
+        if (h.contains(HttpHeaderNames.CONNECTION)) {
+            for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String token : value.split(",")) {
+                    String name = token.trim();
+                    if (!name.isEmpty() && !HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name)) {
+                        h.remove(name);
+                    }
                 }
             }
+            h.remove(HttpHeaderNames.CONNECTION);
         }
-        h.remove(HttpHeaderNames.CONNECTION);
         h.remove(HttpHeaderNames.KEEP_ALIVE);
         h.remove(HttpHeaderNames.PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TE);

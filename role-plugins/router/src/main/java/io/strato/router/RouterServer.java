@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.strato.api.cluster.SharedMap;
 import org.slf4j.Logger;
@@ -21,6 +22,13 @@ import java.util.concurrent.TimeUnit;
 public final class RouterServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
+
+    /**
+     * Most flushes merged into one write to the socket. The answer to a request is flushed while the
+     * instance's connection is read, and again when that read ends: merged, each answer costs one
+     * system call, and answers to pipelined requests share one.
+     */
+    static final int FLUSHES_PER_SYSCALL = 256;
 
     private final RouterConfig config;
     private final RouteTable routes;
@@ -47,6 +55,7 @@ public final class RouterServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(
+                                new FlushConsolidationHandler(FLUSHES_PER_SYSCALL, true),
                                 new IdleStateHandler(0, 0, config.idleTimeoutSeconds()),
                                 new HttpServerCodec(BackendConnector.MAX_INITIAL_LINE, BackendConnector.MAX_HEADER_SIZE,
                                         BackendConnector.MAX_CHUNK_SIZE),

@@ -9,8 +9,6 @@ import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 
-import java.util.List;
-
 /**
  * Session affinity as gorouter does it: when an app starts a session (sets {@code JSESSIONID}), the
  * router adds a {@code __VCAP_ID__} cookie naming the instance, and later requests carrying it go to
@@ -26,8 +24,10 @@ final class StickySession {
 
     /** The instance the client is stuck to, or null. */
     static String requestedInstance(HttpRequest request) {
-        List<String> headers = request.headers().getAll(HttpHeaderNames.COOKIE);
-        for (String header : headers) {
+        if (!request.headers().contains(HttpHeaderNames.COOKIE)) {
+            return null;
+        }
+        for (String header : request.headers().getAll(HttpHeaderNames.COOKIE)) {
             if (header.contains(VCAP_ID)) {
                 for (Cookie cookie : ServerCookieDecoder.LAX.decode(header)) {
                     if (VCAP_ID.equals(cookie.name())) {
@@ -44,9 +44,11 @@ final class StickySession {
      * when the client asked for an instance that is gone and now talks to another one.
      */
     static void stick(HttpResponse response, String instanceId, boolean movedFromAnotherInstance) {
-        List<String> setCookies = response.headers().getAll(HttpHeaderNames.SET_COOKIE);
+        if (!movedFromAnotherInstance && !response.headers().contains(HttpHeaderNames.SET_COOKIE)) {
+            return;
+        }
         Cookie session = null;
-        for (String header : setCookies) {
+        for (String header : response.headers().getAll(HttpHeaderNames.SET_COOKIE)) {
             if (header.contains(VCAP_ID)) {
                 return; // the app manages affinity itself
             }
