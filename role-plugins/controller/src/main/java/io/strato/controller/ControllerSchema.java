@@ -126,7 +126,9 @@ public final class ControllerSchema {
             // cluster's app domain is in the cluster configuration
             "CREATE TABLE ctl_domains (guid VARCHAR(36) NOT NULL PRIMARY KEY, name VARCHAR(253) NOT NULL UNIQUE,"
                     + " owning_org_guid VARCHAR(36) REFERENCES ctl_organizations(guid) ON DELETE CASCADE,"
-                    + " created_at BIGINT NOT NULL)");
+                    + " created_at BIGINT NOT NULL)",
+            // the app list's order: a page is read from this index instead of sorting every app on each request
+            "CREATE INDEX ctl_apps_by_name ON ctl_apps (name, guid)");
 
     private ControllerSchema() {
     }

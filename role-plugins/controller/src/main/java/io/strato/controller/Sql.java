@@ -32,16 +32,58 @@ public final class Sql {
         this.dataSource = dataSource;
     }
 
+    /** Reads on one connection: a request's queries that belong together, such as a page and its count. */
+    @FunctionalInterface
+    public interface Reads<T> {
+        T read(Reader reader);
+    }
+
+    /** The reads of {@link #reading}, all on its connection. */
+    public static final class Reader {
+        private final Connection connection;
+
+        private Reader(Connection connection) {
+            this.connection = connection;
+        }
+
+        public <T> List<T> list(String sql, Row<T> row, Object... params) {
+            try {
+                return Sql.list(connection, sql, row, params);
+            } catch (SQLException e) {
+                throw failure(sql, e);
+            }
+        }
+
+        public int count(String sql, Object... params) {
+            List<Integer> rows = list(sql, rs -> rs.getInt(1), params);
+            return rows.isEmpty() ? 0 : rows.get(0);
+        }
+    }
+
+    /** Runs {@code reads} on one connection, which costs less than one per query. */
+    public <T> T reading(Reads<T> reads) {
+        try (Connection c = dataSource.getConnection()) {
+            return reads.read(new Reader(c));
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error: " + e.getMessage(), e);
+        }
+    }
+
     public <T> List<T> list(String sql, Row<T> row, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection()) {
+            return list(c, sql, row, params);
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    private static <T> List<T> list(Connection c, String sql, Row<T> row, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
             List<T> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(row.read(rs));
             }
             return out;
-        } catch (SQLException e) {
-            throw failure(sql, e);
         }
     }
 

@@ -17,6 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -230,6 +233,34 @@ class ApiTest {
         assertEquals(2, second.get("resources").size());
         assertFalse(all.at("/resources/0/metadata/guid").asText().equals(second.at("/resources/0/metadata/guid").asText()));
         assertCfError(c.get("/v2/apps?results-per-page=0"), 400, 10004, "CF-InvalidRequest");
+    }
+
+    @Test
+    void pagesWalkAppsOfTheSameNameInNameThenGuidOrderWithoutRepeatingOrSkippingAny() throws Exception {
+        String org = c.get("/v2/organizations").json().at("/resources/0/metadata/guid").asText();
+        List<String> expected = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            String space = c.post("/v2/spaces", "{\"name\":\"ties-" + s + "\",\"organization_guid\":\"" + org + "\"}")
+                    .json().at("/metadata/guid").asText();
+            for (String name : List.of("tie-a", "tie-b")) {
+                expected.add(name + " " + c.post("/v2/apps", "{\"name\":\"" + name + "\",\"space_guid\":\"" + space + "\"}")
+                        .json().at("/metadata/guid").asText());
+            }
+        }
+        Collections.sort(expected);
+        List<String> seen = new ArrayList<>();
+        String url = "/v2/apps?results-per-page=2";
+        for (int page = 2; url != null; page++) {
+            JsonNode json = c.get(url).json();
+            json.get("resources").forEach(r -> {
+                if (r.at("/entity/name").asText().startsWith("tie-")) {
+                    seen.add(r.at("/entity/name").asText() + " " + r.at("/metadata/guid").asText());
+                }
+            });
+            url = json.get("next_url").isNull() ? null : json.get("next_url").asText();
+            assertTrue(url == null || url.equals("/v2/apps?page=" + page + "&results-per-page=2"), url);
+        }
+        assertEquals(expected, seen);
     }
 
     @Test

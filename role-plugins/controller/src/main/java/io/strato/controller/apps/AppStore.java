@@ -51,19 +51,34 @@ public final class AppStore {
         return sql.one("SELECT " + COLUMNS + " FROM ctl_apps WHERE guid = ?", AppStore::read, guid);
     }
 
+    /** One page of a list and how many match in all. */
+    public record Page(int total, List<App> items) {
+    }
+
     /**
      * Apps by name and space (any when null), only in the spaces {@code visible} holds unless it is null, sorted
      * by name, one page of them.
      */
     public List<App> list(String name, String spaceGuid, Collection<String> visible, int offset, int limit) {
-        Where where = new Where().eq("name", name).eq("space_guid", spaceGuid).in("space_guid", visible);
-        return where.empty() ? List.of() : sql.list("SELECT " + COLUMNS + " FROM ctl_apps" + where.sql()
-                + " ORDER BY name, guid OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", AppStore::read, where.params(offset, limit));
+        Where where = where(name, spaceGuid, visible);
+        return where.empty() ? List.of() : sql.list(pageSql(where), AppStore::read, where.params(offset, limit));
     }
 
-    public int count(String name, String spaceGuid, Collection<String> visible) {
-        Where where = new Where().eq("name", name).eq("space_guid", spaceGuid).in("space_guid", visible);
-        return where.empty() ? 0 : sql.count("SELECT COUNT(*) FROM ctl_apps" + where.sql(), where.params());
+    /** {@link #list} and the number of all matches, read together. */
+    public Page page(String name, String spaceGuid, Collection<String> visible, int offset, int limit) {
+        Where where = where(name, spaceGuid, visible);
+        return where.empty() ? new Page(0, List.of()) : sql.reading(db -> new Page(
+                db.count("SELECT COUNT(*) FROM ctl_apps" + where.sql(), where.params()),
+                db.list(pageSql(where), AppStore::read, where.params(offset, limit))));
+    }
+
+    private static Where where(String name, String spaceGuid, Collection<String> visible) {
+        return new Where().eq("name", name).eq("space_guid", spaceGuid).in("space_guid", visible);
+    }
+
+    // guid breaks ties between names, so that pages neither repeat nor skip an app; ctl_apps_by_name serves it
+    private static String pageSql(Where where) {
+        return "SELECT " + COLUMNS + " FROM ctl_apps" + where.sql() + " ORDER BY name, guid OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
     }
 
     /** The guids of a space's apps. */

@@ -110,9 +110,8 @@ public class AppResource {
         Shapes.Paging paging = Shapes.Paging.of(uri);
         String name = Shapes.filter(uri, "name");
         Set<String> visible = access.visibleSpaces();
-        return Shapes.page(uri, paging, apps.count(name, spaceGuid, visible),
-                apps.list(name, spaceGuid, visible, paging.offset(), paging.perPage()),
-                a -> shapes.app(a, access.seesSecrets(a.spaceGuid())));
+        AppStore.Page page = apps.page(name, spaceGuid, visible, paging.offset(), paging.perPage());
+        return Shapes.page(uri, paging, page.total(), page.items(), a -> shapes.app(a, access.seesSecrets(a.spaceGuid())));
     }
 
     @POST

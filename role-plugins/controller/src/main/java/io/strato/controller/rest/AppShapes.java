@@ -56,7 +56,8 @@ final class AppShapes {
         e.put("detected_start_command", a.detectedStartCommand() == null ? "" : a.detectedStartCommand());
         e.put("enable_ssh", false);
         e.put("ports", null);
-        e.put("placement_error", runtime.health(a.guid()).map(AppHealth::problem).orElse(null));
+        // only a started app is placed: a stopped one costs no look-up in the health manager's map
+        e.put("placement_error", a.started() ? runtime.health(a.guid()).map(AppHealth::problem).orElse(null) : null);
         e.put("space_url", "/v2/spaces/" + a.spaceGuid());
         e.put("routes_url", "/v2/apps/" + a.guid() + "/routes");
         return Shapes.resource(a.guid(), "/v2/apps/" + a.guid(), a.createdAt(), a.updatedAt(), e);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -33,6 +34,11 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Access and refresh tokens are signed with different keys and say their kind, so neither can stand in for
  * the other.
+ *
+ * <p>Clients send the same access token with every request, so a verified one is remembered (by its exact text,
+ * until its expiry, at most {@value #VERIFIED_TOKENS} of them) and not checked against its RS256 signature again,
+ * as UAA's resource servers do. What a token stands for is still decided per request by whoever accepts it (the
+ * user by guid and generation), so a deleted user or a changed password ends a remembered token just as fast.
  */
 public final class TokenService {
 
@@ -79,6 +85,9 @@ public final class TokenService {
         }
     }
 
+    /** How many verified access tokens are remembered; past that the expired ones go, or all of them. */
+    static final int VERIFIED_TOKENS = 10_000;
+
     private final SigningKey signingKey;
     private final String accessHeader;
     private final byte[] refreshKey;
@@ -86,6 +95,11 @@ public final class TokenService {
     private final Duration refreshTtl;
     private final Clock clock;
     private final String issuer;
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    /** An access token whose signature was checked: whom it names, and until when (epoch seconds). */
+    private record Verified(Subject subject, long expires) {
+    }
 
     public TokenService(String clusterSecret, SigningKey signingKey, Duration ttl, Clock clock, String issuer) {
         this(clusterSecret, signingKey, ttl, DEFAULT_REFRESH_TTL, clock, issuer);
@@ -155,15 +169,39 @@ public final class TokenService {
 
     /** Whom a valid, unexpired access token names. */
     public Optional<Subject> verify(String token) {
-        return verify(token, Kind.ACCESS);
+        if (token == null) {
+            return Optional.empty();
+        }
+        long now = clock.instant().getEpochSecond();
+        Verified known = verified.get(token);
+        if (known != null) {
+            if (known.expires() > now) {
+                return Optional.of(known.subject());
+            }
+            verified.remove(token);
+            return Optional.empty();
+        }
+        Optional<Verified> checked = check(token, Kind.ACCESS);
+        checked.ifPresent(v -> remember(token, v, now));
+        return checked.map(Verified::subject);
+    }
+
+    private void remember(String token, Verified v, long now) {
+        if (verified.size() >= VERIFIED_TOKENS) {
+            verified.values().removeIf(old -> old.expires() <= now);
+            if (verified.size() >= VERIFIED_TOKENS) {
+                verified.clear();
+            }
+        }
+        verified.put(token, v);
     }
 
     /** Whom a valid, unexpired refresh token names. */
     public Optional<Subject> verifyRefresh(String token) {
-        return verify(token, Kind.REFRESH);
+        return check(token, Kind.REFRESH).map(Verified::subject);
     }
 
-    private Optional<Subject> verify(String token, Kind kind) {
+    private Optional<Verified> check(String token, Kind kind) {
         if (token == null) {
             return Optional.empty();
         }
@@ -190,7 +228,7 @@ public final class TokenService {
                     || !generation.canConvertToInt() || !generation.isIntegralNumber()) {
                 return Optional.empty();
             }
-            return Optional.of(new Subject(guid, generation.asInt()));
+            return Optional.of(new Verified(new Subject(guid, generation.asInt()), claims.path("exp").asLong()));
         } catch (IllegalArgumentException | java.io.IOException e) {
             return Optional.empty();
         }

@@ -109,6 +109,20 @@ class TokenServiceTest {
     }
 
     @Test
+    void aTokenVerifiedBeforeIsAcceptedAgainOnlyInTheSameTextAndUntilItExpires() {
+        String token = tokens.issue(bob).accessToken();
+        TokenService.Subject bobs = new TokenService.Subject("guid-bob", 3);
+        assertEquals(bobs, tokens.verify(token).orElseThrow());
+        assertEquals(bobs, tokens.verify(token).orElseThrow());
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        String other = token.substring(0, token.lastIndexOf('.') + 1)
+                + (signature.charAt(0) == 'A' ? 'B' : 'A') + signature.substring(1);
+        assertTrue(tokens.verify(other).isEmpty(), "another signature is checked, not taken from memory");
+        clock.now = clock.now.plus(Duration.ofMinutes(10));
+        assertTrue(tokens.verify(token).isEmpty(), "expired, though verified before");
+    }
+
+    @Test
     void refreshTokensLastLongerAndNeitherKindStandsInForTheOther() throws Exception {
         String access = tokens.issue(bob).accessToken();
         String refresh = tokens.issueRefresh(bob).value();
