@@ -56,9 +56,9 @@ for port in "$BACKEND_PORT" "$ROUTER_PORT" "$NGINX_PORT"; do
 done
 
 JAVA_OPTS=(-Xms256m -Xmx256m -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
-java "${JAVA_OPTS[@]}" -cp "$CP" io.strato.router.StaticBackend "$BACKEND_PORT" >"$WORK/backend.log" 2>&1 &
+java "${JAVA_OPTS[@]}" -cp "$CP" io.strato.role.router.StaticBackend "$BACKEND_PORT" >"$WORK/backend.log" 2>&1 &
 PIDS+=($!)
-java "${JAVA_OPTS[@]}" -cp "$CP" io.strato.router.StandaloneRouter "$ROUTER_PORT" "$HOST" 127.0.0.1 "$BACKEND_PORT" \
+java "${JAVA_OPTS[@]}" -cp "$CP" io.strato.role.router.StandaloneRouter "$ROUTER_PORT" "$HOST" 127.0.0.1 "$BACKEND_PORT" \
     >"$WORK/router.log" 2>&1 &
 ROUTER_PID=$!
 PIDS+=($ROUTER_PID)

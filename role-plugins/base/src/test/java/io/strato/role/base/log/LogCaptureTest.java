@@ -21,7 +21,7 @@ class LogCaptureTest {
         assertTrue(capture.capture(2, "WARN", "com.hazelcast.nio.tcp.TcpIpConnector", here, "cannot connect", List.of()));
         assertTrue(capture.capture(3, "ERROR", "org.apache.cxf.Servlet", here, "failed", List.of("java.io.IOException: x", "\tat a.b(C.java:1)")));
         assertFalse(capture.capture(4, "INFO", "org.apache.karaf.features", here, "installing", List.of()));
-        assertFalse(capture.capture(5, "DEBUG", "io.strato.dea.DeaRole", here, "details", List.of()));
+        assertFalse(capture.capture(5, "DEBUG", "io.strato.role.dea.DeaRole", here, "details", List.of()));
 
         List<ForwardBuffer.Entry> taken = capture.buffer().after(0, 10).entries();
         assertEquals(List.of("Added roles: dea", "cannot connect", "failed"), taken.stream().map(ForwardBuffer.Entry::message).toList());

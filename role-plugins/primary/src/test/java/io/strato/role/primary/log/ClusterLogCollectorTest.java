@@ -107,7 +107,7 @@ class ClusterLogCollectorTest {
         ClusterLogCollector c = collector();
         send(batch("node-1", "b1", true, 1, 2));
         send(new LogBatch("id-node-2", "b2", true, List.of(new NodeLogLine("id-node-2", "node-2", 1, 1_700_000_000_000L, "ERROR",
-                "io.strato.dea.DeaRole", "instance failed\nwhile starting", List.of("java.io.IOException: no space", "\tat a.B.c(B.java:1)")))));
+                "io.strato.role.dea.DeaRole", "instance failed\nwhile starting", List.of("java.io.IOException: no space", "\tat a.B.c(B.java:1)")))));
         List<String> before = c.tail(new LogQuery("q", null, "INFO", 50, 0)).lines().stream().map(l -> l.format(java.time.ZoneId.systemDefault())).toList();
         c.deactivate();
 

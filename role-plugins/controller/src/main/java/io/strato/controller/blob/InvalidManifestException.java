@@ -1,8 +1,0 @@
-package io.strato.controller.blob;
-
-/** The app's stackato.yml or manifest.yml does not parse; the message names the file, line and reason. */
-public class InvalidManifestException extends InvalidUploadException {
-    public InvalidManifestException(String message) {
-        super(message);
-    }
-}

@@ -1,8 +1,0 @@
-package io.strato.controller.blob;
-
-/** App bits that are refused; the message says which entry and why, for the person who pushed them. */
-public class InvalidUploadException extends Exception {
-    public InvalidUploadException(String message) {
-        super(message);
-    }
-}

@@ -1,5 +1,0 @@
-package io.strato.controller.tenancy;
-
-/** A space of an organization: apps, routes and service instances live in one. {@code spaceQuotaGuid} may be null. */
-public record Space(String guid, String name, String orgGuid, String spaceQuotaGuid, long createdAt) {
-}

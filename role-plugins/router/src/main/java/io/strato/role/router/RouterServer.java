@@ -1,0 +1,95 @@
+package io.strato.role.router;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.strato.api.cluster.SharedMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy: a listening socket, the event loops that serve it and the route table they read.
+ * Usable without OSGi (tests, benchmarks): give it a config and the routes map.
+ */
+public final class RouterServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
+
+    /**
+     * Most flushes merged into one write to the socket. The answer to a request is flushed while the
+     * instance's connection is read, and again when that read ends: merged, each answer costs one
+     * system call, and answers to pipelined requests share one.
+     */
+    static final int FLUSHES_PER_SYSCALL = 256;
+
+    private final RouterConfig config;
+    private final RouteTable routes;
+    private Transport transport;
+    private Channel serverChannel;
+
+    public RouterServer(RouterConfig config, SharedMap routes) {
+        this.config = config;
+        this.routes = new RouteTable(routes);
+    }
+
+    /** Loads the routes and starts listening; fails with a clear message when the port is taken. */
+    public synchronized void start() {
+        routes.start();
+        transport = Transport.create(Runtime.getRuntime().availableProcessors());
+        BackendConnector connector = new BackendConnector(transport, config);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(transport.group())
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(
+                                new FlushConsolidationHandler(FLUSHES_PER_SYSCALL, true),
+                                new IdleStateHandler(0, 0, config.idleTimeoutSeconds()),
+                                new HttpServerCodec(BackendConnector.MAX_INITIAL_LINE, BackendConnector.MAX_HEADER_SIZE,
+                                        BackendConnector.MAX_CHUNK_SIZE),
+                                new ProxyHandler(routes, connector, config.idleTimeoutSeconds()));
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(config.bindAddress(), config.port()).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException("The router cannot listen on " + config.bindAddress() + ":" + config.port()
+                    + " (" + e.getMessage() + "); free the port or set another one in etc/io.strato.router.cfg", e);
+        }
+        LOG.info("Router listening on {}:{} ({}, {} threads)", config.bindAddress(), port(), transport.name(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The port it listens on (the chosen one when configured with 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Stops listening, closes every connection and stops following the routes. */
+    @Override
+    public synchronized void close() {
+        routes.close();
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+        if (transport != null) {
+            transport.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            transport = null;
+            LOG.info("Router stopped");
+        }
+    }
+}

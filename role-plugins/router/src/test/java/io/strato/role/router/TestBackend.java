@@ -1,0 +1,77 @@
+package io.strato.role.router;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An app instance for tests: answers its name, echoes POST bodies on /echo, sends a chunked body on
+ * /stream, starts a session on /login, and remembers what each request looked like.
+ */
+final class TestBackend implements AutoCloseable {
+
+    /** What the instance saw of one request. */
+    record Seen(String path, Map<String, List<String>> headers, int remotePort) {
+        String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null ? null : String.join(", ", values);
+        }
+    }
+
+    final String name;
+    final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+
+    TestBackend(String name) throws IOException {
+        this.name = name;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        seen.add(new Seen(path, Map.copyOf(exchange.getRequestHeaders()), exchange.getRemoteAddress().getPort()));
+        try (exchange; InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
+            if (path.equals("/echo")) {
+                exchange.sendResponseHeaders(200, 0); // 0: chunked
+                in.transferTo(out);
+                return;
+            }
+            in.readAllBytes();
+            if (path.equals("/stream")) {
+                exchange.sendResponseHeaders(200, 0);
+                out.write("streamed".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (path.equals("/login")) {
+                exchange.getResponseHeaders().add("Set-Cookie", "JSESSIONID=" + name + "-session; Path=/; HttpOnly");
+            }
+            byte[] body = name.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
