@@ -117,8 +117,8 @@ class ConsoleServletTest {
 
     @Test
     void unknownAndTraversingPathsAre404WithTheHeadersToo() throws Exception {
-        for (String path : new String[] {"/nope.js", "/../ConsoleServlet.class", "/js/../../io/strato/console/ConsoleServlet.class",
-                "//etc/passwd", "/io/strato/console/ConsoleServlet.class", "/js"}) {
+        for (String path : new String[] {"/nope.js", "/../ConsoleServlet.class", "/js/../../io/strato/role/console/ConsoleServlet.class",
+                "//etc/passwd", "/io/strato/role/console/ConsoleServlet.class", "/js"}) {
             Answer a = call(new ConsoleServlet(), "GET", path);
             assertEquals(404, a.status, path);
             assertEquals("text/plain; charset=utf-8", a.contentType);
