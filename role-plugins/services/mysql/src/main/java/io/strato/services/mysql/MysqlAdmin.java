@@ -19,11 +19,14 @@ import org.mariadb.jdbc.Driver;
  */
 final class MysqlAdmin {
 
+    private static final int HEALTH_TIMEOUT_SECONDS = 5;
+
     private final String host;
     private final int port;
     private final String user;
     private final String password;
     private final ServerCheck serverCheck;
+    private Connection healthSession;
 
     /** Says, before every login, whether the server on the port is the one the password is for. */
     @FunctionalInterface
@@ -119,6 +122,33 @@ final class MysqlAdmin {
     List<String> usersOf(String database) throws SQLException {
         try (Connection c = connect()) {
             return accounts(c, "SELECT User, Host FROM mysql.db WHERE Db = ?", escapePattern(database)).stream().map(a -> a[0]).toList();
+        }
+    }
+
+    /**
+     * Fails unless the server answers. One admin session is kept open for these checks and pinged: a login and
+     * the check of who holds the port cost far more, every few seconds. A session stays with the server it was
+     * opened on, so the port owner is checked again only when a new one is opened (after the server restarted
+     * or the session broke).
+     */
+    synchronized void requireAnswer() throws SQLException {
+        if (healthSession != null) {
+            if (healthSession.isValid(HEALTH_TIMEOUT_SECONDS)) {
+                return;
+            }
+            closeHealthSession();
+        }
+        healthSession = connect();
+    }
+
+    synchronized void closeHealthSession() {
+        if (healthSession != null) {
+            try {
+                healthSession.close();
+            } catch (SQLException e) {
+                // broken already
+            }
+            healthSession = null;
         }
     }
 

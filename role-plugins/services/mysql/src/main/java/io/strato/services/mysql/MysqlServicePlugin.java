@@ -16,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -121,6 +119,9 @@ public final class MysqlServicePlugin implements ServicePlugin, Role {
 
     @Deactivate
     void deactivate() {
+        if (admin != null) {
+            admin.closeHealthSession();
+        }
         if (server != null) {
             server.close();
         }
@@ -211,8 +212,8 @@ public final class MysqlServicePlugin implements ServicePlugin, Role {
         if (startFailure != null) {
             return ServiceHealth.down(startFailure);
         }
-        try (Connection c = admin.connect(); Statement s = c.createStatement()) {
-            s.execute("SELECT 1");
+        try {
+            admin.requireAnswer();
             return ServiceHealth.up("mysql server at " + host + ":" + port + " answers");
         } catch (SQLException e) {
             return ServiceHealth.down("mysql server at " + host + ":" + port + " does not answer: " + e.getMessage());

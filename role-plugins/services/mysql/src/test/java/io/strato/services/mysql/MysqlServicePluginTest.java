@@ -10,6 +10,7 @@ import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceException;
 import io.strato.api.service.ServiceInstance;
+import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.PortAllocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,6 +142,48 @@ class MysqlServicePluginTest {
         assertFalse(plugin.admin().databaseExists(a.name()));
         assertFalse(plugin.admin().databaseExists(b.name()));
         assertEquals(List.of(), accounts().stream().filter(u -> u.equals(a.username()) || u.equals(b.username())).toList());
+    }
+
+    /**
+     * Health checks ride one admin session: no new login, no look at who holds the port, while it lives. When it
+     * ends (the server restarted), the next check asks who holds the port before it sends the password again.
+     */
+    @Test
+    void healthChecksLogInOnceAndCheckThePortOwnerBeforeEveryNewLogin() throws Exception {
+        AdminLogin login = AdminLogin.load(dataDir.resolve("admin.properties"));
+        AtomicInteger ownerChecks = new AtomicInteger();
+        AtomicBoolean strangerOnPort = new AtomicBoolean();
+        MysqlAdmin admin = new MysqlAdmin("127.0.0.1", port, login.user(), login.password(), () -> {
+            ownerChecks.incrementAndGet();
+            if (strangerOnPort.get()) {
+                throw new SQLException("another program listens on the port");
+            }
+        });
+        try {
+            for (int i = 0; i < 5; i++) {
+                admin.requireAnswer();
+            }
+            assertEquals(1, ownerChecks.get(), "five checks, one login");
+
+            try (Connection c = admin.connect(); Statement s = c.createStatement()) {
+                List<Long> others = new ArrayList<>();
+                try (ResultSet r = s.executeQuery("SELECT ID FROM information_schema.PROCESSLIST"
+                        + " WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1) AND ID <> CONNECTION_ID()")) {
+                    while (r.next()) {
+                        others.add(r.getLong(1));
+                    }
+                }
+                for (long id : others) {
+                    s.execute("KILL " + id);
+                }
+            }
+            strangerOnPort.set(true);
+            SQLException refused = assertThrows(SQLException.class, admin::requireAnswer);
+            assertEquals("another program listens on the port", refused.getMessage());
+            assertEquals(3, ownerChecks.get(), "the broken session is replaced only after the port owner is checked");
+        } finally {
+            admin.closeHealthSession();
+        }
     }
 
     @Test

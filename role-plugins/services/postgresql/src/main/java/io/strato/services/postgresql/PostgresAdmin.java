@@ -19,11 +19,14 @@ import org.postgresql.Driver;
  */
 final class PostgresAdmin {
 
+    private static final int HEALTH_TIMEOUT_SECONDS = 5;
+
     private final String host;
     private final int port;
     private final String user;
     private final String password;
     private final ServerCheck serverCheck;
+    private Connection healthSession;
 
     /** Says, before every login, whether the server on the port is the one the password is for. */
     @FunctionalInterface
@@ -135,6 +138,33 @@ final class PostgresAdmin {
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
+        }
+    }
+
+    /**
+     * Fails unless the server answers. One superuser session is kept open for these checks and asked with a
+     * round trip: a login (SCRAM) and the check of who holds the port cost far more, every few seconds. A session
+     * stays with the server it was opened on, so the port owner is checked again only when a new one is opened
+     * (after the server restarted or the session broke).
+     */
+    synchronized void requireAnswer() throws SQLException {
+        if (healthSession != null) {
+            if (healthSession.isValid(HEALTH_TIMEOUT_SECONDS)) {
+                return;
+            }
+            closeHealthSession();
+        }
+        healthSession = connect("postgres");
+    }
+
+    synchronized void closeHealthSession() {
+        if (healthSession != null) {
+            try {
+                healthSession.close();
+            } catch (SQLException e) {
+                // broken already
+            }
+            healthSession = null;
         }
     }
 

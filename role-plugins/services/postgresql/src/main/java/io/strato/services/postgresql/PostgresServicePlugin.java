@@ -13,7 +13,6 @@ import io.strato.api.service.ServicePlan;
 import io.strato.api.service.ServicePlugin;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -110,6 +109,9 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
 
     @Deactivate
     void deactivate() {
+        if (admin != null) {
+            admin.closeHealthSession();
+        }
         if (server == null) {
             return;
         }
@@ -202,7 +204,8 @@ public final class PostgresServicePlugin implements ServicePlugin, Role {
         if (startFailure != null) {
             return ServiceHealth.down(startFailure);
         }
-        try (Connection c = admin.connect("postgres")) {
+        try {
+            admin.requireAnswer();
             return ServiceHealth.up("postgresql server at " + host + ":" + port + " answers");
         } catch (SQLException e) {
             return ServiceHealth.down("postgresql server at " + host + ":" + port + " does not answer: " + e.getMessage());

@@ -10,6 +10,7 @@ import io.strato.api.files.FileTrees;
 import io.strato.api.service.ServiceBinding;
 import io.strato.api.service.ServiceCredentials;
 import io.strato.api.service.ServiceInstance;
+import io.strato.api.service.process.AdminLogin;
 import io.strato.api.service.process.PortAllocator;
 import io.strato.api.service.process.ServerUser;
 import java.io.IOException;
@@ -26,6 +27,8 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -215,6 +218,44 @@ class PostgresServicePluginTest {
         String users = new String(ps.getInputStream().readAllBytes()).trim();
         assertTrue(java.util.Arrays.asList(users.split("\\s+")).contains("strato-postgresql"), users);
         assertFalse(users.contains("nobody"), users);
+    }
+
+    /**
+     * Health checks ride one superuser session: no new login, no look at who holds the port, while it lives. When
+     * it ends (the server restarted), the next check asks who holds the port before it sends the password again.
+     */
+    @Test
+    void healthChecksLogInOnceAndCheckThePortOwnerBeforeEveryNewLogin() throws Exception {
+        AdminLogin login = AdminLogin.load(dataDir.resolve("admin.properties"));
+        AtomicInteger ownerChecks = new AtomicInteger();
+        AtomicBoolean strangerOnPort = new AtomicBoolean();
+        PostgresAdmin admin = new PostgresAdmin("127.0.0.1", port, login.user(), login.password(), () -> {
+            ownerChecks.incrementAndGet();
+            if (strangerOnPort.get()) {
+                throw new SQLException("another program listens on the port");
+            }
+        });
+        try {
+            for (int i = 0; i < 5; i++) {
+                admin.requireAnswer();
+            }
+            assertEquals(1, ownerChecks.get(), "five checks, one login");
+
+            try (Connection c = admin.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = current_user AND pid <> pg_backend_pid()");
+                ResultSet left;
+                do {
+                    left = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = current_user AND pid <> pg_backend_pid()");
+                    left.next();
+                } while (left.getInt(1) > 0);
+            }
+            strangerOnPort.set(true);
+            SQLException refused = assertThrows(SQLException.class, admin::requireAnswer);
+            assertEquals("another program listens on the port", refused.getMessage());
+            assertEquals(3, ownerChecks.get(), "the broken session is replaced only after the port owner is checked");
+        } finally {
+            admin.closeHealthSession();
+        }
     }
 
     /** A program of another uid that took the port first gets no connection, so no password. */
