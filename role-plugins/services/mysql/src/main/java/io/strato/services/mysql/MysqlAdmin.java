@@ -1,5 +1,6 @@
 package io.strato.services.mysql;
 
+import io.strato.api.service.process.HealthSession;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,14 +20,12 @@ import org.mariadb.jdbc.Driver;
  */
 final class MysqlAdmin {
 
-    private static final int HEALTH_TIMEOUT_SECONDS = 5;
-
     private final String host;
     private final int port;
     private final String user;
     private final String password;
     private final ServerCheck serverCheck;
-    private Connection healthSession;
+    private final HealthSession health = new HealthSession(this::connect, 5);
 
     /** Says, before every login, whether the server on the port is the one the password is for. */
     @FunctionalInterface
@@ -125,31 +124,13 @@ final class MysqlAdmin {
         }
     }
 
-    /**
-     * Fails unless the server answers. One admin session is kept open for these checks and pinged: a login and
-     * the check of who holds the port cost far more, every few seconds. A session stays with the server it was
-     * opened on, so the port owner is checked again only when a new one is opened (after the server restarted
-     * or the session broke).
-     */
-    synchronized void requireAnswer() throws SQLException {
-        if (healthSession != null) {
-            if (healthSession.isValid(HEALTH_TIMEOUT_SECONDS)) {
-                return;
-            }
-            closeHealthSession();
-        }
-        healthSession = connect();
+    /** Fails unless the server answers: one admin session kept open and pinged (see {@link HealthSession}). */
+    void requireAnswer() throws SQLException {
+        health.requireAnswer();
     }
 
-    synchronized void closeHealthSession() {
-        if (healthSession != null) {
-            try {
-                healthSession.close();
-            } catch (SQLException e) {
-                // broken already
-            }
-            healthSession = null;
-        }
+    void closeHealthSession() {
+        health.close();
     }
 
     Connection connect() throws SQLException {

@@ -1,5 +1,6 @@
 package io.strato.services.postgresql;
 
+import io.strato.api.service.process.HealthSession;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,14 +20,12 @@ import org.postgresql.Driver;
  */
 final class PostgresAdmin {
 
-    private static final int HEALTH_TIMEOUT_SECONDS = 5;
-
     private final String host;
     private final int port;
     private final String user;
     private final String password;
     private final ServerCheck serverCheck;
-    private Connection healthSession;
+    private final HealthSession health = new HealthSession(() -> connect("postgres"), 5);
 
     /** Says, before every login, whether the server on the port is the one the password is for. */
     @FunctionalInterface
@@ -141,31 +140,13 @@ final class PostgresAdmin {
         }
     }
 
-    /**
-     * Fails unless the server answers. One superuser session is kept open for these checks and asked with a
-     * round trip: a login (SCRAM) and the check of who holds the port cost far more, every few seconds. A session
-     * stays with the server it was opened on, so the port owner is checked again only when a new one is opened
-     * (after the server restarted or the session broke).
-     */
-    synchronized void requireAnswer() throws SQLException {
-        if (healthSession != null) {
-            if (healthSession.isValid(HEALTH_TIMEOUT_SECONDS)) {
-                return;
-            }
-            closeHealthSession();
-        }
-        healthSession = connect("postgres");
+    /** Fails unless the server answers: one superuser session kept open and pinged (see {@link HealthSession}). */
+    void requireAnswer() throws SQLException {
+        health.requireAnswer();
     }
 
-    synchronized void closeHealthSession() {
-        if (healthSession != null) {
-            try {
-                healthSession.close();
-            } catch (SQLException e) {
-                // broken already
-            }
-            healthSession = null;
-        }
+    void closeHealthSession() {
+        health.close();
     }
 
     Connection connect(String database) throws SQLException {
