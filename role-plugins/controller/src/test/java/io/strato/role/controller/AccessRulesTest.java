@@ -597,7 +597,7 @@ class AccessRulesTest {
 
     /** Every class of the API's resource package with a {@code @Path}, nested ones included. */
     static List<Class<?>> resources() throws Exception {
-        Path dir = Path.of("target", "classes", "io", "strato", "controller", "rest");
+        Path dir = Path.of("target", "classes", "io", "strato", "role", "controller", "rest");
         List<Class<?>> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class")).sorted().toList()) {
