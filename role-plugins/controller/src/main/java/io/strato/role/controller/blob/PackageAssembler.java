@@ -82,18 +82,21 @@ public final class PackageAssembler {
         }
     }
 
-    /** Keeps the package's larger files in the uploader's cache, so its next push can leave them out. */
+    /**
+     * Keeps the package's larger files in the uploader's cache, so its next push can leave them out: those the
+     * cache lacks, all in one write.
+     */
     public void keepResources(Path pkg, String userGuid) throws IOException {
         try (ZipFile zip = open(pkg)) {
+            List<ResourceCache.Upload> missing = new java.util.ArrayList<>();
             for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
                 if (!entry.isDirectory() && !entry.isUnixSymlink() && entry.getSize() >= ResourceCache.MIN_SIZE
                         && !cache.has(userGuid, sha1(zip, entry), entry.getSize())) {
                     // hashing the local zip costs less than writing a file the cache has to the database again
-                    try (InputStream in = zip.getInputStream(entry)) {
-                        cache.keep(userGuid, entry.getSize(), in);
-                    }
+                    missing.add(new ResourceCache.Upload(entry.getSize(), () -> zip.getInputStream(entry)));
                 }
             }
+            cache.keep(userGuid, missing);
         }
     }
 

@@ -105,10 +105,8 @@ public class AppBitsResource {
                 pkg = assembled;
             }
             validator.validate(pkg);
-            String hash = BlobStore.sha256Hex(pkg);
             keepResources(pkg, user);
-            blobs.storePackage(guid, pkg);
-            apps.packageStored(guid, hash);
+            apps.packageStored(guid, blobs.storePackage(guid, pkg));
         } catch (BlobWriteException e) {
             LOG.error("An upload for app {} could not be stored: {} (temporary files in {}, blobs in the cluster"
                     + " database); free space there", guid, e.getMessage(), blobs.tempDirectory());
