@@ -12,6 +12,9 @@ import java.util.Map;
 public final class AppStarter {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    /** The longest wait between two polls of the instances; the first polls come sooner (see {@link #nextWait}). */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    static final Duration FIRST_WAIT = Duration.ofMillis(50);
 
     private final ControllerClient controller;
     private final PrintStream out;
@@ -26,7 +29,7 @@ public final class AppStarter {
     }
 
     public AppStarter(ControllerClient controller, PrintStream out) {
-        this(controller, out, DEFAULT_TIMEOUT, Duration.ofSeconds(1));
+        this(controller, out, DEFAULT_TIMEOUT, DEFAULT_POLL_INTERVAL);
     }
 
     public void start(App app) {
@@ -64,6 +67,7 @@ public final class AppStarter {
 
     public void awaitRunning(App app) {
         Instant deadline = Instant.now().plus(timeout);
+        Duration wait = FIRST_WAIT;
         while (true) {
             Map<String, InstanceState> instances = instancesOrStagingFailure(app);
             long running = instances.values().stream().filter(InstanceState::running).count();
@@ -81,8 +85,18 @@ public final class AppStarter {
                 throw new CliError("App '" + app.name() + "' did not start within " + timeout.toSeconds()
                         + "s: run `strato logs " + app.name() + "` and `strato app " + app.name() + "`");
             }
-            sleep();
+            sleep(wait);
+            wait = nextWait(wait, pollInterval);
         }
+    }
+
+    /**
+     * Waits between polls double up to {@code longest}: an instance that starts within a second is seen within
+     * tens of milliseconds of running, one that takes minutes costs the controller one request a second.
+     */
+    static Duration nextWait(Duration previous, Duration longest) {
+        Duration doubled = previous.multipliedBy(2);
+        return doubled.compareTo(longest) < 0 ? doubled : longest;
     }
 
     private Map<String, InstanceState> instancesOrStagingFailure(App app) {
@@ -108,9 +122,9 @@ public final class AppStarter {
                 + ": fix the app and run `strato push` again");
     }
 
-    private void sleep() {
+    private static void sleep(Duration wait) {
         try {
-            Thread.sleep(pollInterval.toMillis());
+            Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliError("Interrupted while waiting for the app to start");

@@ -150,7 +150,7 @@ public final class Strato implements Callable<Integer> {
                 throw new CliError("STRATO_START_TIMEOUT must be a number of seconds, not '" + seconds + "'");
             }
         }
-        return new AppStarter(controller, terminal.out(), timeout, Duration.ofSeconds(1));
+        return new AppStarter(controller, terminal.out(), timeout, AppStarter.DEFAULT_POLL_INTERVAL);
     }
 
     static final class Version implements CommandLine.IVersionProvider {
