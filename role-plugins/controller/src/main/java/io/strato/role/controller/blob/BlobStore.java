@@ -5,9 +5,11 @@ import io.strato.api.store.StoreException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -106,19 +108,13 @@ public final class BlobStore {
         return find(packageName(appGuid));
     }
 
-    /**
-     * Replaces the app's package with {@code validated}.
-     *
-     * @return its SHA-256, hex, computed while it was stored (the file is read once)
-     */
-    public String storePackage(String appGuid, Path validated) throws IOException {
+    /** Replaces the app's package with {@code validated}. */
+    public void storePackage(String appGuid, Path validated) throws IOException {
         String name = packageName(appGuid);
-        String hash;
         try (InputStream in = Files.newInputStream(validated)) {
-            hash = write(in, "SHA-256", h -> name, true, System.currentTimeMillis());
+            write(in, "SHA-256", hash -> name, true, System.currentTimeMillis());
         }
         sweep();
-        return hash;
     }
 
     /**
@@ -151,6 +147,14 @@ public final class BlobStore {
         sweep();
     }
 
+    public static String sha256Hex(Path file) throws IOException {
+        MessageDigest sha = digest("SHA-256");
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
     /** The blob of this name, if stored. */
     Optional<Blob> find(String name) {
         String sql = "SELECT content_id, size, chunks FROM ctl_blobs WHERE name = ?";
@@ -175,12 +179,34 @@ public final class BlobStore {
      */
     String write(InputStream in, String algorithm, Function<String, String> nameOf, boolean replace, long storedAt)
             throws IOException {
-        String[] name = {null};
+        MessageDigest digest = digest(algorithm);
+        String contentId = UUID.randomUUID().toString();
+        String name = null;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                String hash = writeIn(c, in, algorithm, h -> name[0] = nameOf.apply(h), replace, storedAt);
-                c.commit();
+                byte[] buffer = new byte[CHUNK_BYTES];
+                long size = 0;
+                int chunks = 0;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO ctl_blob_chunks (content_id, seq, data) VALUES (?, ?, ?)")) {
+                    int n;
+                    while ((n = in.readNBytes(buffer, 0, CHUNK_BYTES)) > 0) {
+                        digest.update(buffer, 0, n);
+                        ps.setString(1, contentId);
+                        ps.setInt(2, chunks++);
+                        ps.setBinaryStream(3, new ByteArrayInputStream(buffer, 0, n), n);
+                        ps.executeUpdate();
+                        size += n;
+                    }
+                }
+                String hash = HexFormat.of().formatHex(digest.digest());
+                name = nameOf.apply(hash);
+                if (point(c, name, contentId, size, chunks, replace, storedAt)) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
                 return hash;
             } catch (SQLException | IOException | RuntimeException e) {
                 rollback(c);
@@ -188,78 +214,8 @@ public final class BlobStore {
             }
         } catch (SQLException e) {
             throw new BlobWriteException(new IOException("the database could not store "
-                    + (name[0] == null ? "a blob" : name[0]) + ": " + e.getMessage(), e));
+                    + (name == null ? "a blob" : name) + ": " + e.getMessage(), e));
         }
-    }
-
-    /** A blob's content, opened when its turn in a batch comes. */
-    @FunctionalInterface
-    public interface Content {
-        InputStream open() throws IOException;
-    }
-
-    /**
-     * Writes several blobs in one transaction, so that they cost one commit rather than one each; a blob whose
-     * name is taken already keeps what it has. Either all of them are stored or none.
-     *
-     * @param nameOf names each blob from its digest (hex)
-     * @throws BlobWriteException when the database cannot take them; an {@link IOException} of a content as it is
-     */
-    void writeAbsent(List<Content> contents, String algorithm, Function<String, String> nameOf, long storedAt)
-            throws IOException {
-        if (contents.isEmpty()) {
-            return;
-        }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                for (Content content : contents) {
-                    try (InputStream in = content.open()) {
-                        writeIn(c, in, algorithm, nameOf, false, storedAt);
-                    }
-                }
-                c.commit();
-            } catch (SQLException | IOException | RuntimeException e) {
-                rollback(c);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new BlobWriteException(new IOException("the database could not store " + contents.size()
-                    + " blobs: " + e.getMessage(), e));
-        }
-    }
-
-    /**
-     * Writes one blob's chunks in the transaction of {@code c}, then points its name at them; when the name is kept
-     * as it was, the chunks are taken back (to a savepoint) and the transaction goes on.
-     *
-     * @return the digest, hex
-     */
-    private static String writeIn(Connection c, InputStream in, String algorithm, Function<String, String> nameOf,
-                                  boolean replace, long storedAt) throws SQLException, IOException {
-        MessageDigest digest = digest(algorithm);
-        String contentId = UUID.randomUUID().toString();
-        java.sql.Savepoint start = c.setSavepoint();
-        byte[] buffer = new byte[CHUNK_BYTES];
-        long size = 0;
-        int chunks = 0;
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ctl_blob_chunks (content_id, seq, data) VALUES (?, ?, ?)")) {
-            int n;
-            while ((n = in.readNBytes(buffer, 0, CHUNK_BYTES)) > 0) {
-                digest.update(buffer, 0, n);
-                ps.setString(1, contentId);
-                ps.setInt(2, chunks++);
-                ps.setBinaryStream(3, new ByteArrayInputStream(buffer, 0, n), n);
-                ps.executeUpdate();
-                size += n;
-            }
-        }
-        String hash = HexFormat.of().formatHex(digest.digest());
-        if (!point(c, nameOf.apply(hash), contentId, size, chunks, replace, storedAt)) {
-            c.rollback(start);
-        }
-        return hash;
     }
 
     /** Points {@code name} at the new content, listing the old content as garbage. @return false to keep the old */

@@ -82,21 +82,18 @@ public final class PackageAssembler {
         }
     }
 
-    /**
-     * Keeps the package's larger files in the uploader's cache, so its next push can leave them out: those the
-     * cache lacks, all in one write.
-     */
+    /** Keeps the package's larger files in the uploader's cache, so its next push can leave them out. */
     public void keepResources(Path pkg, String userGuid) throws IOException {
         try (ZipFile zip = open(pkg)) {
-            List<ResourceCache.Upload> missing = new java.util.ArrayList<>();
             for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
                 if (!entry.isDirectory() && !entry.isUnixSymlink() && entry.getSize() >= ResourceCache.MIN_SIZE
                         && !cache.has(userGuid, sha1(zip, entry), entry.getSize())) {
                     // hashing the local zip costs less than writing a file the cache has to the database again
-                    missing.add(new ResourceCache.Upload(entry.getSize(), () -> zip.getInputStream(entry)));
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        cache.keep(userGuid, entry.getSize(), in);
+                    }
                 }
             }
-            cache.keep(userGuid, missing);
         }
     }
 

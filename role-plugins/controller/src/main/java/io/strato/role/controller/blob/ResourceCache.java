@@ -1,7 +1,7 @@
 package io.strato.role.controller.blob;
 
 import java.io.IOException;
-import java.util.List;
+import java.io.InputStream;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -37,20 +37,15 @@ public final class ResourceCache {
         return store.find(name(userGuid, sha1));
     }
 
-    /** A file of an upload: its size and its content. */
-    public record Upload(long size, BlobStore.Content content) {
-    }
-
     /**
-     * Keeps the files the user uploaded, but for small ones and those kept already, in one transaction. Each
-     * content is hashed as it is stored, and kept under the hash it really has.
+     * Keeps a file the user uploaded, unless it is small or kept already. The content is hashed as it is stored,
+     * and kept under the hash it really has.
      */
-    public void keep(String userGuid, List<Upload> files) throws IOException {
-        if (userGuid == null || !GUID.matcher(userGuid).matches()) {
+    public void keep(String userGuid, long size, InputStream content) throws IOException {
+        if (size < MIN_SIZE || userGuid == null || !GUID.matcher(userGuid).matches()) {
             return;
         }
-        List<BlobStore.Content> kept = files.stream().filter(f -> f.size() >= MIN_SIZE).map(Upload::content).toList();
-        store.writeAbsent(kept, "SHA-1", hash -> name(userGuid, hash), System.currentTimeMillis());
+        store.write(content, "SHA-1", hash -> name(userGuid, hash), false, System.currentTimeMillis());
     }
 
     private static String name(String userGuid, String sha1) {

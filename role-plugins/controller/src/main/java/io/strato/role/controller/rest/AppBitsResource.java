@@ -105,8 +105,10 @@ public class AppBitsResource {
                 pkg = assembled;
             }
             validator.validate(pkg);
+            String hash = BlobStore.sha256Hex(pkg);
             keepResources(pkg, user);
-            apps.packageStored(guid, blobs.storePackage(guid, pkg));
+            blobs.storePackage(guid, pkg);
+            apps.packageStored(guid, hash);
         } catch (BlobWriteException e) {
             LOG.error("An upload for app {} could not be stored: {} (temporary files in {}, blobs in the cluster"
                     + " database); free space there", guid, e.getMessage(), blobs.tempDirectory());

@@ -45,8 +45,6 @@ class BlobStoreTest {
     private DerbyDatabase database;
     /** When above 0, the chunk insert after this many fails as a full disk would. */
     private final AtomicInteger chunksUntilDiskFull = new AtomicInteger(-1);
-    /** Transactions committed through controller a. */
-    private final AtomicInteger commits = new AtomicInteger();
     private BlobStore a;
     private BlobStore b;
 
@@ -172,7 +170,7 @@ class BlobStoreTest {
     void theResourceCacheIsSharedButEachUserSeesOnlyItsOwnFiles() throws Exception {
         byte[] file = random((int) ResourceCache.MIN_SIZE + 1);
         String sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(file));
-        new ResourceCache(a).keep(USER, List.of(new ResourceCache.Upload(file.length, () -> new ByteArrayInputStream(file))));
+        new ResourceCache(a).keep(USER, file.length, new ByteArrayInputStream(file));
 
         ResourceCache other = new ResourceCache(b);
         assertTrue(other.has(USER, sha1, file.length), "matched through the other controller");
@@ -181,42 +179,8 @@ class BlobStoreTest {
         try (InputStream in = other.find(USER, sha1).orElseThrow().open()) {
             assertArrayEquals(file, in.readAllBytes());
         }
-        new ResourceCache(b).keep(USER, List.of(new ResourceCache.Upload(10, () -> new ByteArrayInputStream(new byte[10]))));
+        new ResourceCache(b).keep(USER, 10, new ByteArrayInputStream(new byte[10]));
         assertEquals(1, new Sql(database.dataSource()).count("SELECT COUNT(*) FROM ctl_blobs"), "small files are not kept");
-    }
-
-    @Test
-    void theFilesOfOnePackageEnterTheResourceCacheInOneTransactionAndOnlyOnce() throws Exception {
-        byte[] one = random((int) ResourceCache.MIN_SIZE + 1);
-        byte[] two = random((int) ResourceCache.MIN_SIZE + 2);
-        ResourceCache cache = new ResourceCache(a);
-        b.storeDroplet(APP, new ByteArrayInputStream(one)); // not a resource: the cache is per user
-        new ResourceCache(b).keep(USER, List.of(upload(two)));
-        int before = commits.get();
-
-        cache.keep(USER, List.of(upload(one), upload(two), upload(one)));
-
-        assertEquals(1, commits.get() - before, "one commit for the package's files");
-        for (byte[] file : List.of(one, two)) {
-            String sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(file));
-            try (InputStream in = cache.find(USER, sha1).orElseThrow().open()) {
-                assertArrayEquals(file, in.readAllBytes());
-            }
-        }
-        assertEquals(3, new Sql(database.dataSource()).count("SELECT COUNT(*) FROM ctl_blobs"),
-                "the droplet and each file once");
-        assertEquals(2 + 1, chunks(), "a file kept already leaves no chunks behind");
-    }
-
-    @Test
-    void aPackageIsStoredUnderTheSha256ItHas() throws Exception {
-        byte[] zip = random(BlobStore.CHUNK_BYTES + 7);
-        String hash = a.storePackage(APP, Files.write(a.tempFile(), zip));
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zip)), hash);
-    }
-
-    private static ResourceCache.Upload upload(byte[] file) {
-        return new ResourceCache.Upload(file.length, () -> new ByteArrayInputStream(file));
     }
 
     @Test
@@ -312,9 +276,6 @@ class BlobStoreTest {
         return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Connection.class},
                 (p, m, args) -> {
                     Object result = invoke(real, m, args);
-                    if (m.getName().equals("commit")) {
-                        commits.incrementAndGet();
-                    }
                     if (m.getName().equals("prepareStatement") && ((String) args[0]).startsWith("INSERT INTO ctl_blob_chunks")) {
                         PreparedStatement ps = (PreparedStatement) result;
                         return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{PreparedStatement.class},
