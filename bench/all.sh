@@ -11,7 +11,8 @@
 #     and the instance alone, with wrk at 50 and 1,000 connections: req/s, p99 and CPU per 1,000 requests
 #     (/proc/<pid>/stat: the Karaf JVM against nginx's master and workers);
 #   - the instance's /v2/apps/:guid/stats under load.
-# Loads run interleaved, RUNS rounds of DURATION s each; the table shows medians. Ports 33000-33099.
+# Loads run interleaved, RUNS rounds of DURATION s each; the table shows medians. Ports 33000-33099
+# (PORT_BASE moves them).
 # Everything it starts is stopped on exit, Ctrl-C included; the run stops by itself after MAX_SECONDS.
 #
 #   bench/all.sh                  # RUNS=3 DURATION=10 IDLE=60: about 13 minutes on 2 shared cores
@@ -48,10 +49,11 @@ DIST=${DIST:-$ROOT/karaf-assembly/target/strato-$VERSION.tar.gz}
 CLI_JAR=$ROOT/cli/target/strato-cli-$VERSION.jar
 export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 
-# Strato node: ssh 33001, http 33002, cluster 33003, rmi 33004/33005, router 33006, data services 33040-33059,
-# instances 33060-33099. Plain Karaf: ssh 33011, rmi 33014/33015. nginx 33020 (1 worker) and 33021 (auto),
-# `node server.js` 33030.
-SSH=33001 HTTP=33002 ROUTER=33006 K_SSH=33011 NGINX1=33020 NGINXN=33021 FLOOR=33030
+# PORT_BASE (33000) + the offsets: Strato node: ssh +1, http +2, cluster +3, rmi +4/+5, router +6, data services
+# +40..+59, instances +60..+99. Plain Karaf: ssh +11, rmi +14/+15. nginx +20 (1 worker) and +21 (auto),
+# `node server.js` +30.
+PB=${PORT_BASE:-33000}
+SSH=$((PB + 1)) HTTP=$((PB + 2)) ROUTER=$((PB + 6)) K_SSH=$((PB + 11)) NGINX1=$((PB + 20)) NGINXN=$((PB + 21)) FLOOR=$((PB + 30))
 API=http://127.0.0.1:$HTTP
 PASSWORD=bench-password
 HZ=$(getconf CLK_TCK)
@@ -115,8 +117,8 @@ die() {
 
 bench_require nginx wrk curl jq bc || exit 1
 command -v node >/dev/null || { echo "bench/all.sh needs Node.js (node) for the app" >&2; exit 1; }
-for port in $SSH $HTTP 33003 33004 33005 $ROUTER $K_SSH 33014 33015 $NGINX1 $NGINXN $FLOOR; do
-    port_open "$port" && { echo "port $port is in use: bench/all.sh needs ports 33000-33099" >&2; exit 1; }
+for port in $SSH $HTTP $((PB + 3)) $((PB + 4)) $((PB + 5)) $ROUTER $K_SSH $((PB + 14)) $((PB + 15)) $NGINX1 $NGINXN $FLOOR; do
+    port_open "$port" && { echo "port $port is in use: bench/all.sh needs ports $PB-$((PB + 99)) (PORT_BASE)" >&2; exit 1; }
 done
 [ -f "$DIST" ] && [ -f "$CLI_JAR" ] || (cd "$ROOT" && mvn -q -B "${MVN_ARGS[@]}" install -DskipTests)
 log "fetching Apache Karaf $KARAF_VERSION"
@@ -174,15 +176,15 @@ mkdir -p "$S" && tar xzf "$DIST" -C "$S" --strip-components=1
 karaf_ports "$S" $SSH
 set_cfg "$S/etc/system.properties" karaf.name bench
 set_cfg "$S/etc/io.strato.router.cfg" port $ROUTER
-set_cfg "$S/etc/io.strato.dea.cfg" portRange 33060-33099
+set_cfg "$S/etc/io.strato.dea.cfg" portRange $((PB + 60))-$((PB + 99))
 # data services are placed before their roles exist: the features keep an existing .cfg
-set_cfg "$S/etc/io.strato.service.postgresql.cfg" port 33040
-set_cfg "$S/etc/io.strato.service.mysql.cfg" port 33041
-set_cfg "$S/etc/io.strato.service.rabbit.cfg" port 33042
-set_cfg "$S/etc/io.strato.service.redis.cfg" portFirst 33043
-set_cfg "$S/etc/io.strato.service.redis.cfg" portLast 33049
-set_cfg "$S/etc/io.strato.service.mongodb.cfg" portFirst 33050
-set_cfg "$S/etc/io.strato.service.mongodb.cfg" portLast 33059
+set_cfg "$S/etc/io.strato.service.postgresql.cfg" port $((PB + 40))
+set_cfg "$S/etc/io.strato.service.mysql.cfg" port $((PB + 41))
+set_cfg "$S/etc/io.strato.service.rabbit.cfg" port $((PB + 42))
+set_cfg "$S/etc/io.strato.service.redis.cfg" portFirst $((PB + 43))
+set_cfg "$S/etc/io.strato.service.redis.cfg" portLast $((PB + 49))
+set_cfg "$S/etc/io.strato.service.mongodb.cfg" portFirst $((PB + 50))
+set_cfg "$S/etc/io.strato.service.mongodb.cfg" portLast $((PB + 59))
 t=$(now); "$S/bin/start"
 end=$((SECONDS + 300))
 until [ -f "$S/etc/strato-admin.password" ] && kato "kato:status" | grep -q "(READY)"; do
