@@ -3,6 +3,7 @@ package io.strato.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.strato.api.app.Channels;
 import io.strato.api.store.Database;
 import io.strato.api.store.StoreException;
@@ -85,6 +86,8 @@ final class Store implements AutoCloseable {
     private volatile String nodeLocation = "";
     private volatile String clusterLocation = "";
     private HikariDataSource pool;
+    /** This node's embedded Derby, pooled: a new embedded connection costs more than most of the queries run on it. */
+    private HikariDataSource embeddedPool;
     private DerbyServerProcess server;
     private ServerAddress served;
     private boolean embeddedOpen;
@@ -130,7 +133,7 @@ final class Store implements AutoCloseable {
             case SERVER -> openServer();
             case CLIENT -> {
                 offer.accept(openEmbedded(), List.of(Database.NODE));
-                pool = pool("strato-store-cluster", new DerbyClientDataSource(this::published, password));
+                pool = pool("strato-store-cluster", new DerbyClientDataSource(this::published, password), false);
                 clusterLocation = "waiting for a node to serve the cluster database";
                 background.execute(() -> openCluster(() -> published().map(ServerAddress::jdbcUrl)));
             }
@@ -143,7 +146,7 @@ final class Store implements AutoCloseable {
                     props.setProperty(DataSourceFactory.JDBC_PASSWORD, config.password());
                 }
                 try {
-                    pool = pool("strato-store-cluster", urlDriver.createDataSource(props));
+                    pool = pool("strato-store-cluster", urlDriver.createDataSource(props), false);
                 } catch (SQLException e) {
                     throw new StoreException("cannot use url " + StoreComponent.withoutCredentials(config.url()) + ": " + e.getMessage(), e);
                 }
@@ -181,8 +184,9 @@ final class Store implements AutoCloseable {
     private JdbcDatabase openEmbedded() throws StoreException {
         String url = "jdbc:derby:" + strato.resolve(StoreComponent.DATABASE) + ";create=true";
         try {
-            DataSource dataSource = embedded.createDataSource(embeddedProps(url));
-            JdbcDatabase database = new JdbcDatabase(dataSource, StoreComponent.withoutCredentials(url));
+            // opens one connection at once, so a database that cannot open says why now
+            embeddedPool = pool("strato-store-node", embedded.createDataSource(embeddedProps(url)), true);
+            JdbcDatabase database = new JdbcDatabase(embeddedPool, StoreComponent.withoutCredentials(url));
             embeddedOpen = true;
             StoreComponent.ownerOnly(url);
             nodeLocation = database.location();
@@ -190,6 +194,9 @@ final class Store implements AutoCloseable {
             return database;
         } catch (SQLException e) {
             throw new StoreException("cannot open the database at " + url + ": " + e.getMessage(), e);
+        } catch (HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new StoreException("cannot open the database at " + url + ": " + cause.getMessage(), cause);
         }
     }
 
@@ -210,7 +217,7 @@ final class Store implements AutoCloseable {
         server = new DerbyServerProcess(strato, strato.resolve("derby-server"), host, config.serverPort(),
                 () -> answers(toServer), this::requireAuthentication);
         server.startOrAdopt();
-        pool = pool("strato-store", toServer);
+        pool = pool("strato-store", toServer, false);
         JdbcDatabase database = new JdbcDatabase(pool, served.jdbcUrl());
         nodeLocation = database.location();
         clusterLocation = database.location();
@@ -334,14 +341,17 @@ final class Store implements AutoCloseable {
         }
     }
 
-    /** A pool that checks a connection before handing it out, so connections to a restarted server are replaced. */
-    private HikariDataSource pool(String name, DataSource dataSource) {
+    /**
+     * A pool that checks a connection before handing it out, so connections to a restarted server are replaced; for
+     * the embedded database it saves opening a Derby connection per request.
+     */
+    private HikariDataSource pool(String name, DataSource dataSource, boolean openNow) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(name);
         hikari.setDataSource(dataSource);
         hikari.setMaximumPoolSize(Math.max(1, config.poolSize()));
         hikari.setMinimumIdle(0);
-        hikari.setInitializationFailTimeout(-1);
+        hikari.setInitializationFailTimeout(openNow ? 1 : -1);
         hikari.setConnectionTimeout(Duration.ofSeconds(30).toMillis());
         hikari.setValidationTimeout(Duration.ofSeconds(5).toMillis());
         hikari.setKeepaliveTime(Duration.ofMinutes(1).toMillis());
@@ -378,6 +388,9 @@ final class Store implements AutoCloseable {
         background.shutdownNow();
         if (pool != null) {
             pool.close();
+        }
+        if (embeddedPool != null) {
+            embeddedPool.close();
         }
     }
 }

@@ -33,6 +33,6 @@ public @interface StoreConfig {
     @AttributeDefinition(description = "mode=server: the network server's TCP port")
     int serverPort() default StoreComponent.DEFAULT_SERVER_PORT;
 
-    @AttributeDefinition(description = "Network modes: most connections this node keeps open to the cluster database")
+    @AttributeDefinition(description = "Most connections this node keeps open to each database it uses (its embedded one, the cluster database)")
     int poolSize() default 10;
 }

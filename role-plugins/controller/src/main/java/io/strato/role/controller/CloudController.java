@@ -111,6 +111,8 @@ public final class CloudController implements AutoCloseable {
     /** Owned entries are refreshed at a third of their life, as the channels' contract asks. */
     static final Duration HEARTBEAT_INTERVAL = Channels.OWNED_TTL.dividedBy(3);
     static final String CONTROLLER_APP_ID = "strato-controller";
+    /** A CXF bus property, read when an endpoint is created. */
+    private static final String SKIP_DEFAULT_JSON_PROVIDER = "skip.default.json.provider.registration";
     private static final Logger LOG = LoggerFactory.getLogger(CloudController.class);
 
     private final SharedState shared;
@@ -125,6 +127,7 @@ public final class CloudController implements AutoCloseable {
     private final List<Object> resources;
     private final List<Object> providers;
     private final DopplerServer doppler;
+    private final InfoResource info;
     /** The keys of this controller's own routes (api and console hosts) in {@link Channels#ROUTES}. */
     private final AtomicReference<Set<String>> platformRouteKeys = new AtomicReference<>(Set.of());
     private Server server;
@@ -178,9 +181,10 @@ public final class CloudController implements AutoCloseable {
                 lookup, quotaCheck, audit, remapper);
         SpaceResource spaceResource = new SpaceResource(tenancy, roleChanges, audit, apps, routes, services, runtime,
                 appResource, routeResource, serviceInstanceResource);
+        this.info = new InfoResource(settings, cluster, shared.map(Channels.ROUTERS), () -> settings.loggingUrl(doppler.port()));
         this.resources = List.of(
                 new RootResource(settings.externalUrl(), () -> settings.loggingUrl(doppler.port())),
-                new InfoResource(settings, cluster, shared.map(Channels.ROUTERS), () -> settings.loggingUrl(doppler.port())),
+                info,
                 new TokenResource(tokens, users, throttle, TokenResource.trustedProxies(cluster)),
                 new TokenKeyResource(signingKey),
                 new ScimUserResource(users, throttle, TokenResource.trustedProxies(cluster)),
@@ -231,6 +235,9 @@ public final class CloudController implements AutoCloseable {
 
     /** Serves the API at {@code address} ("/" under the CXF servlet, or an absolute URL with an HTTP transport). */
     public synchronized void start(Bus bus, String address) {
+        // Jackson writes every body. Without this CXF also registers its own JSON provider (which cannot write the maps
+        // the resources return) and ranks it first, so it looked through all its writers again for every response.
+        bus.setProperty(SKIP_DEFAULT_JSON_PROVIDER, true);
         JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
         factory.setBus(bus);
         factory.setAddress(address);
@@ -297,6 +304,7 @@ public final class CloudController implements AutoCloseable {
             server = null;
         }
         doppler.close();
+        info.close();
         platformRouteKeys.get().forEach(shared.map(Channels.ROUTES)::remove);
         shared.map(Channels.BLOBSTORE).remove(cluster.localNode().id(), settings.externalUrl());
         staging.close();

@@ -5,7 +5,6 @@ import io.strato.role.controller.users.TokenService;
 import io.strato.role.controller.users.UserAccount;
 import io.strato.role.controller.users.UserAccounts;
 import java.security.Principal;
-import java.util.Locale;
 import java.util.Optional;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
@@ -25,6 +24,7 @@ import javax.ws.rs.core.SecurityContext;
 public final class AuthFilter implements ContainerRequestFilter {
 
     public static final String ADMIN_ROLE = "admin";
+    private static final String BEARER = "bearer ";
 
     private final TokenService tokens;
     private final UserAccounts users;
@@ -58,10 +58,10 @@ public final class AuthFilter implements ContainerRequestFilter {
     }
 
     private static Optional<String> bearer(String header) {
-        if (header == null || !header.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Optional.empty();
         }
-        return Optional.of(header.substring("bearer ".length()).trim());
+        return Optional.of(header.substring(BEARER.length()).trim());
     }
 
     private record UserContext(UserAccount user, boolean secure) implements SecurityContext {

@@ -4,6 +4,7 @@ import io.strato.role.controller.tenancy.Allow;
 import io.strato.role.controller.tenancy.Op;
 import io.strato.api.app.RouterEndpoint;
 import io.strato.api.cluster.ClusterView;
+import io.strato.api.cluster.Registration;
 import io.strato.api.cluster.SharedMap;
 import io.strato.role.controller.ControllerSettings;
 import java.util.LinkedHashMap;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
@@ -22,7 +25,7 @@ import javax.ws.rs.core.SecurityContext;
 /** {@code GET /v2/info}: what a client needs before it logs in. */
 @Path("/v2/info")
 @Produces(MediaType.APPLICATION_JSON)
-public class InfoResource {
+public class InfoResource implements AutoCloseable {
 
     private final ControllerSettings settings;
     private final ClusterView cluster;
@@ -34,16 +37,41 @@ public class InfoResource {
         this.loggingUrl = loggingUrl;
         this.cluster = cluster;
         this.routers = routers;
+        this.routerChanges = routers.listen((key, value) -> appPort.set(null));
     }
+
+    @Override
+    public void close() {
+        routerChanges.close();
+    }
+
+    /**
+     * The routers' port is read again after any change to the routers map, and at least this often in case a change
+     * went unheard: reading every router's entry is a query over the whole cluster map, too much for every request.
+     */
+    static final long APP_PORT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private record AppPort(Optional<Integer> port, long readAt) {
+    }
+
+    private final AtomicReference<AppPort> appPort = new AtomicReference<>();
+    private final Registration routerChanges;
 
     /**
      * The port apps answer at when every live router listens on the same one and it is not 80, so that
      * clients print URLs that work ({@code http://<app>.<domain>:<port>}).
      */
     Optional<Integer> appPort() {
+        long now = System.nanoTime();
+        AppPort known = appPort.get();
+        if (known != null && now - known.readAt() < APP_PORT_MAX_AGE_NANOS) {
+            return known.port();
+        }
         Set<Integer> ports = routers.values(RouterEndpoint.class).stream().map(RouterEndpoint::port)
                 .collect(Collectors.toSet());
-        return ports.size() == 1 && !ports.contains(80) ? ports.stream().findFirst() : Optional.empty();
+        Optional<Integer> port = ports.size() == 1 && !ports.contains(80) ? ports.stream().findFirst() : Optional.empty();
+        appPort.compareAndSet(known, new AppPort(port, now));
+        return port;
     }
 
     @GET
