@@ -1,5 +1,6 @@
 package io.strato.role.controller;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
 import io.strato.api.app.Channels;
 import io.strato.api.app.PlatformHosts;
@@ -222,7 +223,7 @@ public final class CloudController implements AutoCloseable {
                 new EventResource(audit, lookup),
                 new EventResource.OfApp(audit, lookup));
         this.providers = List.of(
-                new JacksonJsonProvider(Json.mapper()),
+                new JacksonJsonProvider(Json.mapper().copy().disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)),
                 new RequestIdFilter(),
                 auth,
                 new Errors.CfExceptionMapper(),
