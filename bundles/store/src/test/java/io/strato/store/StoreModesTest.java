@@ -185,6 +185,18 @@ class StoreModesTest {
     }
 
     @Test
+    void anEmbeddedDatabaseThatCannotOpenSaysWhyAtOnce() throws Exception {
+        Files.createDirectories(dir.resolve("node-a"));
+        Files.writeString(dir.resolve("node-a/strato"), "a file where the database's directory belongs");
+        Node node = new Node("embedded", "node-a", SECRET);
+        io.strato.api.store.StoreException e = assertThrows(io.strato.api.store.StoreException.class, node.store::open);
+        // Derby's own reason, not a pool that gave up waiting for a connection
+        assertTrue(e.getMessage().startsWith("cannot open the database at jdbc:derby:"), e.getMessage());
+        assertFalse(e.getMessage().contains("request timed out"), e.getMessage());
+        assertTrue(node.offered.isEmpty(), "nothing offered");
+    }
+
+    @Test
     void aServerThatDiesIsStartedAgainAndClientsReconnect() throws Exception {
         Node a = new Node("server", "node-a", SECRET).open();
         a.scope(Database.CLUSTER).orElseThrow().migrate("notes", List.of("CREATE TABLE note (text VARCHAR(64))"));
