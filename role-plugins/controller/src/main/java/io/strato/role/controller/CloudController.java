@@ -164,7 +164,7 @@ public final class CloudController implements AutoCloseable {
         this.logs = new LogBuffer(shared);
         this.events = new AppEventLog(sql, shared);
         this.runtime = new AppRuntime(shared, apps, routes, serviceEnvironment);
-        this.staging = new StagingDispatcher(shared, apps, blobs, logs, runtime::publish);
+        this.staging = new StagingDispatcher(shared, cluster.localNode().id(), apps, blobs, logs, runtime::publish);
         SigningKey signingKey = SigningKey.loadOrCreate(sql, secret.value());
         TokenService tokens = new TokenService(secret.value(), signingKey, settings.tokenTtl(), Clock.systemUTC(),
                 settings.externalUrl() + "/oauth/token");

@@ -128,7 +128,11 @@ public final class ControllerSchema {
                     + " owning_org_guid VARCHAR(36) REFERENCES ctl_organizations(guid) ON DELETE CASCADE,"
                     + " created_at BIGINT NOT NULL)",
             // the app list's order: a page is read from this index instead of sorting every app on each request
-            "CREATE INDEX ctl_apps_by_name ON ctl_apps (name, guid)");
+            "CREATE INDEX ctl_apps_by_name ON ctl_apps (name, guid)",
+            // which controller started the app's current staging task, and the package it stages: another controller
+            // records the outcome when that one is gone
+            "ALTER TABLE ctl_apps ADD COLUMN staging_controller VARCHAR(255)",
+            "ALTER TABLE ctl_apps ADD COLUMN staging_package_hash VARCHAR(64)");
 
     private ControllerSchema() {
     }

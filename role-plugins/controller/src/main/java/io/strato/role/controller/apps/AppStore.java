@@ -107,26 +107,49 @@ public final class AppStore {
                 App.PENDING, System.currentTimeMillis(), guid);
     }
 
-    public void stagingStarted(String guid, String taskId) {
-        sql.update("UPDATE ctl_apps SET staging_task_id = ?, package_state = ?, staging_failed_reason = NULL,"
-                + " updated_at = ? WHERE guid = ?", taskId, App.PENDING, System.currentTimeMillis(), guid);
+    /** The app's current staging task: who started it ({@code controller}, a node id) and which package it stages. */
+    public record StagingTask(String taskId, String controller, String packageHash) {
     }
 
-    /** @return whether the task was still the app's current one */
+    /** Task {@code taskId}, started by {@code controller}, now stages package {@code packageHash}. */
+    public void stagingStarted(String guid, String taskId, String controller, String packageHash) {
+        sql.update("UPDATE ctl_apps SET staging_task_id = ?, staging_controller = ?, staging_package_hash = ?,"
+                        + " package_state = ?, staging_failed_reason = NULL, updated_at = ? WHERE guid = ?",
+                taskId, controller, packageHash, App.PENDING, System.currentTimeMillis(), guid);
+    }
+
+    /** The app's current staging task while its outcome is not recorded. */
+    public Optional<StagingTask> pendingStagingTask(String guid) {
+        return sql.one("SELECT staging_task_id, staging_controller, staging_package_hash FROM ctl_apps"
+                        + " WHERE guid = ? AND staging_task_id IS NOT NULL AND package_state = ?",
+                rs -> new StagingTask(rs.getString(1), rs.getString(2), rs.getString(3)), guid, App.PENDING);
+    }
+
+    /**
+     * Records the droplet of a task while it is the app's current one and still pending, so that an outcome is
+     * recorded once, whichever controller gets to it first.
+     *
+     * @return whether this call recorded it
+     */
     public boolean staged(String guid, String taskId, String packageHash, String dropletHash, String startCommand,
                           String detectedBuildpack) {
         return sql.update("UPDATE ctl_apps SET package_state = ?, staging_failed_reason = NULL, droplet_hash = ?,"
                         + " droplet_package_hash = ?, detected_start_command = ?, detected_buildpack = ?, version = ?,"
-                        + " updated_at = ? WHERE guid = ? AND staging_task_id = ?",
+                        + " updated_at = ? WHERE guid = ? AND staging_task_id = ? AND package_state = ?",
                 App.STAGED, dropletHash, packageHash, startCommand, detectedBuildpack, UUID.randomUUID().toString(),
-                System.currentTimeMillis(), guid, taskId) > 0;
+                System.currentTimeMillis(), guid, taskId, App.PENDING) > 0;
     }
 
-    /** The droplet, if any, stays: instances of the last good droplet keep running. */
+    /**
+     * The droplet, if any, stays: instances of the last good droplet keep running. Like {@link #staged}, only for
+     * the current, pending task.
+     *
+     * @return whether this call recorded it
+     */
     public boolean stagingFailed(String guid, String taskId, String reason) {
         return sql.update("UPDATE ctl_apps SET package_state = ?, staging_failed_reason = ?, updated_at = ?"
-                        + " WHERE guid = ? AND staging_task_id = ?",
-                App.FAILED, truncate(reason, 4096), System.currentTimeMillis(), guid, taskId) > 0;
+                        + " WHERE guid = ? AND staging_task_id = ? AND package_state = ?",
+                App.FAILED, truncate(reason, 4096), System.currentTimeMillis(), guid, taskId, App.PENDING) > 0;
     }
 
     private static String truncate(String s, int max) {

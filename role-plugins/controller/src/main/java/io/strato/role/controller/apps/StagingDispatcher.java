@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * instances of the previous droplet keep running. A stager that leaves the cluster (or stops) during staging does
  * not fail the task: it is sent to another live stager, up to {@value #MAX_ATTEMPTS} attempts in all, and each
  * attempt has its number, so that a late outcome of an earlier attempt is ignored. Every task's log is buffered
- * for the staging log stream.
+ * for the staging log stream. When the controller that started a task is gone (it left the cluster, or lost the
+ * task in a restart), whichever live controller hears the outcome records it: the database records an outcome once.
  */
 public final class StagingDispatcher implements AutoCloseable {
 
@@ -37,6 +38,12 @@ public final class StagingDispatcher implements AutoCloseable {
     /** Stagers one task is sent to at most, the first included. */
     static final int MAX_ATTEMPTS = 3;
     private static final Duration LOG_RETENTION = Duration.ofMinutes(10);
+    /**
+     * How long the outcome of another controller's task is kept in case that controller turns out to be gone: its
+     * blob store entry outlives it by up to {@link Channels#OWNED_TTL}.
+     */
+    static final Duration ORPHAN_WAIT = Channels.OWNED_TTL.multipliedBy(3);
+    private static final int MAX_ORPHANS = 1000;
     private static final int MAX_LOGS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(StagingDispatcher.class);
 
@@ -53,18 +60,29 @@ public final class StagingDispatcher implements AutoCloseable {
         }
     }
 
+    /** An outcome of a task this controller did not start (or no longer knows), and when it was heard. */
+    private record Outcome(StagingEvent event, long heardAt) {
+    }
+
     private final SharedState shared;
+    private final String controllerId;
     private final AppStore apps;
     private final BlobStore blobs;
     private final LogBuffer logs;
     private final Consumer<String> onStaged;
     private final Map<String, Task> active = new ConcurrentHashMap<>();
     private final Map<String, StagingLog> taskLogs = new LinkedHashMap<>();
+    private final Map<String, Outcome> othersOutcomes = new ConcurrentHashMap<>();
     private final Registration subscription;
 
-    public StagingDispatcher(SharedState shared, AppStore apps, BlobStore blobs, LogBuffer logs,
+    /**
+     * @param controllerId this controller's node id, under which it publishes its blob store in
+     *                     {@link Channels#BLOBSTORE} while it lives
+     */
+    public StagingDispatcher(SharedState shared, String controllerId, AppStore apps, BlobStore blobs, LogBuffer logs,
                              Consumer<String> onStaged) {
         this.shared = shared;
+        this.controllerId = controllerId;
         this.apps = apps;
         this.blobs = blobs;
         this.logs = logs;
@@ -109,7 +127,7 @@ public final class StagingDispatcher implements AutoCloseable {
     private String start(App app) {
         String taskId = UUID.randomUUID().toString();
         StagingLog log = logOf(taskId, app.guid());
-        apps.stagingStarted(app.guid(), taskId);
+        apps.stagingStarted(app.guid(), taskId, controllerId, app.packageHash());
         Optional<StagerAdvertisement> stager = leastBusyStager(null);
         StagingRequest request = new StagingRequest(taskId, stager.map(StagerAdvertisement::stagerId).orElse("none"),
                 app.guid(), app.name(), packagePath(app.guid()), dropletUploadPath(app.guid()), app.buildpack(),
@@ -156,6 +174,8 @@ public final class StagingDispatcher implements AutoCloseable {
             LOG.debug("ignoring an event of attempt {} of staging task {}", event.attempt(), event.taskId());
             return;
         }
+        // a later attempt's event: an outcome heard of an earlier attempt of another controller's task is void
+        othersOutcomes.computeIfPresent(event.taskId(), (id, o) -> o.event().attempt() < event.attempt() ? null : o);
         if (!event.done()) {
             String line = event.line() == null ? "" : event.line();
             log.append(line);
@@ -163,9 +183,13 @@ public final class StagingDispatcher implements AutoCloseable {
             return;
         }
         if (task == null) {
-            // another controller's task: only its log is ours to keep (its owner sends it elsewhere if abandoned)
+            // another controller's task: its owner records the outcome, unless it is gone
             if (!event.abandoned()) {
                 log.finish(event.success() ? "Staging succeeded" : "Staging failed: " + event.error());
+            }
+            if (othersOutcomes.size() < MAX_ORPHANS) {
+                othersOutcomes.put(event.taskId(), new Outcome(event, System.currentTimeMillis()));
+                recordOrphans();
             }
             return;
         }
@@ -242,10 +266,55 @@ public final class StagingDispatcher implements AutoCloseable {
     }
 
     /**
-     * Sends tasks whose stager left to another stager, fails tasks that ran too long, and forgets old logs.
-     * Called periodically.
+     * Records the outcomes heard of tasks whose controller is gone: a success gives the app its droplet, a failure
+     * fails it, and a task its stager gave up is staged again here. Outcomes of tasks that are no longer the
+     * app's current pending one (their live controller recorded them, or the app was staged again) are dropped.
+     */
+    private void recordOrphans() {
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, Outcome> entry : othersOutcomes.entrySet()) {
+            StagingEvent event = entry.getValue().event();
+            Optional<AppStore.StagingTask> current = apps.pendingStagingTask(event.appGuid())
+                    .filter(t -> t.taskId().equals(event.taskId()));
+            if (current.isEmpty() || now - entry.getValue().heardAt() > ORPHAN_WAIT.toMillis()) {
+                othersOutcomes.remove(entry.getKey(), entry.getValue());
+                continue;
+            }
+            String owner = current.get().controller();
+            boolean ownerGone = owner == null || owner.equals(controllerId)
+                    || shared.map(Channels.BLOBSTORE).get(owner).isEmpty();
+            if (ownerGone && othersOutcomes.remove(entry.getKey(), entry.getValue())) {
+                recordOrphan(event, current.get());
+            }
+        }
+    }
+
+    private void recordOrphan(StagingEvent event, AppStore.StagingTask task) {
+        String owner = task.controller() == null ? "an earlier controller" : "the controller on " + task.controller();
+        if (event.success()) {
+            if (blobs.droplet(event.appGuid(), event.dropletHash()).isPresent()
+                    && apps.staged(event.appGuid(), event.taskId(), task.packageHash(), event.dropletHash(),
+                    event.startCommand(), event.detectedBuildpack())) {
+                LOG.info("Staging of app {} succeeded after {}, which started it, left: recorded here", event.appGuid(), owner);
+                onStaged.accept(event.appGuid());
+            }
+        } else if (event.abandoned()) {
+            String reason = "the stager stopped during staging, and " + owner + ", which started it, is gone";
+            if (apps.stagingFailed(event.appGuid(), event.taskId(), reason)) {
+                LOG.info("Staging of app {}: {}; staging again from here", event.appGuid(), reason);
+                apps.find(event.appGuid()).ifPresent(this::stageIfNeeded);
+            }
+        } else if (apps.stagingFailed(event.appGuid(), event.taskId(), event.error() == null ? "staging failed" : event.error())) {
+            LOG.info("Staging of app {} failed after {}, which started it, left: recorded here", event.appGuid(), owner);
+        }
+    }
+
+    /**
+     * Sends tasks whose stager left to another stager, fails tasks that ran too long, records outcomes of tasks
+     * whose controller is gone, and forgets old logs. Called periodically.
      */
     public void tick() {
+        recordOrphans();
         long now = System.currentTimeMillis();
         Map<String, String> stagers = shared.map(Channels.STAGER_ADVERTISEMENTS).entries();
         for (Task t : active.values()) {

@@ -99,7 +99,7 @@ class StagingDispatcherTest {
         apps.create(created);
         new AppUids(new Sql(database.dataSource()), UidRange.DEFAULT).assign(created.guid());
         App app = apps.find(created.guid()).orElseThrow();
-        StagingDispatcher staging = new StagingDispatcher(racing(), apps, blobs, new LogBuffer(shared),
+        StagingDispatcher staging = new StagingDispatcher(racing(), "node-a", apps, blobs, new LogBuffer(shared),
                 guid -> { });
         String task = staging.stageIfNeeded(app).orElseThrow();
         String droplet = blobs.storeDroplet(app.guid(), new ByteArrayInputStream("droplet".getBytes(StandardCharsets.UTF_8)));
@@ -136,9 +136,18 @@ class StagingDispatcherTest {
     }
 
     private StagingDispatcher dispatcher(AppStore apps, BlobStore blobs) {
-        shared.topic(Channels.STAGING_REQUESTS).subscribe(m -> requests.add(Json.read(m, io.strato.api.app.StagingRequest.class)));
-        return new StagingDispatcher(shared, apps, blobs, new LogBuffer(shared), guid -> { });
+        return dispatcher("node-a", apps, blobs, guid -> { });
     }
+
+    private StagingDispatcher dispatcher(String controller, AppStore apps, BlobStore blobs, java.util.function.Consumer<String> onStaged) {
+        if (requests.isEmpty() && !subscribed) {
+            subscribed = true;
+            shared.topic(Channels.STAGING_REQUESTS).subscribe(m -> requests.add(Json.read(m, io.strato.api.app.StagingRequest.class)));
+        }
+        return new StagingDispatcher(shared, controller, apps, blobs, new LogBuffer(shared), onStaged);
+    }
+
+    private boolean subscribed;
 
     private static String text(StagingDispatcher staging, String task) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -257,5 +266,92 @@ class StagingDispatcherTest {
         assertEquals(App.PENDING, apps.find(app.guid()).orElseThrow().packageState());
         assertTrue(text(staging, task).contains("Stager on node-3 stopped during staging; staging again on node-2"));
         staging.close();
+    }
+
+    /** Controller node-a started the task; node-b lives on. */
+    private final java.util.List<String> stagedAtB = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private void alive(String controller) {
+        shared.map(Channels.BLOBSTORE).put(controller, "http://" + controller + ":8181", Duration.ofMinutes(1));
+    }
+
+    @Test
+    void anOutcomeWhoseControllerIsGoneIsRecordedByAnotherOnce() throws Exception {
+        AppStore apps = new AppStore(new Sql(database.dataSource()));
+        BlobStore blobs = new BlobStore(database, dir.resolve("blobs"));
+        advertise("stager-1", "node-3", 0);
+        alive("node-a");
+        alive("node-b");
+        App app = stagedApp(apps);
+        StagingDispatcher a = dispatcher("node-a", apps, blobs, guid -> { });
+        StagingDispatcher b = dispatcher("node-b", apps, blobs, stagedAtB::add);
+        StagingDispatcher c = dispatcher("node-c", apps, blobs, stagedAtB::add);
+        String task = a.stageIfNeeded(app).orElseThrow();
+
+        // node-a dies during staging: it hears nothing more, and its entry expires
+        a.close();
+        shared.map(Channels.BLOBSTORE).remove("node-a");
+        String droplet = blobs.storeDroplet(app.guid(), new ByteArrayInputStream("droplet".getBytes(StandardCharsets.UTF_8)));
+        shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
+                StagingEvent.succeeded(task, app.guid(), droplet, "node app.js", "node").ofAttempt(1)));
+
+        App after = apps.find(app.guid()).orElseThrow();
+        assertEquals(App.STAGED, after.packageState());
+        assertEquals(droplet, after.dropletHash());
+        assertEquals("p1", after.dropletPackageHash(), "the package the task staged");
+        assertEquals(java.util.List.of(app.guid()), stagedAtB, "published once, by the first of b and c to record it");
+        b.close();
+        c.close();
+    }
+
+    @Test
+    void whileTheControllerThatStartedATaskLivesOnlyItRecordsTheOutcome() throws Exception {
+        AppStore apps = new AppStore(new Sql(database.dataSource()));
+        BlobStore blobs = new BlobStore(database, dir.resolve("blobs"));
+        advertise("stager-1", "node-3", 0);
+        alive("node-a");
+        App app = stagedApp(apps);
+        java.util.List<String> stagedAtA = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StagingDispatcher b = dispatcher("node-b", apps, blobs, stagedAtB::add);
+        StagingDispatcher a = dispatcher("node-a", apps, blobs, stagedAtA::add);
+        String task = a.stageIfNeeded(app).orElseThrow();
+        String droplet = blobs.storeDroplet(app.guid(), new ByteArrayInputStream("droplet".getBytes(StandardCharsets.UTF_8)));
+        // b hears the outcome first (it subscribed first) and leaves it to a
+        shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
+                StagingEvent.succeeded(task, app.guid(), droplet, "node app.js", "node").ofAttempt(1)));
+        b.tick();
+
+        assertEquals(App.STAGED, apps.find(app.guid()).orElseThrow().packageState());
+        assertEquals(java.util.List.of(app.guid()), stagedAtA);
+        assertTrue(stagedAtB.isEmpty(), "b recorded nothing");
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void aTaskItsStagerGaveUpAfterItsControllerLeftIsStagedAgainByAnother() throws Exception {
+        AppStore apps = new AppStore(new Sql(database.dataSource()));
+        BlobStore blobs = new BlobStore(database, dir.resolve("blobs"));
+        advertise("stager-1", "node-3", 0);
+        alive("node-b");
+        App app = stagedApp(apps);
+        StagingDispatcher a = dispatcher("node-a", apps, blobs, guid -> { });
+        String task = a.stageIfNeeded(app).orElseThrow();
+        a.close(); // node-a is gone: it never published itself as alive in this test
+        StagingDispatcher b = dispatcher("node-b", apps, blobs, stagedAtB::add);
+
+        shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
+                StagingEvent.abandoned(task, app.guid(), "the stager stopped while staging").ofAttempt(1)));
+
+        assertEquals(2, requests.size(), "staged again");
+        String again = requests.get(1).taskId();
+        assertFalse(again.equals(task), "as a new task of node-b");
+        assertEquals(App.PENDING, apps.find(app.guid()).orElseThrow().packageState());
+        String droplet = blobs.storeDroplet(app.guid(), new ByteArrayInputStream("droplet".getBytes(StandardCharsets.UTF_8)));
+        shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
+                StagingEvent.succeeded(again, app.guid(), droplet, "node app.js", "node").ofAttempt(1)));
+        assertEquals(App.STAGED, apps.find(app.guid()).orElseThrow().packageState());
+        assertEquals(java.util.List.of(app.guid()), stagedAtB);
+        b.close();
     }
 }

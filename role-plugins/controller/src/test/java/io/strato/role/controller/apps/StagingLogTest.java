@@ -78,7 +78,7 @@ class StagingLogTest {
             apps.create(app);
             new AppUids(new Sql(database.dataSource()), UidRange.DEFAULT).assign(app.guid());
             app = apps.find(app.guid()).orElseThrow();
-            StagingDispatcher staging = new StagingDispatcher(shared, apps, new BlobStore(database, dir.resolve("blobs")),
+            StagingDispatcher staging = new StagingDispatcher(shared, "node-a", apps, new BlobStore(database, dir.resolve("blobs")),
                     new LogBuffer(shared), guid -> { });
             String task = staging.stageIfNeeded(app).orElseThrow();
             staging.close();
