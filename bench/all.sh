@@ -5,7 +5,7 @@
 #   - one assembled Strato node: boot to READY, idle RSS as a base node, `kato:role-add micro-cloud`, then
 #     the micro cloud's Karaf JVM RSS 1 min after that, right after the load below and 1 min after it;
 #   - 1,000 apps created through the API, GET /v2/apps (50 per page) and GET /v2/apps/:guid with wrk -c50;
-#   - `strato push` (the CLI from cli/target) of a Node.js app without dependencies, to the first 200
+#   - `strato push` (the CLI from cli/target, run by its launcher) of a Node.js app without dependencies, to the first 200
 #     through the router and to the CLI's exit, against `node server.js` to its first 200;
 #   - the router against nginx (1 worker, and worker_processes auto) in front of the same app instance,
 #     and the instance alone, with wrk at 50 and 1,000 connections: req/s, p99 and CPU per 1,000 requests
@@ -153,7 +153,9 @@ kato() {
     timeout 300 "$S/bin/client" -u admin -p "$(cat "$S/etc/strato-admin.password")" -a $SSH -h 127.0.0.1 -r 3 -b <<<"$1" 2>&1 |
         sed 's/\x1b\[[0-9;]*m//g' || true
 }
-strato() { (cd "$APP" && timeout 300 "$JAVA_HOME/bin/java" -jar "$CLI_JAR" "$@"); }
+# the CLI jar of cli/target, run by its launcher (bin/strato of the distribution) as users run it
+mkdir -p "$WORK/cli-bin" && cp "$ROOT/cli/src/main/dist/strato" "$WORK/cli-bin/strato" && ln -s "$CLI_JAR" "$WORK/cli-bin/"
+strato() { (cd "$APP" && timeout 300 bash "$WORK/cli-bin/strato" "$@"); }
 export STRATO_HOME=$WORK/cli
 
 # --- plain Karaf: boot, idle RSS

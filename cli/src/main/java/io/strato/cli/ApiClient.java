@@ -5,18 +5,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +29,8 @@ public final class ApiClient {
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final int MAX_REDIRECTS = 5;
 
     /** Gets a new access token after the controller refused the current one; null when it cannot. */
     @FunctionalInterface
@@ -39,7 +42,6 @@ public final class ApiClient {
     private volatile String token;
     private final TokenRefresher refresher;
     private boolean refreshed;
-    private final HttpClient http;
 
     public ApiClient(String target, String token) {
         this(target, token, null);
@@ -49,12 +51,6 @@ public final class ApiClient {
         this.target = stripTrailingSlash(target);
         this.token = token;
         this.refresher = refresher;
-        // HTTP/1.1 keeps chunked log streams simple and avoids h2c upgrade attempts on plain http.
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
     }
 
     public String target() {
@@ -78,21 +74,19 @@ public final class ApiClient {
     }
 
     public ApiResponse get(String path) {
-        return send(request(path).GET().build());
+        return send(new Call("GET", uri(path)));
     }
 
     public ApiResponse post(String path, Object body) {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(toJson(body))).build());
+        return send(new Call("POST", uri(path)).json(toJson(body)));
     }
 
     public ApiResponse put(String path, Object body) {
-        return send(request(path).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(toJson(body))).build());
+        return send(new Call("PUT", uri(path)).json(toJson(body)));
     }
 
     public ApiResponse delete(String path) {
-        return send(request(path).DELETE().build());
+        return send(new Call("DELETE", uri(path)));
     }
 
     /** Posts an urlencoded form with an explicit Authorization header (the OAuth token call). */
@@ -100,14 +94,23 @@ public final class ApiClient {
         String body = form.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
-        HttpRequest request = HttpRequest.newBuilder(uri(url))
-                .timeout(CALL_TIMEOUT)
-                .header("Accept", "application/json")
-                .header("Authorization", authorization)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return send(request);
+        Call call = new Call("POST", uri(url)).body("application/x-www-form-urlencoded",
+                body.getBytes(StandardCharsets.UTF_8));
+        call.authorization = authorization;
+        return send(call);
+    }
+
+    /**
+     * Sends a body of {@code length} bytes that {@code body} opens (again, should the token have to be renewed),
+     * with no read timeout but {@code timeout}.
+     */
+    public ApiResponse upload(String method, String path, String contentType, long length, Body body, Duration timeout) {
+        Call call = new Call(method, uri(path));
+        call.contentType = contentType;
+        call.length = length;
+        call.body = body;
+        call.timeout = timeout;
+        return send(call);
     }
 
     /** Every resource of a paged list, following next_url until the last page. */
@@ -123,23 +126,15 @@ public final class ApiClient {
         return resources;
     }
 
-    public HttpRequest.Builder request(String pathOrUrl) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(pathOrUrl))
-                .timeout(CALL_TIMEOUT)
-                .header("Accept", "application/json");
-        if (token != null) {
-            builder.header("Authorization", "bearer " + token);
+    private ApiResponse send(Call call) {
+        Answer answer = exchange(call);
+        if (answer.status == 401 && call.authorization == null && refreshToken()) {
+            answer.discard();
+            answer = exchange(call);
         }
-        return builder;
-    }
-
-    public ApiResponse send(HttpRequest request) {
-        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 401 && refreshToken()) {
-            response = exchange(withCurrentToken(request), HttpResponse.BodyHandlers.ofString());
-        }
-        failUnlessOk(response.statusCode(), response.body(), request.uri());
-        return new ApiResponse(response.statusCode(), parse(response.body()), response.headers());
+        String body = answer.text();
+        failUnlessOk(answer.status, body, call.uri);
+        return new ApiResponse(answer.status, parse(body), answer.headers);
     }
 
     /**
@@ -147,27 +142,143 @@ public final class ApiClient {
      * caller closes the stream.
      */
     public InputStream stream(String pathOrUrl) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(pathOrUrl)).GET();
-        if (token != null) {
-            builder.header("Authorization", "bearer " + token);
+        Call call = new Call("GET", uri(pathOrUrl));
+        call.accept = null;
+        call.timeout = Duration.ZERO;
+        Answer answer = exchange(call);
+        if (answer.status == 401 && refreshToken()) {
+            answer.discard();
+            answer = exchange(call);
         }
-        HttpRequest request = builder.build();
-        HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() == 401 && refreshToken()) {
-            closeQuietly(response.body());
-            request = withCurrentToken(request);
-            response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (answer.status >= 300) {
+            failUnlessOk(answer.status, answer.text(), call.uri);
         }
-        if (response.statusCode() >= 300) {
-            String body;
-            try (InputStream in = response.body()) {
-                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return answer.body;
+    }
+
+    /** A request body that can be opened more than once. */
+    @FunctionalInterface
+    public interface Body {
+        InputStream open() throws IOException;
+    }
+
+    /** One request: sent again as it is after a renewed token or a redirect. */
+    private static final class Call {
+        private String method;
+        private URI uri;
+        private String accept = "application/json";
+        private String authorization;
+        private String contentType;
+        private long length = -1;
+        private Body body;
+        private Duration timeout = CALL_TIMEOUT;
+
+        Call(String method, URI uri) {
+            this.method = method;
+            this.uri = uri;
+        }
+
+        Call json(String json) {
+            return body("application/json", json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Call body(String type, byte[] bytes) {
+            contentType = type;
+            length = bytes.length;
+            body = () -> new ByteArrayInputStream(bytes);
+            return this;
+        }
+    }
+
+    /** A response whose body is still to be read: the error stream for statuses of 400 and more. */
+    private record Answer(int status, Map<String, List<String>> headers, InputStream body) {
+        String text() {
+            try (InputStream in = body) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                body = "";
+                return "";
             }
-            failUnlessOk(response.statusCode(), body, request.uri());
         }
-        return response.body();
+
+        void discard() {
+            text();
+        }
+    }
+
+    /**
+     * Sends the call with {@link HttpURLConnection}: it needs no thread of its own, and none left waiting in
+     * the kernel holds the JVM's exit up (with the JDK's HttpClient, its selector thread made every command
+     * wait 0.3 s to exit), nor does it set up TLS before a plain http call. Redirects are followed as
+     * {@code HttpClient.Redirect.NORMAL} does: never from https to http.
+     */
+    private Answer exchange(Call call) {
+        URI uri = call.uri;
+        String method = call.method;
+        boolean withBody = call.body != null;
+        try {
+            for (int redirects = 0; ; redirects++) {
+                HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+                c.setInstanceFollowRedirects(false);
+                c.setUseCaches(false);
+                c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+                c.setReadTimeout((int) call.timeout.toMillis());
+                c.setRequestMethod(method);
+                if (call.accept != null) {
+                    c.setRequestProperty("Accept", call.accept);
+                }
+                String authorization = call.authorization != null ? call.authorization
+                        : token != null ? "bearer " + token : null;
+                if (authorization != null) {
+                    c.setRequestProperty("Authorization", authorization);
+                }
+                if (withBody) {
+                    c.setDoOutput(true);
+                    c.setRequestProperty("Content-Type", call.contentType);
+                    c.setFixedLengthStreamingMode(call.length);
+                    try (InputStream in = call.body.open(); OutputStream out = c.getOutputStream()) {
+                        in.transferTo(out);
+                    }
+                }
+                int status = c.getResponseCode();
+                String location = c.getHeaderField("Location");
+                if (status >= 300 && status < 400 && status != 304 && location != null && redirects < MAX_REDIRECTS) {
+                    URI next = uri.resolve(location);
+                    if ("https".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+                        return answer(c, status);
+                    }
+                    drain(c, status);
+                    if (status == 303 || ((status == 301 || status == 302) && method.equals("POST"))) {
+                        method = "GET";
+                        withBody = false;
+                    }
+                    uri = next;
+                    continue;
+                }
+                return answer(c, status);
+            }
+        } catch (IOException e) {
+            throw CliError.unreachable(target, e);
+        }
+    }
+
+    private static Answer answer(HttpURLConnection c, int status) throws IOException {
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        c.getHeaderFields().forEach((name, values) -> {
+            if (name != null) {
+                headers.put(name, values);
+            }
+        });
+        InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        return new Answer(status, headers, body == null ? InputStream.nullInputStream() : body);
+    }
+
+    /** Reads a response to its end, so its connection is kept for the next call. */
+    private static void drain(HttpURLConnection c, int status) {
+        try {
+            answer(c, status).discard();
+        } catch (IOException ignored) {
+            // a connection that cannot be reused is simply not
+        }
     }
 
     /** Asks the refresher once for a new token after a 401; later 401s are final. */
@@ -182,31 +293,6 @@ public final class ApiClient {
         }
         token = fresh;
         return true;
-    }
-
-    private HttpRequest withCurrentToken(HttpRequest request) {
-        return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization"))
-                .header("Authorization", "bearer " + token)
-                .build();
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // The refused response's body is of no use.
-        }
-    }
-
-    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        try {
-            return http.send(request, handler);
-        } catch (IOException e) {
-            throw CliError.unreachable(target, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliError("Interrupted");
-        }
     }
 
     private static void failUnlessOk(int status, String body, URI uri) {

@@ -15,6 +15,8 @@ public final class AppStarter {
     /** The longest wait between two polls of the instances; the first polls come sooner (see {@link #nextWait}). */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     static final Duration FIRST_WAIT = Duration.ofMillis(50);
+    /** How long the instances are polled every {@link #FIRST_WAIT}: most apps run within it. */
+    static final Duration QUICK_POLLS = Duration.ofSeconds(1);
 
     private final ControllerClient controller;
     private final PrintStream out;
@@ -66,7 +68,8 @@ public final class AppStarter {
     }
 
     public void awaitRunning(App app) {
-        Instant deadline = Instant.now().plus(timeout);
+        Instant started = Instant.now();
+        Instant deadline = started.plus(timeout);
         Duration wait = FIRST_WAIT;
         while (true) {
             Map<String, InstanceState> instances = instancesOrStagingFailure(app);
@@ -86,15 +89,19 @@ public final class AppStarter {
                         + "s: run `strato logs " + app.name() + "` and `strato app " + app.name() + "`");
             }
             sleep(wait);
-            wait = nextWait(wait, pollInterval);
+            wait = nextWait(wait, pollInterval, Duration.between(started, Instant.now()));
         }
     }
 
     /**
-     * Waits between polls double up to {@code longest}: an instance that starts within a second is seen within
-     * tens of milliseconds of running, one that takes minutes costs the controller one request a second.
+     * Polls come every {@link #FIRST_WAIT} for the first {@link #QUICK_POLLS}, then the waits double up to
+     * {@code longest}: an instance that starts within a second is seen within 50 ms of running, one that takes
+     * minutes costs the controller one request a second.
      */
-    static Duration nextWait(Duration previous, Duration longest) {
+    static Duration nextWait(Duration previous, Duration longest, Duration waited) {
+        if (waited.compareTo(QUICK_POLLS) < 0) {
+            return FIRST_WAIT;
+        }
         Duration doubled = previous.multipliedBy(2);
         return doubled.compareTo(longest) < 0 ? doubled : longest;
     }

@@ -1,8 +1,8 @@
 package io.strato.cli;
 
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 
 /**
@@ -53,8 +53,8 @@ public class CliError extends RuntimeException {
     /** The JDK client's exceptions rarely carry a readable message, so name the common cases. */
     private static String reason(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof HttpConnectTimeoutException) {
-                return "connection timed out";
+            if (t instanceof SocketTimeoutException) {
+                return String.valueOf(t.getMessage()).startsWith("connect") ? "connection timed out" : "timed out";
             }
             if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
                 return "unknown host";

@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,12 +87,8 @@ public final class ControllerClient {
 
     public ApiResponse uploadBits(String guid, Path zip, LongConsumer progress) {
         MultipartUpload upload = new MultipartUpload(zip);
-        HttpRequest request = api.request("/v2/apps/" + guid + "/bits")
-                .timeout(Duration.ofMinutes(30))
-                .header("Content-Type", upload.contentType())
-                .PUT(upload.publisher(progress))
-                .build();
-        return api.send(request);
+        return api.upload("PUT", "/v2/apps/" + guid + "/bits", upload.contentType(), upload.contentLength(),
+                () -> upload.open(progress), Duration.ofMinutes(30));
     }
 
     /** Instance index to state, e.g. {@code "0" -> RUNNING}. */

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,20 +49,11 @@ public final class MultipartUpload {
         }
     }
 
-    /** A publisher that reports the zip bytes read so far to {@code progress}. */
-    public HttpRequest.BodyPublisher publisher(LongConsumer progress) {
-        return HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(() -> open(progress)), contentLength());
-    }
-
-    private InputStream open(LongConsumer progress) {
-        try {
-            InputStream file = new CountingInputStream(Files.newInputStream(zip), progress);
-            return new SequenceInputStream(Collections.enumeration(List.of(
-                    new ByteArrayInputStream(head), file, new ByteArrayInputStream(tail))));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The whole body, reporting the zip bytes read so far to {@code progress}. */
+    public InputStream open(LongConsumer progress) throws IOException {
+        InputStream file = new CountingInputStream(Files.newInputStream(zip), progress);
+        return new SequenceInputStream(Collections.enumeration(List.of(
+                new ByteArrayInputStream(head), file, new ByteArrayInputStream(tail))));
     }
 
     private static final class CountingInputStream extends FilterInputStream {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 @Command(name = "push", description = "Create or update an app from a directory, upload it, start it and print its URL.")
 public final class PushCommand implements Runnable {
@@ -75,6 +76,24 @@ public final class PushCommand implements Runnable {
             fields.put("environment_json", manifest.env());
         }
 
+        // the directory is packed while the app, its routes and services are set up
+        CompletableFuture<Packed> packing = prebuilt ? null : CompletableFuture.supplyAsync(() -> pack(source));
+        try {
+            push(controller, appName, spaceGuid, fields, manifest, prebuilt, source, packing, out);
+        } finally {
+            if (packing != null) {
+                try {
+                    packing.join().delete();
+                } catch (RuntimeException ignored) {
+                    // packing failed: there is no zip to delete
+                }
+            }
+        }
+    }
+
+    private void push(ControllerClient controller, String appName, String spaceGuid, Map<String, Object> fields,
+                      Manifest manifest, boolean prebuilt, Path source, CompletableFuture<Packed> packing,
+                      PrintStream out) {
         App app = createOrUpdate(controller, appName, spaceGuid, fields, out);
 
         RouteMapper routes = new RouteMapper(controller, controller.sharedDomains(), spaceGuid);
@@ -88,7 +107,7 @@ public final class PushCommand implements Runnable {
         AppStarter starter = strato.appStarter(controller);
         ApiResponse uploaded;
         try {
-            uploaded = prebuilt ? upload(controller, app, source) : uploadDirectory(controller, app, source, out);
+            uploaded = prebuilt ? upload(controller, app, source) : uploadDirectory(controller, app, source, packing, out);
         } catch (CliError e) {
             if (app.started()) { // it was stopped for the new bits, which never came: it runs on with its old ones
                 controller.updateApp(app.guid(), Map.of("state", "STARTED"));
@@ -136,24 +155,37 @@ public final class PushCommand implements Runnable {
         return Files.isRegularFile(path) && (name.endsWith(".zip") || name.endsWith(".jar") || name.endsWith(".war"));
     }
 
-    private ApiResponse uploadDirectory(ControllerClient controller, App app, Path dir, PrintStream out) {
-        Path zip;
-        try {
-            AppArchive archive = AppArchive.of(dir);
-            out.println("Packing " + archive.files().size() + " files from " + dir);
-            zip = archive.writeToTempFile();
-        } catch (IOException | UncheckedIOException e) {
-            throw new CliError("Cannot pack " + dir + ": " + e.getMessage());
-        }
-        try {
-            return upload(controller, app, zip);
-        } finally {
-            try {
-                Files.deleteIfExists(zip);
-            } catch (IOException ignored) {
-                // A leftover temp file is harmless; the push itself succeeded or failed already.
+    /** A packed directory: how many files, in which temporary zip; or why it could not be packed. */
+    private record Packed(int files, Path zip, String problem) {
+        void delete() {
+            if (zip != null) {
+                try {
+                    Files.deleteIfExists(zip);
+                } catch (IOException ignored) {
+                    // A leftover temp file is harmless; the push itself succeeded or failed already.
+                }
             }
         }
+    }
+
+    private static Packed pack(Path dir) {
+        try {
+            AppArchive archive = AppArchive.of(dir);
+            int files = archive.files().size();
+            return new Packed(files, archive.writeToTempFile(), null);
+        } catch (IOException | UncheckedIOException e) {
+            return new Packed(0, null, e.getMessage());
+        }
+    }
+
+    private ApiResponse uploadDirectory(ControllerClient controller, App app, Path dir, CompletableFuture<Packed> packing,
+                                        PrintStream out) {
+        Packed packed = packing.join();
+        if (packed.problem() != null) {
+            throw new CliError("Cannot pack " + dir + ": " + packed.problem());
+        }
+        out.println("Packing " + packed.files() + " files from " + dir);
+        return upload(controller, app, packed.zip());
     }
 
     /** Jars and wars are zips, so they go up unchanged. */

@@ -8,28 +8,15 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** The {@code strato} command: global state (terminal, config) and the table of subcommands. */
 @Command(name = "strato",
         mixinStandardHelpOptions = true,
         versionProvider = Strato.Version.class,
-        description = "Deploy and manage apps on a Strato cloud.",
-        subcommands = {
-                TargetCommand.class, LoginCommand.class, LogoutCommand.class, PasswdCommand.class,
-                PushCommand.class, AppsCommand.class, AppCommand.class, ScaleCommand.class,
-                StartCommand.class, StopCommand.class, RestartCommand.class, DeleteCommand.class,
-                LogsCommand.class, EventsCommand.class, EnvCommand.class,
-                MarketplaceCommand.class, CreateServiceCommand.class, ServicesCommand.class,
-                BindServiceCommand.class, UnbindServiceCommand.class, DeleteServiceCommand.class,
-                OrgCommands.Orgs.class, OrgCommands.CreateOrg.class, OrgCommands.DeleteOrg.class,
-                SpaceCommands.Spaces.class, SpaceCommands.CreateSpace.class, SpaceCommands.DeleteSpace.class,
-                RoleCommands.OrgUsers.class, RoleCommands.SetOrgRole.class, RoleCommands.UnsetOrgRole.class,
-                RoleCommands.SpaceUsers.class, RoleCommands.SetSpaceRole.class, RoleCommands.UnsetSpaceRole.class,
-                QuotaCommands.Quotas.class, QuotaCommands.CreateQuota.class, QuotaCommands.SetQuota.class,
-                UserCommands.CreateUser.class, UserCommands.DeleteUser.class,
-                CommandLine.HelpCommand.class
-        })
+        // the subcommands are added by execute: all of them, or only the one a command line names
+        description = "Deploy and manage apps on a Strato cloud.")
 public final class Strato implements Callable<Integer> {
 
     @Spec
@@ -43,6 +30,22 @@ public final class Strato implements Callable<Integer> {
         this.configStore = ConfigStore.fromEnvironment(terminal.env());
     }
 
+    /** Every subcommand, in the order the usage lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            TargetCommand.class, LoginCommand.class, LogoutCommand.class, PasswdCommand.class,
+            PushCommand.class, AppsCommand.class, AppCommand.class, ScaleCommand.class,
+            StartCommand.class, StopCommand.class, RestartCommand.class, DeleteCommand.class,
+            LogsCommand.class, EventsCommand.class, EnvCommand.class,
+            MarketplaceCommand.class, CreateServiceCommand.class, ServicesCommand.class,
+            BindServiceCommand.class, UnbindServiceCommand.class, DeleteServiceCommand.class,
+            OrgCommands.Orgs.class, OrgCommands.CreateOrg.class, OrgCommands.DeleteOrg.class,
+            SpaceCommands.Spaces.class, SpaceCommands.CreateSpace.class, SpaceCommands.DeleteSpace.class,
+            RoleCommands.OrgUsers.class, RoleCommands.SetOrgRole.class, RoleCommands.UnsetOrgRole.class,
+            RoleCommands.SpaceUsers.class, RoleCommands.SetSpaceRole.class, RoleCommands.UnsetSpaceRole.class,
+            QuotaCommands.Quotas.class, QuotaCommands.CreateQuota.class, QuotaCommands.SetQuota.class,
+            UserCommands.CreateUser.class, UserCommands.DeleteUser.class,
+            CommandLine.HelpCommand.class);
+
     public static void main(String[] args) {
         System.exit(execute(Terminal.system(), args));
     }
@@ -50,6 +53,13 @@ public final class Strato implements Callable<Integer> {
     /** Runs one command line and returns its exit code: 0 ok, 1 API or usage error, 2 target unreachable. */
     public static int execute(Terminal terminal, String... args) {
         CommandLine commandLine = new CommandLine(new Strato(terminal));
+        // picocli reads a command's options by reflection, which costs a command line that names one subcommand
+        // (strato push ...) a tenth of a second or more for the forty it does not run; usage, help, suggestions
+        // for a mistyped name and the like see them all
+        Class<?> named = args.length == 0 ? null : subcommandNamed(args[0]);
+        for (Class<?> subcommand : named != null ? List.<Class<?>>of(named) : SUBCOMMANDS) {
+            commandLine.addSubcommand(subcommand);
+        }
         // every command answers --help (and -h) with its usage
         commandLine.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
         commandLine.setOut(new PrintWriter(terminal.out(), true));
@@ -68,6 +78,18 @@ public final class Strato implements Callable<Integer> {
             return CliError.API_OR_USAGE;
         });
         return commandLine.execute(args);
+    }
+
+    /** The subcommand called {@code name} (or aliased so), unless it is help, which needs them all. */
+    static Class<?> subcommandNamed(String name) {
+        for (Class<?> subcommand : SUBCOMMANDS) {
+            Command command = subcommand.getAnnotation(Command.class);
+            if (subcommand != CommandLine.HelpCommand.class
+                    && (command.name().equals(name) || List.of(command.aliases()).contains(name))) {
+                return subcommand;
+            }
+        }
+        return null;
     }
 
     @Override

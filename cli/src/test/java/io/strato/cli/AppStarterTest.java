@@ -10,13 +10,17 @@ import org.junit.jupiter.api.Test;
 class AppStarterTest {
 
     @Test
-    void pollsComeSoonAfterTheStartThenOnceAnIntervalAtMost() {
+    void pollsComeEvery50MsForASecondThenAtDoublingIntervalsUpToTheLongest() {
         List<Long> waits = new ArrayList<>();
         Duration wait = AppStarter.FIRST_WAIT;
-        for (int i = 0; i < 8; i++) {
+        Duration waited = Duration.ZERO;
+        while (waits.size() < 26) {
             waits.add(wait.toMillis());
-            wait = AppStarter.nextWait(wait, AppStarter.DEFAULT_POLL_INTERVAL);
+            waited = waited.plus(wait);
+            wait = AppStarter.nextWait(wait, AppStarter.DEFAULT_POLL_INTERVAL, waited);
         }
-        assertEquals(List.of(50L, 100L, 200L, 400L, 800L, 1000L, 1000L, 1000L), waits);
+        List<Long> expected = new ArrayList<>(java.util.Collections.nCopies(20, 50L));
+        expected.addAll(List.of(100L, 200L, 400L, 800L, 1000L, 1000L));
+        assertEquals(expected, waits);
     }
 }

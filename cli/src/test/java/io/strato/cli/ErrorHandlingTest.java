@@ -1,5 +1,6 @@
 package io.strato.cli;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +83,22 @@ class ErrorHandlingTest {
         assertEquals(0, help.exitCode(), help.err());
         assertTrue(help.out().contains("--mem") && help.out().contains("-m,"), "cf's short options too: " + help.out());
         assertEquals(0, new CliRun(home).run("scale", "-h").exitCode());
+    }
+
+    @Test
+    void theUsageAndHelpListEveryCommandThoughACommandLineParsesOnlyTheOneItNames() {
+        CliRun.Result usage = new CliRun(home).run("--help");
+        assertEquals(0, usage.exitCode(), usage.err());
+        for (String command : List.of("target", "push", "apps", "create-service", "set-space-role", "delete-user", "help")) {
+            assertTrue(usage.out().contains("  " + command + " "), command + " in: " + usage.out());
+        }
+        CliRun.Result help = new CliRun(home).run("help", "push");
+        assertEquals(0, help.exitCode(), help.err());
+        assertTrue(help.out().contains("Usage: strato push") && help.out().contains("--mem"), help.out());
+
+        CliRun.Result typo = new CliRun(home).run("pusj");
+        assertEquals(1, typo.exitCode());
+        assertEquals("Unmatched argument at index 0: 'pusj': run `strato --help`", typo.err().trim());
     }
 
     @Test

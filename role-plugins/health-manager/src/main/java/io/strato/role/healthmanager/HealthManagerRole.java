@@ -59,12 +59,18 @@ public final class HealthManagerRole implements Role {
 
     /** How often the scheduler looks whether a pass is due. */
     private static final long TICK_MILLIS = 250;
+    /**
+     * A change (an app to start, an instance that crashed, a node gone) calls for a pass at once rather than at the
+     * next tick, but for no more than one pass per this many milliseconds while changes keep coming.
+     */
+    private static final long CHANGE_GAP_MILLIS = 20;
     private static final Logger LOG = LoggerFactory.getLogger(HealthManagerRole.class);
 
     private final HealthManager manager;
     private final ScheduledExecutorService scheduler;
     private final List<Registration> listeners;
     private final AtomicBoolean dirty = new AtomicBoolean(true);
+    private final AtomicBoolean woken = new AtomicBoolean();
     private final Map<String, String> instanceStates = new ConcurrentHashMap<>();
     private final long intervalNanos;
     private volatile long lastPass;
@@ -85,7 +91,7 @@ public final class HealthManagerRole implements Role {
             return t;
         });
         this.listeners = List.of(
-                shared.map(Channels.DESIRED_APPS).listen((key, value) -> dirty.set(true)),
+                shared.map(Channels.DESIRED_APPS).listen((key, value) -> changed()),
                 shared.map(Channels.INSTANCES).listen(this::instanceChanged),
                 shared.map(ClusterKeys.NODES).listen(this::nodeChanged));
         scheduler.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -98,7 +104,27 @@ public final class HealthManagerRole implements Role {
     private void nodeChanged(String nodeId, Optional<String> record) {
         manager.nodeChanged(nodeId, record.isPresent());
         if (record.isEmpty()) {
-            dirty.set(true);
+            changed();
+        }
+    }
+
+    /**
+     * Calls for a pass now: a started app's instances are placed as soon as the controller wants them, not up to
+     * a tick later. Changes that come in a burst (the controller republishing every app) share passes.
+     */
+    private void changed() {
+        dirty.set(true);
+        if (!woken.compareAndSet(false, true)) {
+            return;
+        }
+        long sinceLast = (System.nanoTime() - lastPass) / 1_000_000;
+        try {
+            scheduler.schedule(() -> {
+                woken.set(false);
+                tick();
+            }, Math.max(0, CHANGE_GAP_MILLIS - sinceLast), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            woken.set(false);
         }
     }
 
@@ -110,7 +136,7 @@ public final class HealthManagerRole implements Role {
         String now = json.flatMap(HealthManagerRole::stateOf).orElse(null);
         String before = now == null ? instanceStates.remove(instanceId) : instanceStates.put(instanceId, now);
         if (!java.util.Objects.equals(before, now)) {
-            dirty.set(true);
+            changed();
         }
     }
 
