@@ -43,7 +43,7 @@ public final class RouterServer implements AutoCloseable {
     /** Loads the routes and starts listening; fails with a clear message when the port is taken. */
     public synchronized void start() {
         routes.start();
-        transport = Transport.create(Runtime.getRuntime().availableProcessors());
+        transport = Transport.create(config.threads());
         BackendConnector connector = new BackendConnector(transport, config);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.group())
@@ -69,8 +69,8 @@ public final class RouterServer implements AutoCloseable {
             throw new IllegalStateException("The router cannot listen on " + config.bindAddress() + ":" + config.port()
                     + " (" + e.getMessage() + "); free the port or set another one in etc/io.strato.router.cfg", e);
         }
-        LOG.info("Router listening on {}:{} ({}, {} threads)", config.bindAddress(), port(), transport.name(),
-                Runtime.getRuntime().availableProcessors());
+        LOG.info("Router listening on {}:{} ({}, {} thread(s))", config.bindAddress(), port(), transport.name(),
+                config.threads());
     }
 
     /** The port it listens on (the chosen one when configured with 0). */
