@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.strato.api.cluster.SharedMap;
 import org.slf4j.Logger;
@@ -22,13 +21,6 @@ import java.util.concurrent.TimeUnit;
 public final class RouterServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
-
-    /**
-     * Most flushes merged into one write to the socket. The answer to a request is flushed while the
-     * instance's connection is read, and again when that read ends: merged, each answer costs one
-     * system call, and answers to pipelined requests share one.
-     */
-    static final int FLUSHES_PER_SYSCALL = 256;
 
     private final RouterConfig config;
     private final RouteTable routes;
@@ -55,8 +47,9 @@ public final class RouterServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(
-                                new FlushConsolidationHandler(FLUSHES_PER_SYSCALL, true),
-                                new IdleStateHandler(0, 0, config.idleTimeoutSeconds()),
+                                // Reads only: the proxy tells a stalled answer from a slow one itself, so the
+                                // answer's writes need no promise and listener each (see ProxyHandler).
+                                new IdleStateHandler(config.idleTimeoutSeconds(), 0, 0),
                                 new HttpServerCodec(BackendConnector.MAX_INITIAL_LINE, BackendConnector.MAX_HEADER_SIZE,
                                         BackendConnector.MAX_CHUNK_SIZE),
                                 new ProxyHandler(routes, connector, config.idleTimeoutSeconds()));
