@@ -55,7 +55,9 @@ for port in "$BACKEND_PORT" "$ROUTER_PORT" "$NGINX_PORT"; do
     fi
 done
 
-JAVA_OPTS=(-Xms256m -Xmx256m -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+# without Netty's leak detection, as a node runs it (bin/setenv)
+JAVA_OPTS=(-Xms256m -Xmx256m -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
 java "${JAVA_OPTS[@]}" -cp "$CP" io.strato.role.router.StaticBackend "$BACKEND_PORT" >"$WORK/backend.log" 2>&1 &
 PIDS+=($!)
 java "${JAVA_OPTS[@]}" -cp "$CP" io.strato.role.router.StandaloneRouter "$ROUTER_PORT" "$HOST" 127.0.0.1 "$BACKEND_PORT" \

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.net.InetSocketAddress;
@@ -48,7 +47,6 @@ final class BackendConnector {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast(
-                        new FlushConsolidationHandler(RouterServer.FLUSHES_PER_SYSCALL, true),
                         // Only a pooled connection times out here, and it neither reads nor writes: watching
                         // reads alone is the same, and lets the router's writes go without a promise each.
                         new IdleStateHandler(idleTimeoutSeconds, 0, 0),

@@ -50,6 +50,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private String clientIp;
     /** The request being proxied; null between requests. */
     private Exchange exchange;
+    /**
+     * Messages of answers relayed to the client so far. The client connection times out on reads only
+     * (so that writing an answer needs no promise per write); when it does, an answer that moved since
+     * the last time out means the connection is busy, not idle.
+     */
+    private long relayed;
+    private long relayedAtLastTimeout;
     /** Requests the client sent before the previous answer ended (pipelining); handled in order. */
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
 
@@ -103,6 +110,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             ctx.fireUserEventTriggered(evt);
             return;
         }
+        if (relayed != relayedAtLastTimeout) {
+            relayedAtLastTimeout = relayed; // an answer went out meanwhile: the connection is not idle
+            return;
+        }
         if (exchange == null) {
             ctx.close(); // an idle keep-alive connection
         } else if (!exchange.requestComplete) {
@@ -114,6 +125,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             exchange.clientKeepAlive = false;
             failExchange();
         } else {
+            LOG.debug("The answer to request {} did not move for {} s; closing the connection from {}",
+                    exchange.requestId, idleTimeoutSeconds, clientIp);
             ctx.close();
         }
     }
@@ -264,6 +277,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     void backendRead(Object msg) {
         Exchange ex = exchange;
+        relayed++;
         if (msg instanceof HttpObject http && http.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             LOG.warn("{} of {} sent a malformed answer to request {}: {}", ex.backend.describe(), ex.host,
@@ -276,15 +290,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpContent content) {
             if (!(content instanceof LastHttpContent)) {
-                ctx.write(content);
+                ctx.write(content, ctx.voidPromise());
             } else if (ex.switchingProtocols) {
-                ctx.write(content);
+                ctx.write(content, ctx.voidPromise());
                 startTunnel(ex);
             } else if (ex.informational) {
                 ex.informational = false; // the end of "100 Continue"; the real answer follows
-                ctx.write(content);
+                ctx.write(content, ctx.voidPromise());
             } else {
-                ChannelFuture written = ctx.writeAndFlush(content);
+                // Only a connection that closes after the answer needs to know when it is written.
+                ChannelFuture written = ctx.writeAndFlush(content, ex.clientKeepAlive ? ctx.voidPromise() : ctx.newPromise());
                 finish(ex, written);
             }
         }
@@ -323,12 +338,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code() && ex.upgrade) {
             ex.switchingProtocols = true;
             response.headers().set(ProxyHeaders.X_VCAP_REQUEST_ID, ex.requestId);
-            ctx.write(response);
+            ctx.write(response, ctx.voidPromise());
             return;
         }
         if (code < 200) {
             ex.informational = true;
-            ctx.write(response);
+            ctx.write(response, ctx.voidPromise());
             return;
         }
         ex.backendKeepAlive = ProxyHeaders.isKeepAlive(response);
@@ -358,7 +373,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         response.headers().set(ProxyHeaders.X_VCAP_REQUEST_ID, ex.requestId);
         boolean moved = ex.stickyInstance != null && !ex.stickyInstance.equals(ex.backend.instanceId());
         StickySession.stick(response, ex.backend.instanceId(), moved);
-        ctx.write(response);
+        ctx.write(response, ctx.voidPromise());
     }
 
     /** Ends a normal exchange: the backend connection goes back to its pool, the next request may start. */
@@ -447,9 +462,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             response.headers().set(ProxyHeaders.X_VCAP_REQUEST_ID, requestId);
         }
         ProxyHeaders.setKeepAlive(response, keepAlive, http10);
-        ChannelFuture written = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
+        if (keepAlive) {
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

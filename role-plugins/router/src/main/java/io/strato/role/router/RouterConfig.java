@@ -8,13 +8,17 @@ package io.strato.role.router;
  * @param backendConnectTimeoutMs how long to wait for an instance to accept a connection before trying another
  * @param idleTimeoutSeconds      a client or pooled backend connection with no traffic for this long is closed;
  *                                an instance that sends nothing back for this long gets a 502
+ * @param threads                 event-loop threads that serve all connections; 0 picks {@link #defaultThreads}
  */
-public record RouterConfig(int port, String bindAddress, int backendConnectTimeoutMs, int idleTimeoutSeconds) {
+public record RouterConfig(int port, String bindAddress, int backendConnectTimeoutMs, int idleTimeoutSeconds,
+                           int threads) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
     public static final int DEFAULT_BACKEND_CONNECT_TIMEOUT_MS = 5000;
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+    /** Threads chosen by the router itself: see {@link #defaultThreads}. */
+    public static final int AUTOMATIC_THREADS = 0;
 
     public RouterConfig {
         if (port < 0 || port > 65535) {
@@ -29,6 +33,26 @@ public record RouterConfig(int port, String bindAddress, int backendConnectTimeo
         if (idleTimeoutSeconds <= 0) {
             throw new IllegalArgumentException("idleTimeoutSeconds must be positive, not " + idleTimeoutSeconds);
         }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be 0 (chosen by the router) or more, not " + threads);
+        }
+        if (threads == AUTOMATIC_THREADS) {
+            threads = defaultThreads(Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    public RouterConfig(int port, String bindAddress, int backendConnectTimeoutMs, int idleTimeoutSeconds) {
+        this(port, bindAddress, backendConnectTimeoutMs, idleTimeoutSeconds, AUTOMATIC_THREADS);
+    }
+
+    /**
+     * Event-loop threads when none are configured, on a machine with {@code cpus} CPUs: half of them. A
+     * router shares its machine with the app instances it sends requests to, which spend at least as
+     * much CPU on each request as the router does; more loops than that only wake up more often for
+     * fewer requests each, which costs CPU without adding throughput.
+     */
+    static int defaultThreads(int cpus) {
+        return Math.max(1, cpus / 2);
     }
 
     /** The defaults, listening on {@code port}. */

@@ -42,6 +42,8 @@ public final class RouterRole implements Role {
         int backendConnectTimeoutMs() default RouterConfig.DEFAULT_BACKEND_CONNECT_TIMEOUT_MS;
         @AttributeDefinition(description = "Seconds a client or instance connection may stay idle before the router closes it")
         int idleTimeoutSeconds() default RouterConfig.DEFAULT_IDLE_TIMEOUT_SECONDS;
+        @AttributeDefinition(description = "Threads that serve all connections; 0 lets the router choose")
+        int threads() default RouterConfig.AUTOMATIC_THREADS;
     }
 
     private final RouterServer server;
@@ -56,7 +58,7 @@ public final class RouterRole implements Role {
     @Activate
     public RouterRole(@Reference SharedState sharedState, @Reference ClusterView cluster, Config config) {
         RouterConfig routerConfig = new RouterConfig(config.port(), config.bindAddress(),
-                config.backendConnectTimeoutMs(), config.idleTimeoutSeconds());
+                config.backendConnectTimeoutMs(), config.idleTimeoutSeconds(), config.threads());
         this.server = new RouterServer(routerConfig, sharedState.map(Channels.ROUTES));
         server.start();
         // the controller tells clients which port apps answer at

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.strato.api.cluster.SharedMap;
 import org.slf4j.Logger;
@@ -23,13 +22,6 @@ public final class RouterServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
 
-    /**
-     * Most flushes merged into one write to the socket. The answer to a request is flushed while the
-     * instance's connection is read, and again when that read ends: merged, each answer costs one
-     * system call, and answers to pipelined requests share one.
-     */
-    static final int FLUSHES_PER_SYSCALL = 256;
-
     private final RouterConfig config;
     private final RouteTable routes;
     private Transport transport;
@@ -43,7 +35,7 @@ public final class RouterServer implements AutoCloseable {
     /** Loads the routes and starts listening; fails with a clear message when the port is taken. */
     public synchronized void start() {
         routes.start();
-        transport = Transport.create(Runtime.getRuntime().availableProcessors());
+        transport = Transport.create(config.threads());
         BackendConnector connector = new BackendConnector(transport, config);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.group())
@@ -55,8 +47,9 @@ public final class RouterServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(
-                                new FlushConsolidationHandler(FLUSHES_PER_SYSCALL, true),
-                                new IdleStateHandler(0, 0, config.idleTimeoutSeconds()),
+                                // Reads only: the proxy tells a stalled answer from a slow one itself, so the
+                                // answer's writes need no promise and listener each (see ProxyHandler).
+                                new IdleStateHandler(config.idleTimeoutSeconds(), 0, 0),
                                 new HttpServerCodec(BackendConnector.MAX_INITIAL_LINE, BackendConnector.MAX_HEADER_SIZE,
                                         BackendConnector.MAX_CHUNK_SIZE),
                                 new ProxyHandler(routes, connector, config.idleTimeoutSeconds()));
@@ -69,8 +62,8 @@ public final class RouterServer implements AutoCloseable {
             throw new IllegalStateException("The router cannot listen on " + config.bindAddress() + ":" + config.port()
                     + " (" + e.getMessage() + "); free the port or set another one in etc/io.strato.router.cfg", e);
         }
-        LOG.info("Router listening on {}:{} ({}, {} threads)", config.bindAddress(), port(), transport.name(),
-                Runtime.getRuntime().availableProcessors());
+        LOG.info("Router listening on {}:{} ({}, {} thread(s))", config.bindAddress(), port(), transport.name(),
+                config.threads());
     }
 
     /** The port it listens on (the chosen one when configured with 0). */

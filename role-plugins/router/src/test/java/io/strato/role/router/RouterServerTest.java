@@ -385,7 +385,43 @@ class RouterServerTest {
         assertTrue(waitedMs >= 900 && waitedMs < 5000, "answered after " + waitedMs + " ms");
     }
 
+    @Test
+    void anAnswerThatKeepsComingIsNotCutByTheIdleTimeout() throws Exception {
+        restartRouterWithIdleTimeoutSeconds(1);
+        TestBackend app = backend("app");
+        register(APP, app.port(), "app-0", 0);
+        // the answer takes longer than the idle timeout, though its parts never pause that long
+        assertTrue(TestBackend.SLOW_PARTS * TestBackend.SLOW_PAUSE_MS > 2000);
+        HttpResponse<String> response = get(APP, "/slow");
+        assertEquals(200, response.statusCode());
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < TestBackend.SLOW_PARTS; i++) {
+            expected.append("part ").append(i).append('\n');
+        }
+        assertEquals(expected.toString(), response.body());
+    }
+
+    @Test
+    void anIdleKeptAliveClientConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        restartRouterWithIdleTimeoutSeconds(1);
+        TestBackend app = backend("app");
+        register(APP, app.port(), "app-0", 0);
+        try (Socket client = new Socket("127.0.0.1", router.port())) {
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + APP + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = client.getInputStream();
+            assertEquals("app", readResponseBody(in));
+            assertEquals(-1, in.read(), "the router closes the connection once it has been idle");
+        }
+    }
+
     // --- helpers ---
+
+    private void restartRouterWithIdleTimeoutSeconds(int seconds) {
+        router.close();
+        router = new RouterServer(new RouterConfig(0, "127.0.0.1", 1000, seconds), routes);
+        router.start();
+    }
 
     private TestBackend backend(String name) throws IOException {
         TestBackend b = new TestBackend(name);

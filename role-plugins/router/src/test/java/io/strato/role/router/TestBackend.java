@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 
 /**
  * An app instance for tests: answers its name, echoes POST bodies on /echo, sends a chunked body on
- * /stream, starts a session on /login, and remembers what each request looked like.
+ * /stream, and on /slow one that takes {@link #SLOW_PARTS} pauses of {@link #SLOW_PAUSE_MS} ms, starts a
+ * session on /login, and remembers what each request looked like.
  */
 final class TestBackend implements AutoCloseable {
 
@@ -27,6 +28,9 @@ final class TestBackend implements AutoCloseable {
             return values == null ? null : String.join(", ", values);
         }
     }
+
+    static final int SLOW_PARTS = 6;
+    static final long SLOW_PAUSE_MS = 400;
 
     final String name;
     final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -60,12 +64,30 @@ final class TestBackend implements AutoCloseable {
                 out.write("streamed".getBytes(StandardCharsets.UTF_8));
                 return;
             }
+            if (path.equals("/slow")) {
+                exchange.sendResponseHeaders(200, 0);
+                for (int i = 0; i < SLOW_PARTS; i++) {
+                    sleep(SLOW_PAUSE_MS);
+                    out.write(("part " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+                return;
+            }
             if (path.equals("/login")) {
                 exchange.getResponseHeaders().add("Set-Cookie", "JSESSIONID=" + name + "-session; Path=/; HttpOnly");
             }
             byte[] body = name.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             out.write(body);
+        }
+    }
+
+    private static void sleep(long ms) throws IOException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 
