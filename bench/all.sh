@@ -11,8 +11,8 @@
 #     and the instance alone, with wrk at 50 and 1,000 connections: req/s, p99 and CPU per 1,000 requests
 #     (/proc/<pid>/stat: the Karaf JVM against nginx's master and workers);
 #   - the instance's /v2/apps/:guid/stats under load.
-# Loads run interleaved, RUNS rounds of DURATION s each; the table shows medians. Ports 33000-33099
-# (PORT_BASE moves them).
+# Loads run interleaved, RUNS rounds of DURATION s each; the table shows medians. Ports 23000-23099
+# (below the ephemeral range that outgoing connections take ports from; PORT_BASE moves them).
 # Everything it starts is stopped on exit, Ctrl-C included; the run stops by itself after MAX_SECONDS.
 #
 #   bench/all.sh                  # RUNS=3 DURATION=10 IDLE=60: about 13 minutes on 2 shared cores
@@ -49,10 +49,10 @@ DIST=${DIST:-$ROOT/karaf-assembly/target/strato-$VERSION.tar.gz}
 CLI_JAR=$ROOT/cli/target/strato-cli-$VERSION.jar
 export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 
-# PORT_BASE (33000) + the offsets: Strato node: ssh +1, http +2, cluster +3, rmi +4/+5, router +6, data services
+# PORT_BASE (23000) + the offsets: Strato node: ssh +1, http +2, cluster +3, rmi +4/+5, router +6, data services
 # +40..+59, instances +60..+99. Plain Karaf: ssh +11, rmi +14/+15. nginx +20 (1 worker) and +21 (auto),
 # `node server.js` +30.
-PB=${PORT_BASE:-33000}
+PB=${PORT_BASE:-23000}
 SSH=$((PB + 1)) HTTP=$((PB + 2)) ROUTER=$((PB + 6)) K_SSH=$((PB + 11)) NGINX1=$((PB + 20)) NGINXN=$((PB + 21)) FLOOR=$((PB + 30))
 API=http://127.0.0.1:$HTTP
 PASSWORD=bench-password
