@@ -11,12 +11,14 @@
 #     and the instance alone, with wrk at 50 and 1,000 connections: req/s, p99 and CPU per 1,000 requests
 #     (/proc/<pid>/stat: the Karaf JVM against nginx's master and workers);
 #   - the instance's /v2/apps/:guid/stats under load.
+# Before the rounds, each Strato load runs in 5-s runs until its rate stops rising (two runs in a row) (the JVM compiling what
+# the load runs; STEADY_MAX s at most); the notes say how long that took and the first 5 s's rate.
 # Loads run interleaved, RUNS rounds of DURATION s each; the table shows medians. Ports 23000-23099
 # (below the ephemeral range that outgoing connections take ports from; PORT_BASE moves them).
 # Everything it starts is stopped on exit, Ctrl-C included; the run stops by itself after MAX_SECONDS.
 #
-#   bench/all.sh                  # RUNS=3 DURATION=10 IDLE=60: about 13 minutes on 2 shared cores
-#   QUICK=1 bench/all.sh          # RUNS=1 DURATION=5 IDLE=30 BASE_IDLE=10: one round, about 5 minutes
+#   bench/all.sh                  # RUNS=3 DURATION=10 IDLE=60: about 15 minutes on 2 shared cores
+#   QUICK=1 bench/all.sh          # RUNS=1 DURATION=5 IDLE=30 BASE_IDLE=10 STEADY_MAX=30: one round, about 6 minutes
 #   bench/all.sh --markdown       # the table (and the machine) in Markdown, as in docs/performance.md
 #   MVN_ARGS=-Dmaven.repo.local=/path bench/all.sh   # Maven options for fetching plain Karaf
 set -euo pipefail
@@ -32,11 +34,12 @@ for arg in "$@"; do
     esac
 done
 if [ "${QUICK:-0}" = 1 ]; then
-    RUNS=${RUNS:-1} DURATION=${DURATION:-5} IDLE=${IDLE:-30} BASE_IDLE=${BASE_IDLE:-10}
+    RUNS=${RUNS:-1} DURATION=${DURATION:-5} IDLE=${IDLE:-30} BASE_IDLE=${BASE_IDLE:-10} STEADY_MAX=${STEADY_MAX:-30}
 fi
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10}     # seconds of each wrk run
 WARMUP=${WARMUP:-3}          # seconds of one unmeasured wrk run per target before the rounds
+STEADY_MAX=${STEADY_MAX:-120} # most seconds of 5-s runs per Strato target until its rate stops rising (the JIT)
 IDLE=${IDLE:-60}             # seconds of idling before the micro cloud's RSS is read
 BASE_IDLE=${BASE_IDLE:-20}   # seconds of idling before a base node's and plain Karaf's RSS is read
 APPS=${APPS:-1000}
@@ -106,6 +109,7 @@ WATCHDOG=$!
 now() { echo "$EPOCHREALTIME"; }
 since() { echo "$(now) - $1" | bc; }
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+fig() { printf "%.${2:-0}f" "$1"; }
 die() {
     log "FAILED: $*"
     if [ -f "$S/data/log/karaf.log" ]; then
@@ -329,6 +333,22 @@ load() {
     [ "$(wrk_errors "$out.txt")" = 0 ] || log "warning: $key had $(wrk_errors "$out.txt") failed requests in round $ROUND"
 }
 none() { echo 0; }
+# name connections url: loads a Strato target in runs of 5 s until two runs in a row are not 3 % faster
+# than the best before them (the JVM has compiled what the load runs), STEADY_MAX s at most; notes the
+# first run's rate and the time it took
+WARMED=()
+steady() {
+    local name=$1 c=$2 url=$3 first="" best=0 flat=0 rate spent=0
+    while [ "$spent" -lt "$STEADY_MAX" ] && [ "$flat" -lt 2 ]; do
+        wrk -t2 -c"$c" -d5s --timeout 10s ${LOAD_HOST:+-H "Host: $LOAD_HOST"} ${AUTH:+-H "Authorization: bearer $AUTH"} \
+            "$url" >"$WORK/wrk/steady.txt" 2>&1 || die "wrk $url: $(cat "$WORK/wrk/steady.txt")"
+        rate=$(wrk_rps "$WORK/wrk/steady.txt") spent=$((spent + 5))
+        first=${first:-$rate}
+        if awk -v r="$rate" -v b="$best" 'BEGIN { exit !(r > b * 1.03) }'; then flat=0; else flat=$((flat + 1)); fi
+        best=$(awk -v r="$rate" -v b="$best" 'BEGIN { print (r > b ? r : b) }')
+    done
+    WARMED+=("$name $(fig "$first") req/s in the first 5 s, steady after $spent s")
+}
 rps_of() { median $(for f in "$WORK"/wrk/"$1".[0-9]*.txt; do wrk_rps "$f"; done); }
 p99_of() { median $(for f in "$WORK"/wrk/"$1".[0-9]*.txt; do wrk_p99_ms "$f"; done); }
 cpu_of() { # ms of CPU per 1,000 requests
@@ -346,6 +366,7 @@ router_round() {
 }
 log "router, nginx and the instance alone ($INSTANCE): warm-up, then $RUNS rounds of $DURATION s"
 LOAD_HOST=$HOST
+steady router 50 "http://127.0.0.1:$ROUTER/"
 ROUND=warmup LOAD_SECONDS=$WARMUP router_round
 LOADAVG_ROUTER=
 for ROUND in $(seq 1 "$RUNS"); do
@@ -369,6 +390,9 @@ api_round() {
     load info-50 50 "$API/v2/info" none
 }
 log "the API: warm-up, then $RUNS rounds of $DURATION s"
+steady "GET /v2/apps" 50 "$API/v2/apps?results-per-page=50"
+steady "GET /v2/apps/:guid" 50 "$API/v2/apps/$ONE"
+steady "GET /v2/info" 50 "$API/v2/info"
 ROUND=warmup LOAD_SECONDS=$WARMUP api_round
 LOADAVG_API=
 for ROUND in $(seq 1 "$RUNS"); do
@@ -385,7 +409,6 @@ ROWS=()
 row() { ROWS+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"$4"$'\t'"$5"$'\t'"$6"); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 holds() { awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN { ok = op == "≥" ? v >= g : v <= g; print ok ? "yes" : "NO" }'; }
-fig() { printf "%.${2:-0}f" "$1"; }
 compare() { # figure strato reference op goal-ratio unit decimals: a goal on the ratio
     local r
     r=$(ratio "$2" "$3")
@@ -424,6 +447,7 @@ NOTES=(
     "kato:role-add micro-cloud: $(fig "$roles_time" 1) s; $APPS apps created in $(fig "$create_time" 1) s (8 at a time)"
     "push runs (to 200 / to exit, s): $(paste -d/ <(printf '%s\n' "${pushes[@]}") <(printf '%s\n' "${exits[@]}") |
         awk -F/ '{ printf "%s%.2f/%.2f", (NR > 1 ? ", " : ""), $1, $2 }')"
+    "warm-up of the node's JVM (5-s runs, c=50, until two in a row are not 3 % faster than the best before them): $(IFS=';'; echo "${WARMED[*]}" | sed 's/;/; /g')"
     "load average: $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; 1 min average at the end of each round: router ${LOADAVG_ROUTER% }, API ${LOADAVG_API% }"
 )
 ROUNDS="$RUNS rounds of $DURATION s, medians"
