@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.strato.api.app.Channels;
 import io.strato.api.app.StagerAdvertisement;
 import io.strato.api.app.StagingEvent;
+import io.strato.api.app.StagingRequest;
 import io.strato.api.cluster.LocalSharedState;
 import io.strato.api.cluster.SharedMap;
 import io.strato.api.cluster.SharedState;
@@ -23,9 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,7 +122,7 @@ class StagingDispatcherTest {
         staging.close();
     }
 
-    private final java.util.List<io.strato.api.app.StagingRequest> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<StagingRequest> requests = new CopyOnWriteArrayList<>();
 
     private void advertise(String stagerId, String node, int busy) {
         shared.map(Channels.STAGER_ADVERTISEMENTS).put(stagerId, Json.write(new StagerAdvertisement(stagerId, node, busy)),
@@ -142,7 +145,7 @@ class StagingDispatcherTest {
     private StagingDispatcher dispatcher(String controller, AppStore apps, BlobStore blobs, java.util.function.Consumer<String> onStaged) {
         if (requests.isEmpty() && !subscribed) {
             subscribed = true;
-            shared.topic(Channels.STAGING_REQUESTS).subscribe(m -> requests.add(Json.read(m, io.strato.api.app.StagingRequest.class)));
+            shared.topic(Channels.STAGING_REQUESTS).subscribe(m -> requests.add(Json.read(m, StagingRequest.class)));
         }
         return new StagingDispatcher(shared, controller, apps, blobs, new LogBuffer(shared), onStaged);
     }
@@ -194,9 +197,7 @@ class StagingDispatcherTest {
         assertEquals(App.PENDING, apps.find(app.guid()).orElseThrow().packageState());
         assertFalse(text(staging, task).contains("from the first stager"));
 
-        String droplet = blobs.storeDroplet(app.guid(), new ByteArrayInputStream("good".getBytes(StandardCharsets.UTF_8)));
-        shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
-                StagingEvent.succeeded(task, app.guid(), droplet, "node app.js", "node").ofAttempt(2)));
+        String droplet = stagerSucceeds(blobs, app, task, 2);
         App after = apps.find(app.guid()).orElseThrow();
         assertEquals(App.STAGED, after.packageState());
         assertEquals(droplet, after.dropletHash());
@@ -269,7 +270,15 @@ class StagingDispatcherTest {
     }
 
     /** Controller node-a started the task; node-b lives on. */
-    private final java.util.List<String> stagedAtB = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> stagedAtB = new CopyOnWriteArrayList<>();
+
+    /** What a stager does when a task worked: stores the droplet and tells the cluster; returns the droplet's hash. */
+    private String stagerSucceeds(BlobStore blobs, App app, String task, int attempt) throws Exception {
+        String droplet = blobs.storeDroplet(app.guid(), new ByteArrayInputStream(("droplet " + attempt).getBytes(StandardCharsets.UTF_8)));
+        shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
+                StagingEvent.succeeded(task, app.guid(), droplet, "node app.js", "node").ofAttempt(attempt)));
+        return droplet;
+    }
 
     private void alive(String controller) {
         shared.map(Channels.BLOBSTORE).put(controller, "http://" + controller + ":8181", Duration.ofMinutes(1));
@@ -291,15 +300,13 @@ class StagingDispatcherTest {
         // node-a dies during staging: it hears nothing more, and its entry expires
         a.close();
         shared.map(Channels.BLOBSTORE).remove("node-a");
-        String droplet = blobs.storeDroplet(app.guid(), new ByteArrayInputStream("droplet".getBytes(StandardCharsets.UTF_8)));
-        shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
-                StagingEvent.succeeded(task, app.guid(), droplet, "node app.js", "node").ofAttempt(1)));
+        String droplet = stagerSucceeds(blobs, app, task, 1);
 
         App after = apps.find(app.guid()).orElseThrow();
         assertEquals(App.STAGED, after.packageState());
         assertEquals(droplet, after.dropletHash());
         assertEquals("p1", after.dropletPackageHash(), "the package the task staged");
-        assertEquals(java.util.List.of(app.guid()), stagedAtB, "published once, by the first of b and c to record it");
+        assertEquals(List.of(app.guid()), stagedAtB, "published once, by the first of b and c to record it");
         b.close();
         c.close();
     }
@@ -311,18 +318,17 @@ class StagingDispatcherTest {
         advertise("stager-1", "node-3", 0);
         alive("node-a");
         App app = stagedApp(apps);
-        java.util.List<String> stagedAtA = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> stagedAtA = new CopyOnWriteArrayList<>();
         StagingDispatcher b = dispatcher("node-b", apps, blobs, stagedAtB::add);
         StagingDispatcher a = dispatcher("node-a", apps, blobs, stagedAtA::add);
         String task = a.stageIfNeeded(app).orElseThrow();
-        String droplet = blobs.storeDroplet(app.guid(), new ByteArrayInputStream("droplet".getBytes(StandardCharsets.UTF_8)));
         // b hears the outcome first (it subscribed first) and leaves it to a
-        shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
-                StagingEvent.succeeded(task, app.guid(), droplet, "node app.js", "node").ofAttempt(1)));
+        String droplet = stagerSucceeds(blobs, app, task, 1);
         b.tick();
 
         assertEquals(App.STAGED, apps.find(app.guid()).orElseThrow().packageState());
-        assertEquals(java.util.List.of(app.guid()), stagedAtA);
+        assertEquals(droplet, apps.find(app.guid()).orElseThrow().dropletHash());
+        assertEquals(List.of(app.guid()), stagedAtA);
         assertTrue(stagedAtB.isEmpty(), "b recorded nothing");
         a.close();
         b.close();
@@ -347,11 +353,10 @@ class StagingDispatcherTest {
         String again = requests.get(1).taskId();
         assertFalse(again.equals(task), "as a new task of node-b");
         assertEquals(App.PENDING, apps.find(app.guid()).orElseThrow().packageState());
-        String droplet = blobs.storeDroplet(app.guid(), new ByteArrayInputStream("droplet".getBytes(StandardCharsets.UTF_8)));
-        shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
-                StagingEvent.succeeded(again, app.guid(), droplet, "node app.js", "node").ofAttempt(1)));
+        String droplet = stagerSucceeds(blobs, app, again, 1);
         assertEquals(App.STAGED, apps.find(app.guid()).orElseThrow().packageState());
-        assertEquals(java.util.List.of(app.guid()), stagedAtB);
+        assertEquals(droplet, apps.find(app.guid()).orElseThrow().dropletHash());
+        assertEquals(List.of(app.guid()), stagedAtB);
         b.close();
     }
 }
