@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,12 +40,16 @@ class StagingDispatcherTest {
     private final LocalSharedState shared = new LocalSharedState();
     private final Path dir = Path.of("target", "fixtures", UUID.randomUUID().toString());
     private DerbyDatabase database;
+    private AppStore apps;
+    private BlobStore blobs;
     private volatile Runnable whileTickChecksStagers = () -> { };
 
     @BeforeEach
     void setUp() throws Exception {
         database = new DerbyDatabase(dir.resolve("db"));
         ControllerSchema.apply(database);
+        apps = new AppStore(new Sql(database.dataSource()));
+        blobs = new BlobStore(database, dir.resolve("blobs"));
     }
 
     @AfterEach
@@ -92,8 +97,6 @@ class StagingDispatcherTest {
 
     @Test
     void aTaskThatSucceedsWhileTickFindsItsStagerGoneStaysStaged() throws Exception {
-        AppStore apps = new AppStore(new Sql(database.dataSource()));
-        BlobStore blobs = new BlobStore(database, dir.resolve("blobs"));
         shared.map(Channels.STAGER_ADVERTISEMENTS).put("stager-1",
                 Json.write(new StagerAdvertisement("stager-1", "stager-node", 0)), Duration.ofMinutes(1));
         long now = System.currentTimeMillis();
@@ -129,7 +132,7 @@ class StagingDispatcherTest {
                 Duration.ofMinutes(1));
     }
 
-    private App stagedApp(AppStore apps) {
+    private App stagedApp() {
         long now = System.currentTimeMillis();
         App created = new App(UUID.randomUUID().toString(), "web", ControllerSchema.DEFAULT_SPACE_GUID, 256, 1, 1024,
                 App.STARTED, null, null, "{}", "p1", now, App.PENDING, null, null, null, null, null, null, "v1", now, now, 0);
@@ -138,11 +141,11 @@ class StagingDispatcherTest {
         return apps.find(created.guid()).orElseThrow();
     }
 
-    private StagingDispatcher dispatcher(AppStore apps, BlobStore blobs) {
-        return dispatcher("node-a", apps, blobs, guid -> { });
+    private StagingDispatcher dispatcher() {
+        return dispatcher("node-a", guid -> { });
     }
 
-    private StagingDispatcher dispatcher(String controller, AppStore apps, BlobStore blobs, java.util.function.Consumer<String> onStaged) {
+    private StagingDispatcher dispatcher(String controller, Consumer<String> onStaged) {
         if (requests.isEmpty() && !subscribed) {
             subscribed = true;
             shared.topic(Channels.STAGING_REQUESTS).subscribe(m -> requests.add(Json.read(m, StagingRequest.class)));
@@ -165,13 +168,11 @@ class StagingDispatcherTest {
 
     @Test
     void aTaskWhoseStagerLeavesIsStagedAgainOnAnotherAndTheLateOutcomeOfTheFirstIsIgnored() throws Exception {
-        AppStore apps = new AppStore(new Sql(database.dataSource()));
-        BlobStore blobs = new BlobStore(database, dir.resolve("blobs"));
         advertise("stager-3", "node-3", 0);
         advertise("stager-2", "node-2", 4);
         advertise("stager-4", "node-4", 9);
-        App app = stagedApp(apps);
-        StagingDispatcher staging = dispatcher(apps, blobs);
+        App app = stagedApp();
+        StagingDispatcher staging = dispatcher();
         String task = staging.stageIfNeeded(app).orElseThrow();
         assertEquals("stager-3", requests.get(0).stagerId());
         assertEquals("/internal/v2/packages/" + app.guid(), requests.get(0).packageUrl(), "a path any controller serves");
@@ -197,7 +198,7 @@ class StagingDispatcherTest {
         assertEquals(App.PENDING, apps.find(app.guid()).orElseThrow().packageState());
         assertFalse(text(staging, task).contains("from the first stager"));
 
-        String droplet = stagerSucceeds(blobs, app, task, 2);
+        String droplet = stagerSucceeds(app, task, 2);
         App after = apps.find(app.guid()).orElseThrow();
         assertEquals(App.STAGED, after.packageState());
         assertEquals(droplet, after.dropletHash());
@@ -211,10 +212,9 @@ class StagingDispatcherTest {
 
     @Test
     void whenNoOtherStagerIsLeftTheTaskFailsSayingSo() throws Exception {
-        AppStore apps = new AppStore(new Sql(database.dataSource()));
         advertise("stager-3", "node-3", 0);
-        App app = stagedApp(apps);
-        StagingDispatcher staging = dispatcher(apps, new BlobStore(database, dir.resolve("blobs")));
+        App app = stagedApp();
+        StagingDispatcher staging = dispatcher();
         String task = staging.stageIfNeeded(app).orElseThrow();
 
         shared.map(Channels.STAGER_ADVERTISEMENTS).remove("stager-3");
@@ -230,12 +230,11 @@ class StagingDispatcherTest {
 
     @Test
     void aTaskIsSentToThreeStagersAtMost() throws Exception {
-        AppStore apps = new AppStore(new Sql(database.dataSource()));
         for (int i = 1; i <= 4; i++) {
             advertise("stager-" + i, "node-" + i, i);
         }
-        App app = stagedApp(apps);
-        StagingDispatcher staging = dispatcher(apps, new BlobStore(database, dir.resolve("blobs")));
+        App app = stagedApp();
+        StagingDispatcher staging = dispatcher();
         staging.stageIfNeeded(app).orElseThrow();
         for (int i = 0; i < 3; i++) {
             shared.map(Channels.STAGER_ADVERTISEMENTS).remove(requests.get(requests.size() - 1).stagerId());
@@ -251,11 +250,10 @@ class StagingDispatcherTest {
 
     @Test
     void aStagerThatStopsHandsTheTaskToAnother() throws Exception {
-        AppStore apps = new AppStore(new Sql(database.dataSource()));
         advertise("stager-3", "node-3", 0);
         advertise("stager-2", "node-2", 1);
-        App app = stagedApp(apps);
-        StagingDispatcher staging = dispatcher(apps, new BlobStore(database, dir.resolve("blobs")));
+        App app = stagedApp();
+        StagingDispatcher staging = dispatcher();
         String task = staging.stageIfNeeded(app).orElseThrow();
 
         // it says so before its advertisement is gone
@@ -273,7 +271,7 @@ class StagingDispatcherTest {
     private final List<String> stagedAtB = new CopyOnWriteArrayList<>();
 
     /** What a stager does when a task worked: stores the droplet and tells the cluster; returns the droplet's hash. */
-    private String stagerSucceeds(BlobStore blobs, App app, String task, int attempt) throws Exception {
+    private String stagerSucceeds(App app, String task, int attempt) throws Exception {
         String droplet = blobs.storeDroplet(app.guid(), new ByteArrayInputStream(("droplet " + attempt).getBytes(StandardCharsets.UTF_8)));
         shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
                 StagingEvent.succeeded(task, app.guid(), droplet, "node app.js", "node").ofAttempt(attempt)));
@@ -286,21 +284,19 @@ class StagingDispatcherTest {
 
     @Test
     void anOutcomeWhoseControllerIsGoneIsRecordedByAnotherOnce() throws Exception {
-        AppStore apps = new AppStore(new Sql(database.dataSource()));
-        BlobStore blobs = new BlobStore(database, dir.resolve("blobs"));
         advertise("stager-1", "node-3", 0);
         alive("node-a");
         alive("node-b");
-        App app = stagedApp(apps);
-        StagingDispatcher a = dispatcher("node-a", apps, blobs, guid -> { });
-        StagingDispatcher b = dispatcher("node-b", apps, blobs, stagedAtB::add);
-        StagingDispatcher c = dispatcher("node-c", apps, blobs, stagedAtB::add);
+        App app = stagedApp();
+        StagingDispatcher a = dispatcher("node-a", guid -> { });
+        StagingDispatcher b = dispatcher("node-b", stagedAtB::add);
+        StagingDispatcher c = dispatcher("node-c", stagedAtB::add);
         String task = a.stageIfNeeded(app).orElseThrow();
 
         // node-a dies during staging: it hears nothing more, and its entry expires
         a.close();
         shared.map(Channels.BLOBSTORE).remove("node-a");
-        String droplet = stagerSucceeds(blobs, app, task, 1);
+        String droplet = stagerSucceeds(app, task, 1);
 
         App after = apps.find(app.guid()).orElseThrow();
         assertEquals(App.STAGED, after.packageState());
@@ -313,17 +309,15 @@ class StagingDispatcherTest {
 
     @Test
     void whileTheControllerThatStartedATaskLivesOnlyItRecordsTheOutcome() throws Exception {
-        AppStore apps = new AppStore(new Sql(database.dataSource()));
-        BlobStore blobs = new BlobStore(database, dir.resolve("blobs"));
         advertise("stager-1", "node-3", 0);
         alive("node-a");
-        App app = stagedApp(apps);
+        App app = stagedApp();
         List<String> stagedAtA = new CopyOnWriteArrayList<>();
-        StagingDispatcher b = dispatcher("node-b", apps, blobs, stagedAtB::add);
-        StagingDispatcher a = dispatcher("node-a", apps, blobs, stagedAtA::add);
+        StagingDispatcher b = dispatcher("node-b", stagedAtB::add);
+        StagingDispatcher a = dispatcher("node-a", stagedAtA::add);
         String task = a.stageIfNeeded(app).orElseThrow();
         // b hears the outcome first (it subscribed first) and leaves it to a
-        String droplet = stagerSucceeds(blobs, app, task, 1);
+        String droplet = stagerSucceeds(app, task, 1);
         b.tick();
 
         assertEquals(App.STAGED, apps.find(app.guid()).orElseThrow().packageState());
@@ -336,15 +330,13 @@ class StagingDispatcherTest {
 
     @Test
     void aTaskItsStagerGaveUpAfterItsControllerLeftIsStagedAgainByAnother() throws Exception {
-        AppStore apps = new AppStore(new Sql(database.dataSource()));
-        BlobStore blobs = new BlobStore(database, dir.resolve("blobs"));
         advertise("stager-1", "node-3", 0);
         alive("node-b");
-        App app = stagedApp(apps);
-        StagingDispatcher a = dispatcher("node-a", apps, blobs, guid -> { });
+        App app = stagedApp();
+        StagingDispatcher a = dispatcher("node-a", guid -> { });
         String task = a.stageIfNeeded(app).orElseThrow();
         a.close(); // node-a is gone: it never published itself as alive in this test
-        StagingDispatcher b = dispatcher("node-b", apps, blobs, stagedAtB::add);
+        StagingDispatcher b = dispatcher("node-b", stagedAtB::add);
 
         shared.topic(Channels.STAGING_EVENTS).publish(Json.write(
                 StagingEvent.abandoned(task, app.guid(), "the stager stopped while staging").ofAttempt(1)));
@@ -353,7 +345,7 @@ class StagingDispatcherTest {
         String again = requests.get(1).taskId();
         assertFalse(again.equals(task), "as a new task of node-b");
         assertEquals(App.PENDING, apps.find(app.guid()).orElseThrow().packageState());
-        String droplet = stagerSucceeds(blobs, app, again, 1);
+        String droplet = stagerSucceeds(app, again, 1);
         assertEquals(App.STAGED, apps.find(app.guid()).orElseThrow().packageState());
         assertEquals(droplet, apps.find(app.guid()).orElseThrow().dropletHash());
         assertEquals(List.of(app.guid()), stagedAtB);
