@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -31,7 +32,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The ${service} service: a database server (H2) per service instance; each binding is a database user of its own.
  * To run another server, change {@link #command}, {@link #credentials}, {@link #unbind} and the catalog.
  */
-@Component(service = {ServicePlugin.class, Role.class}, configurationPid = "${package}", immediate = true)
+// Starts once its configuration is there: the feature puts the .cfg into etc/ and Karaf loads it a moment later;
+// started on defaults before that, the plugin would restart then, failing whatever came in meanwhile.
+@Component(service = {ServicePlugin.class, Role.class}, configurationPid = "${package}", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true)
 @Designate(ocd = ${serviceClass}ServicePlugin.Config.class)
 public final class ${serviceClass}ServicePlugin extends InstanceServerPlugin {
 

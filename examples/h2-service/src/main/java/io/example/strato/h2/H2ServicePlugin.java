@@ -22,13 +22,17 @@ import java.util.Map;
 import java.util.Properties;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** An H2 SQL database server per service instance; each binding is a database user of its own. */
-@Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.example.service.h2", immediate = true)
+// Starts once its configuration is there: the feature puts the .cfg into etc/ and Karaf loads it a moment later;
+// started on defaults before that, the plugin would restart then, failing whatever came in meanwhile.
+@Component(service = {ServicePlugin.class, Role.class}, configurationPid = "io.example.service.h2", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true)
 @Designate(ocd = H2ServicePlugin.Config.class)
 public final class H2ServicePlugin extends InstanceServerPlugin {
 
