@@ -340,9 +340,8 @@ WARMED=()
 steady() {
     local name=$1 c=$2 url=$3 first="" best=0 flat=0 rate spent=0
     while [ "$spent" -lt "$STEADY_MAX" ] && [ "$flat" -lt 2 ]; do
-        wrk -t2 -c"$c" -d5s --timeout 10s ${LOAD_HOST:+-H "Host: $LOAD_HOST"} ${AUTH:+-H "Authorization: bearer $AUTH"} \
-            "$url" >"$WORK/wrk/steady.txt" 2>&1 || die "wrk $url: $(cat "$WORK/wrk/steady.txt")"
-        rate=$(wrk_rps "$WORK/wrk/steady.txt") spent=$((spent + 5))
+        ROUND=steady LOAD_SECONDS=5 load steady "$c" "$url" none
+        rate=$(wrk_rps "$WORK/wrk/steady.steady.txt") spent=$((spent + 5))
         first=${first:-$rate}
         if awk -v r="$rate" -v b="$best" 'BEGIN { exit !(r > b * 1.03) }'; then flat=0; else flat=$((flat + 1)); fi
         best=$(awk -v r="$rate" -v b="$best" 'BEGIN { print (r > b ? r : b) }')
