@@ -23,10 +23,12 @@ final class BackendConnector {
 
     private final Bootstrap bootstrap;
     private final int idleTimeoutSeconds;
+    private final int maxIdlePerLoop;
     private final Map<InetSocketAddress, BackendPool> pools = new ConcurrentHashMap<>();
 
     BackendConnector(Transport transport, RouterConfig config) {
         this.idleTimeoutSeconds = config.idleTimeoutSeconds();
+        this.maxIdlePerLoop = config.maxIdleConnectionsPerThread();
         this.bootstrap = new Bootstrap()
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.backendConnectTimeoutMs())
@@ -42,7 +44,7 @@ final class BackendConnector {
 
     /** Opens a new connection served by {@code loop}, the loop of the client it is for. */
     ChannelFuture connect(Backend backend, EventLoop loop) {
-        BackendPool pool = pools.computeIfAbsent(backend.address(), a -> new BackendPool());
+        BackendPool pool = pools.computeIfAbsent(backend.address(), a -> new BackendPool(maxIdlePerLoop));
         return bootstrap.clone(loop).handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {

@@ -14,10 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BackendPool {
 
-    /** Beyond this many idle connections per thread, a released connection is closed instead. */
-    static final int MAX_IDLE_PER_LOOP = 256;
-
     private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
+    /** Beyond this many idle connections per thread, a released connection is closed instead. */
+    private final int maxIdlePerLoop;
+
+    BackendPool(int maxIdlePerLoop) {
+        this.maxIdlePerLoop = maxIdlePerLoop;
+    }
 
     /** A live idle connection served by {@code loop}, most recently used first; null when none. */
     Channel acquire(EventLoop loop) {
@@ -37,7 +40,7 @@ final class BackendPool {
     /** Keeps a connection whose last exchange ended cleanly; call on the channel's own event loop. */
     void release(Channel channel) {
         ArrayDeque<Channel> stack = idle.computeIfAbsent(channel.eventLoop(), l -> new ArrayDeque<>());
-        if (stack.size() >= MAX_IDLE_PER_LOOP) {
+        if (stack.size() >= maxIdlePerLoop) {
             channel.close();
             return;
         }

@@ -3,15 +3,17 @@ package io.strato.role.router;
 /**
  * How a router listens and how long it waits.
  *
- * @param port                    where clients connect (0 picks a free port)
- * @param bindAddress             interface to listen on
- * @param backendConnectTimeoutMs how long to wait for an instance to accept a connection before trying another
- * @param idleTimeoutSeconds      a client or pooled backend connection with no traffic for this long is closed;
- *                                an instance that sends nothing back for this long gets a 502
- * @param threads                 event-loop threads that serve all connections; 0 picks {@link #defaultThreads}
+ * @param port                          where clients connect (0 picks a free port)
+ * @param bindAddress                   interface to listen on
+ * @param backendConnectTimeoutMs       how long to wait for an instance to accept a connection before trying another
+ * @param idleTimeoutSeconds            a client or pooled backend connection with no traffic for this long is
+ *                                      closed; an instance that sends nothing back for this long gets a 502
+ * @param threads                       event-loop threads that serve all connections; 0 picks {@link #defaultThreads}
+ * @param maxIdleConnectionsPerInstance idle keep-alive connections kept open to one app instance, shared out
+ *                                      among the threads; a connection released beyond that is closed
  */
 public record RouterConfig(int port, String bindAddress, int backendConnectTimeoutMs, int idleTimeoutSeconds,
-                           int threads) {
+                           int threads, int maxIdleConnectionsPerInstance) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
@@ -19,6 +21,11 @@ public record RouterConfig(int port, String bindAddress, int backendConnectTimeo
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
     /** Threads chosen by the router itself: see {@link #defaultThreads}. */
     public static final int AUTOMATIC_THREADS = 0;
+    /**
+     * As many idle connections as a busy client side may need at once: with fewer, every burst of more
+     * concurrent requests than that closes connections at its end and opens them again at the next.
+     */
+    public static final int DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE = 1024;
 
     public RouterConfig {
         if (port < 0 || port > 65535) {
@@ -39,10 +46,23 @@ public record RouterConfig(int port, String bindAddress, int backendConnectTimeo
         if (threads == AUTOMATIC_THREADS) {
             threads = defaultThreads(Runtime.getRuntime().availableProcessors());
         }
+        if (maxIdleConnectionsPerInstance < 0) {
+            throw new IllegalArgumentException("maxIdleConnectionsPerInstance must be 0 (none kept) or more, not "
+                    + maxIdleConnectionsPerInstance);
+        }
     }
 
     public RouterConfig(int port, String bindAddress, int backendConnectTimeoutMs, int idleTimeoutSeconds) {
-        this(port, bindAddress, backendConnectTimeoutMs, idleTimeoutSeconds, AUTOMATIC_THREADS);
+        this(port, bindAddress, backendConnectTimeoutMs, idleTimeoutSeconds, AUTOMATIC_THREADS,
+                DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE);
+    }
+
+    /**
+     * Idle connections to one instance each thread keeps: its share of {@link #maxIdleConnectionsPerInstance}, rounded
+     * up, since a thread only reuses the connections it serves itself.
+     */
+    int maxIdleConnectionsPerThread() {
+        return (maxIdleConnectionsPerInstance + threads - 1) / threads;
     }
 
     /**

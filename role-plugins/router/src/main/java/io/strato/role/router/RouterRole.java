@@ -44,6 +44,8 @@ public final class RouterRole implements Role {
         int idleTimeoutSeconds() default RouterConfig.DEFAULT_IDLE_TIMEOUT_SECONDS;
         @AttributeDefinition(description = "Threads that serve all connections; 0 lets the router choose")
         int threads() default RouterConfig.AUTOMATIC_THREADS;
+        @AttributeDefinition(description = "Idle keep-alive connections the router keeps open to each app instance")
+        int maxIdleConnectionsPerInstance() default RouterConfig.DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE;
     }
 
     private final RouterServer server;
@@ -58,7 +60,8 @@ public final class RouterRole implements Role {
     @Activate
     public RouterRole(@Reference SharedState sharedState, @Reference ClusterView cluster, Config config) {
         RouterConfig routerConfig = new RouterConfig(config.port(), config.bindAddress(),
-                config.backendConnectTimeoutMs(), config.idleTimeoutSeconds(), config.threads());
+                config.backendConnectTimeoutMs(), config.idleTimeoutSeconds(), config.threads(),
+                config.maxIdleConnectionsPerInstance());
         this.server = new RouterServer(routerConfig, sharedState.map(Channels.ROUTES));
         server.start();
         // the controller tells clients which port apps answer at

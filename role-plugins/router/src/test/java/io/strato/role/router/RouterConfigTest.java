@@ -16,12 +16,22 @@ class RouterConfigTest {
         int cpus = Runtime.getRuntime().availableProcessors();
         assertEquals(RouterConfig.defaultThreads(cpus), new RouterConfig(8080, "127.0.0.1", 5000, 60).threads());
         assertEquals(RouterConfig.defaultThreads(cpus),
-                new RouterConfig(8080, "127.0.0.1", 5000, 60, RouterConfig.AUTOMATIC_THREADS).threads());
-        assertEquals(3, new RouterConfig(8080, "127.0.0.1", 5000, 60, 3).threads());
+                new RouterConfig(8080, "127.0.0.1", 5000, 60, RouterConfig.AUTOMATIC_THREADS, 16).threads());
+        assertEquals(3, new RouterConfig(8080, "127.0.0.1", 5000, 60, 3, 16).threads());
     }
 
     @Test
     void negativeThreadsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new RouterConfig(8080, "127.0.0.1", 5000, 60, -1));
+        assertThrows(IllegalArgumentException.class, () -> new RouterConfig(8080, "127.0.0.1", 5000, 60, -1, 16));
+    }
+
+    @Test
+    void idleConnectionsPerInstanceAreSharedOutAmongTheThreads() {
+        assertEquals(RouterConfig.DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE,
+                new RouterConfig(8080, "127.0.0.1", 5000, 60).maxIdleConnectionsPerInstance());
+        assertEquals(1024, new RouterConfig(8080, "127.0.0.1", 5000, 60, 1, 1024).maxIdleConnectionsPerThread());
+        assertEquals(342, new RouterConfig(8080, "127.0.0.1", 5000, 60, 3, 1024).maxIdleConnectionsPerThread());
+        assertEquals(0, new RouterConfig(8080, "127.0.0.1", 5000, 60, 2, 0).maxIdleConnectionsPerThread());
+        assertThrows(IllegalArgumentException.class, () -> new RouterConfig(8080, "127.0.0.1", 5000, 60, 1, -1));
     }
 }

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -273,6 +274,22 @@ class RouterServerTest {
     }
 
     @Test
+    void idleBackendConnectionsAreKeptUpToTheConfiguredNumberAndReused() throws Exception {
+        TestBackend app = backend("app");
+        register(APP, app.port(), "app-0", 0);
+        restartRouter(new RouterConfig(0, "127.0.0.1", 1000, 30, 1, 2));
+        Set<Integer> first = heldRequests(app, 4);
+        Set<Integer> second = heldRequests(app, 4);
+        assertEquals(4, first.size(), "one backend connection per request in flight: " + first);
+        assertEquals(2, intersection(first, second).size(), "reused: " + first + " then " + second);
+
+        restartRouter(new RouterConfig(0, "127.0.0.1", 1000, 30, 1, RouterConfig.DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE));
+        first = heldRequests(app, 4);
+        second = heldRequests(app, 4);
+        assertEquals(first, second, "every connection of the first burst serves the second");
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         TestBackend a = backend("a");
         TestBackend b = backend("b");
@@ -418,9 +435,51 @@ class RouterServerTest {
     // --- helpers ---
 
     private void restartRouterWithIdleTimeoutSeconds(int seconds) {
+        restartRouter(new RouterConfig(0, "127.0.0.1", 1000, seconds));
+    }
+
+    private void restartRouter(RouterConfig config) {
         router.close();
-        router = new RouterServer(new RouterConfig(0, "127.0.0.1", 1000, seconds), routes);
+        router = new RouterServer(config, routes);
         router.start();
+    }
+
+    /**
+     * Sends {@code n} requests to /hold at once, each from a client connection of its own, lets the app answer
+     * them all once it holds them all, and returns the ports of the backend connections they came on.
+     */
+    private Set<Integer> heldRequests(TestBackend app, int n) throws Exception {
+        int before = app.seen.size();
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                Socket client = new Socket("127.0.0.1", router.port());
+                clients.add(client);
+                client.setSoTimeout(5000);
+                client.getOutputStream().write(("GET /hold HTTP/1.1\r\nHost: " + APP + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (app.seen.size() < before + n && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            app.releaseHeld();
+            for (Socket client : clients) {
+                assertEquals("app", readResponseBody(client.getInputStream()));
+            }
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+        }
+        return app.seen.subList(before, app.seen.size()).stream().map(TestBackend.Seen::remotePort)
+                .collect(Collectors.toSet());
+    }
+
+    private static Set<Integer> intersection(Set<Integer> a, Set<Integer> b) {
+        Set<Integer> both = new HashSet<>(a);
+        both.retainAll(b);
+        return both;
     }
 
     private TestBackend backend(String name) throws IOException {

@@ -11,13 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An app instance for tests: answers its name, echoes POST bodies on /echo, sends a chunked body on
- * /stream, and on /slow one that takes {@link #SLOW_PARTS} pauses of {@link #SLOW_PAUSE_MS} ms, starts a
- * session on /login, and remembers what each request looked like.
+ * /stream, and on /slow one that takes {@link #SLOW_PARTS} pauses of {@link #SLOW_PAUSE_MS} ms, answers
+ * requests to /hold only once {@link #releaseHeld} is called, starts a session on /login, and remembers what
+ * each request looked like.
  */
 final class TestBackend implements AutoCloseable {
 
@@ -36,6 +39,7 @@ final class TestBackend implements AutoCloseable {
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
+    private volatile CountDownLatch holdGate = new CountDownLatch(1);
 
     TestBackend(String name) throws IOException {
         this.name = name;
@@ -73,12 +77,33 @@ final class TestBackend implements AutoCloseable {
                 }
                 return;
             }
+            if (path.equals("/hold")) {
+                await(holdGate);
+            }
             if (path.equals("/login")) {
                 exchange.getResponseHeaders().add("Set-Cookie", "JSESSIONID=" + name + "-session; Path=/; HttpOnly");
             }
             byte[] body = name.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             out.write(body);
+        }
+    }
+
+    /** Lets the requests waiting on /hold be answered; later ones wait for the next call. */
+    void releaseHeld() {
+        CountDownLatch gate = holdGate;
+        holdGate = new CountDownLatch(1);
+        gate.countDown();
+    }
+
+    private static void await(CountDownLatch gate) throws IOException {
+        try {
+            if (!gate.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("/hold was not released within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 
