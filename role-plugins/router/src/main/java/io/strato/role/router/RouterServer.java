@@ -62,8 +62,8 @@ public final class RouterServer implements AutoCloseable {
             throw new IllegalStateException("The router cannot listen on " + config.bindAddress() + ":" + config.port()
                     + " (" + e.getMessage() + "); free the port or set another one in etc/io.strato.router.cfg", e);
         }
-        LOG.info("Router listening on {}:{} ({}, {} thread(s))", config.bindAddress(), port(), transport.name(),
-                config.threads());
+        LOG.info("Router listening on {}:{} ({}, {} thread(s), up to {} idle connection(s) kept to each instance)",
+                config.bindAddress(), port(), transport.name(), config.threads(), config.maxIdleConnectionsPerInstance());
     }
 
     /** The port it listens on (the chosen one when configured with 0). */
