@@ -58,8 +58,8 @@ public record RouterConfig(int port, String bindAddress, int backendConnectTimeo
     }
 
     /**
-     * Idle connections to one instance each thread keeps: its share of {@link #maxIdleConnectionsPerInstance}, rounded
-     * up, since a thread only reuses the connections it serves itself.
+     * Idle connections to one instance each thread keeps: its share of {@link #maxIdleConnectionsPerInstance},
+     * rounded up, since a thread only reuses the connections it serves itself.
      */
     int maxIdleConnectionsPerThread() {
         return (maxIdleConnectionsPerInstance + threads - 1) / threads;

@@ -283,7 +283,8 @@ class RouterServerTest {
         assertEquals(4, first.size(), "one backend connection per request in flight: " + first);
         assertEquals(2, intersection(first, second).size(), "reused: " + first + " then " + second);
 
-        restartRouter(new RouterConfig(0, "127.0.0.1", 1000, 30, 1, RouterConfig.DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE));
+        restartRouter(new RouterConfig(0, "127.0.0.1", 1000, 30, 1,
+                RouterConfig.DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE));
         first = heldRequests(app, 4);
         second = heldRequests(app, 4);
         assertEquals(first, second, "every connection of the first burst serves the second");

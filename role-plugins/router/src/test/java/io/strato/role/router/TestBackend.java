@@ -55,6 +55,8 @@ final class TestBackend implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
+        // taken before the request counts as seen: a release by whoever saw it frees this request
+        CountDownLatch gate = holdGate;
         seen.add(new Seen(path, Map.copyOf(exchange.getRequestHeaders()), exchange.getRemoteAddress().getPort()));
         try (exchange; InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
             if (path.equals("/echo")) {
@@ -78,7 +80,7 @@ final class TestBackend implements AutoCloseable {
                 return;
             }
             if (path.equals("/hold")) {
-                await(holdGate);
+                await(gate);
             }
             if (path.equals("/login")) {
                 exchange.getResponseHeaders().add("Set-Cookie", "JSESSIONID=" + name + "-session; Path=/; HttpOnly");
