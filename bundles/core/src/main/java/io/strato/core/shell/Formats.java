@@ -12,6 +12,10 @@ final class Formats {
     private Formats() {
     }
 
+    /** What the cluster commands say while Cellar (re)starts: they stay registered and answer this instead. */
+    static final String NOT_CONNECTED = "this node is not connected to its cluster (Cellar is starting or restarting); "
+            + "try again in a few seconds";
+
     static String roles(Map<String, RoleState> roles) {
         return roles.entrySet().stream()
                 .map(e -> e.getValue() == RoleState.ACTIVE ? e.getKey() : e.getKey() + " (" + e.getValue() + ")")

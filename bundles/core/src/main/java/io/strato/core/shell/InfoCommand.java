@@ -31,7 +31,7 @@ public class InfoCommand implements Action {
             System.out.println("Cluster:   " + cluster.config().name() + (me.primary() ? " (this node is the primary)" : ""));
             System.out.println("Ready:     " + (cluster.ready() ? "yes" : "NO"));
         } else {
-            System.out.println("Cluster:   not connected (Cellar is starting or restarting)");
+            System.out.println("Cluster:   " + Formats.NOT_CONNECTED);
         }
         System.out.println("Assigned:  " + roles.roles().stream().filter(RoleInfo::installed)
                 .map(r -> r.name() + r.state().map(s -> s.name().equals("ACTIVE") ? "" : " (" + s + ")").orElse(""))

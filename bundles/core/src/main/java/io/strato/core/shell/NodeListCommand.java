@@ -13,7 +13,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Service
 public class NodeListCommand implements Action {
 
-    @Reference
+    @Reference(optional = true)
     ClusterView cluster;
 
     @Reference(optional = true)
@@ -21,6 +21,10 @@ public class NodeListCommand implements Action {
 
     @Override
     public Object execute() {
+        if (cluster == null) {
+            System.out.println(Formats.NOT_CONNECTED);
+            return null;
+        }
         ShellTable table = new ShellTable();
         table.column("Id");
         table.column("Name");

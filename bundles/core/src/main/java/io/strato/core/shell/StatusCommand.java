@@ -23,7 +23,7 @@ public class StatusCommand implements Action {
     @Override
     public Object execute() {
         if (cluster == null) {
-            System.out.println("NOT READY: this node is not connected to its cluster (Cellar is starting or restarting)");
+            System.out.println("NOT READY: " + Formats.NOT_CONNECTED);
             return null;
         }
         ClusterStatus status = ClusterStatus.read(cluster, shared, System.currentTimeMillis());
