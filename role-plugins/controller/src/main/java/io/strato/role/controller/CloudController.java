@@ -66,6 +66,7 @@ import io.strato.role.controller.rest.ServiceResource;
 import io.strato.role.controller.rest.SharedDomainResource;
 import io.strato.role.controller.rest.SpaceResource;
 import io.strato.role.controller.rest.StagingLogResource;
+import io.strato.role.controller.rest.ThreadClassLoaderResolver;
 import io.strato.role.controller.rest.TokenResource;
 import io.strato.role.controller.rest.UserResource;
 import io.strato.role.controller.services.BrokerClient;
@@ -132,6 +133,8 @@ public final class CloudController implements AutoCloseable {
     /** The keys of this controller's own routes (api and console hosts) in {@link Channels#ROUTES}. */
     private final AtomicReference<Set<String>> platformRouteKeys = new AtomicReference<>(Set.of());
     private Server server;
+    private Bus bus;
+    private ThreadClassLoaderResolver classLoaderResolver;
 
     public CloudController(Database database, SharedState shared, ClusterView cluster, ClusterSecret secret,
                            UserAccounts users, ControllerSettings settings) throws StoreException {
@@ -242,6 +245,8 @@ public final class CloudController implements AutoCloseable {
         JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
         factory.setBus(bus);
         factory.setAddress(address);
+        this.bus = bus;
+        classLoaderResolver = ThreadClassLoaderResolver.install(bus);
         factory.setServiceBeans(resources);
         factory.setProviders(providers);
         try {
@@ -303,6 +308,10 @@ public final class CloudController implements AutoCloseable {
         if (server != null) {
             server.destroy();
             server = null;
+        }
+        if (classLoaderResolver != null) {
+            classLoaderResolver.remove(bus);
+            classLoaderResolver = null;
         }
         doppler.close();
         info.close();
