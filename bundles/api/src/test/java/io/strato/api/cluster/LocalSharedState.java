@@ -46,6 +46,14 @@ public final class LocalSharedState implements SharedState, AutoCloseable {
         expiry.shutdownNow();
     }
 
+    /**
+     * Drops an entry as a cluster loses the part of its state that only a departed member held: no listener
+     * hears of it.
+     */
+    public void lose(String map, String key) {
+        ((LocalMap) map(map)).entries.remove(key);
+    }
+
     private record Entry(String value, long expiresAt) {
         boolean expired(long now) {
             return expiresAt > 0 && now >= expiresAt;

@@ -74,6 +74,14 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
     private final Clock clock;
     private final Map<String, NodeRecord> lastSeen = new ConcurrentHashMap<>();
     private final Registration lastSeenTracking;
+    /**
+     * The last primary claim this node saw in the cluster state, forgotten when it is removed (released, or taken
+     * over). A claim can also vanish without a removal: lost with the member that held the only copy of its part
+     * of the cluster state (a member that froze while the cluster was still copying that part after another
+     * member rejoined). Its holder is then gone and its claim stands until it is taken over with --force.
+     */
+    private volatile PrimaryClaim lastClaim;
+    private final Registration claimTracking;
     private final Quorum quorum;
     private volatile String heldClaim;
     private volatile long takeoverAllowedUntil;
@@ -106,12 +114,23 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
         this.clock = clock;
         nodes.entries().values().forEach(this::remember);
         this.lastSeenTracking = nodes.listen((key, value) -> value.ifPresent(this::remember));
+        this.claimTracking = primaryMap.listen((key, value) -> {
+            if (ClusterKeys.PRIMARY_KEY.equals(key)) {
+                try {
+                    lastClaim = value.map(ClusterNode::readClaim).orElse(null);
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("Ignoring a malformed primary claim: {}", e.getMessage());
+                }
+            }
+        });
+        primaryMap.get(ClusterKeys.PRIMARY_KEY).ifPresent(json -> lastClaim = readClaim(json));
         LOG.info("Node {} ({}) joined the cluster view at {}", identity.name(), identity.id(), address);
     }
 
     @Deactivate
     void deactivate() {
         lastSeenTracking.close();
+        claimTracking.close();
     }
 
     private void remember(String json) {
@@ -187,9 +206,21 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
     }
 
     private Optional<PrimaryClaim> currentClaim() {
-        Optional<PrimaryClaim> claim = primaryMap.get(ClusterKeys.PRIMARY_KEY).map(json -> Json.read(json, PrimaryClaim.class));
+        Optional<PrimaryClaim> claim = primaryMap.get(ClusterKeys.PRIMARY_KEY).map(ClusterNode::readClaim);
+        if (claim.isEmpty()) {
+            claim = lostClaim();
+        }
         claim.ifPresent(c -> highestEpoch = Math.max(highestEpoch, c.epoch()));
         return claim;
+    }
+
+    /** The claim of a holder that is gone, when the claim vanished from the cluster state with it. */
+    private Optional<PrimaryClaim> lostClaim() {
+        return Optional.ofNullable(lastClaim).filter(c -> !alive(c.nodeId()));
+    }
+
+    private static PrimaryClaim readClaim(String json) {
+        return Json.read(json, PrimaryClaim.class);
     }
 
     /** Cut off from most of the cluster, unless the admin declared the missing members gone (--force). */
@@ -283,16 +314,23 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
         // (fenced), and once it is back the newer epoch, or the claim already in the cluster, stands
         for (int attempt = 0; attempt < 5; attempt++) {
             Optional<String> existing = primaryMap.get(ClusterKeys.PRIMARY_KEY);
-            existing.ifPresent(json -> highestEpoch = Math.max(highestEpoch, Json.read(json, PrimaryClaim.class).epoch()));
+            existing.ifPresent(json -> highestEpoch = Math.max(highestEpoch, readClaim(json).epoch()));
             if (existing.isEmpty()) {
-                String mine = claimValue(0);
+                Optional<PrimaryClaim> lost = lostClaim().filter(c -> !c.nodeId().equals(identity.id()));
+                if (lost.isPresent() && !stale(lost.get())) {
+                    throw refuse(refusal(lost.get()));
+                }
+                if (lost.isPresent() && !takeover) {
+                    throw refuse(lostHolder(lost.get()));
+                }
+                String mine = claimValue(lost.map(PrimaryClaim::epoch).orElse(0L));
                 if (primaryMap.putIfAbsent(ClusterKeys.PRIMARY_KEY, mine, null).isEmpty()) {
-                    claimed(mine, "claimed");
+                    claimed(mine, lost.map(c -> "took over from lost node " + c.nodeName() + " and").orElse("claimed"));
                     return;
                 }
                 continue;
             }
-            PrimaryClaim holder = Json.read(existing.get(), PrimaryClaim.class);
+            PrimaryClaim holder = readClaim(existing.get());
             if (holder.nodeId().equals(identity.id())) {
                 claimed(existing.get(), "still holds");
                 return;
@@ -325,7 +363,7 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
     private void claimed(String claim, String how) {
         heldClaim = claim;
         LOG.info("Node {} {} the primary role of cluster {} (epoch {})", identity.name(), how, config().name(),
-                Json.read(claim, PrimaryClaim.class).epoch());
+                readClaim(claim).epoch());
         beat();
     }
 
@@ -341,7 +379,7 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
         if (held == null) {
             return;
         }
-        PrimaryClaim mine = Json.read(held, PrimaryClaim.class);
+        PrimaryClaim mine = readClaim(held);
         Optional<String> current = primaryMap.get(ClusterKeys.PRIMARY_KEY);
         if (current.isEmpty()) {
             if (cutOff().isEmpty() && primaryMap.putIfAbsent(ClusterKeys.PRIMARY_KEY, held, null).isEmpty()) {
@@ -353,7 +391,7 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
         if (current.get().equals(held)) {
             return;
         }
-        PrimaryClaim other = Json.read(current.get(), PrimaryClaim.class);
+        PrimaryClaim other = readClaim(current.get());
         if (other.nodeId().equals(identity.id())) {
             heldClaim = current.get();
         } else if (other.epoch() >= mine.epoch()) {

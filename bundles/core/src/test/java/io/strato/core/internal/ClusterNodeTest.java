@@ -218,6 +218,51 @@ class ClusterNodeTest {
     }
 
     @Test
+    void aClaimLostWithItsFrozenHolderStillNamesTheHolderAndNeedsForceToTakeOver() throws RoleException {
+        TestClock clock = new TestClock();
+        ClusterNode n1 = node("node-1", new FakeRoles(), clock);
+        n1.claim();
+        ClusterNode n2 = node("node-2", new FakeRoles(), clock);
+        ClusterNode n3 = node("node-3", new FakeRoles(), clock);
+
+        // node-1 freezes while the cluster still copies the part of its state that holds the claim: the member is
+        // dropped and the claim goes with it, without a removal anyone hears of
+        cluster.map(io.strato.api.cluster.ClusterKeys.NODES).remove("node-1-id");
+        cluster.lose(io.strato.api.cluster.ClusterKeys.PRIMARY, io.strato.api.cluster.ClusterKeys.PRIMARY_KEY);
+        clock.now = clock.now.plus(ClusterNode.RECORD_TTL).plus(Duration.ofSeconds(1));
+        for (ClusterNode n : List.of(n2, n3)) {
+            n.beat();
+            assertTrue(n.warnings().stream().anyMatch(w -> w.startsWith("the primary node node-1 is gone")), n.warnings().toString());
+            assertTrue(n.admit(false).orElseThrow().startsWith("node node-1 holds the primary role of cluster strato but has not"));
+        }
+        RoleException unforced = assertThrows(RoleException.class, n2::claim);
+        assertTrue(unforced.getMessage().endsWith("kato:role-add --force primary"), unforced.getMessage());
+
+        assertTrue(n2.admit(true).isEmpty());
+        n2.claim();
+        String claim = cluster.map(io.strato.api.cluster.ClusterKeys.PRIMARY).get(io.strato.api.cluster.ClusterKeys.PRIMARY_KEY).orElseThrow();
+        assertTrue(claim.contains("\"nodeName\":\"node-2\"") && claim.contains("\"epoch\":2"), claim);
+        assertEquals("node-2", n3.primary().orElseThrow().name());
+        assertTrue(n3.warnings().stream().noneMatch(w -> w.contains("is gone") || w.contains("no primary")), n3.warnings().toString());
+    }
+
+    @Test
+    void aReleasedClaimIsForgottenAndTheNextNodeClaimsWithoutForce() throws RoleException {
+        TestClock clock = new TestClock();
+        ClusterNode n1 = node("node-1", new FakeRoles(), clock);
+        ClusterNode n2 = node("node-2", new FakeRoles(), clock);
+        n1.claim();
+        n1.release();
+        cluster.map(io.strato.api.cluster.ClusterKeys.NODES).remove("node-1-id"); // and the node stops
+        clock.now = clock.now.plus(ClusterNode.RECORD_TTL).plus(Duration.ofSeconds(1));
+        n2.beat();
+        assertTrue(n2.warnings().stream().anyMatch(w -> w.startsWith("cluster strato has no primary")), n2.warnings().toString());
+        assertTrue(n2.admit(false).isEmpty());
+        n2.claim();
+        assertEquals("node-2", n2.primary().orElseThrow().name());
+    }
+
+    @Test
     void aPrimaryThatWasPausedStepsDownAtItsNextBeatAndActsNoMore() throws RoleException {
         TestClock clock = new TestClock();
         FakeRoles roles1 = new FakeRoles();
