@@ -129,7 +129,11 @@ final class Store implements AutoCloseable {
     /** Opens what the mode needs; the cluster database of client and url modes follows in the background. */
     void open() throws StoreException, IOException {
         switch (mode) {
-            case EMBEDDED -> offer.accept(openEmbedded(), List.of(Database.NODE, Database.CLUSTER));
+            case EMBEDDED -> {
+                JdbcDatabase database = openEmbedded();
+                clusterLocation = database.location(); // one database is both
+                offer.accept(database, List.of(Database.NODE, Database.CLUSTER));
+            }
             case SERVER -> openServer();
             case CLIENT -> {
                 offer.accept(openEmbedded(), List.of(Database.NODE));

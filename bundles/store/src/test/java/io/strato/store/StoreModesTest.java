@@ -171,6 +171,9 @@ class StoreModesTest {
         Node embedded = new Node("embedded", "node-a", SECRET).open();
         assertEquals(List.of(Database.NODE, Database.CLUSTER), embedded.offered.get(0).scopes());
         Database db = embedded.offered.get(0).database();
+        // kato:store-status names the one database for both
+        assertEquals(embedded.store.status().nodeLocation(), embedded.store.status().clusterLocation());
+        assertTrue(embedded.store.status().clusterLocation().startsWith("jdbc:derby:"), embedded.store.status().clusterLocation());
         db.migrate("notes", List.of("CREATE TABLE note (text VARCHAR(64))"));
         insert(db, "from the micro cloud");
         embedded.store.close();

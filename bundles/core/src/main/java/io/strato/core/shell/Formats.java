@@ -2,6 +2,7 @@ package io.strato.core.shell;
 
 import io.strato.api.cluster.ClusterStatus;
 import io.strato.api.role.RoleState;
+import io.strato.api.shell.CommandServices;
 
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -13,8 +14,7 @@ final class Formats {
     }
 
     /** What the cluster commands say while Cellar (re)starts: they stay registered and answer this instead. */
-    static final String NOT_CONNECTED = "this node is not connected to its cluster (Cellar is starting or restarting); "
-            + "try again in a few seconds";
+    static final String NOT_CONNECTED = CommandServices.NOT_CONNECTED;
 
     static String roles(Map<String, RoleState> roles) {
         return roles.entrySet().stream()

@@ -19,19 +19,14 @@ import io.strato.api.role.RoleService;
 import io.strato.api.role.RoleState;
 import io.strato.api.service.ServiceHealth;
 import io.strato.api.service.ServiceOffering;
+import io.strato.api.shell.ShellCommandCheck;
 import io.strato.core.internal.Membership;
 import io.strato.testkit.TestCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
-import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -144,34 +139,11 @@ class StatusAndNodeListTest {
         // Karaf's shell registers a bundle's commands only while every mandatory @Reference of every one of them is
         // there: one command that needs the cluster would take kato:cluster-secret, kato:role-* ... with it while Cellar
         // restarts (after kato:node-attach), and the admin would read "Command not found".
-        for (Class<?> type : shellServices()) {
-            for (Field f : type.getDeclaredFields()) {
-                Reference ref = f.getAnnotation(Reference.class);
-                if (ref != null && !ref.optional()) {
-                    assertTrue(ALWAYS_THERE.contains(f.getType()), type.getSimpleName() + "." + f.getName() + " needs "
-                            + f.getType().getSimpleName() + ", which is gone while Cellar restarts: make it optional");
-                }
-            }
-        }
+        ShellCommandCheck.assertOnlyOptionalReferences(ShellCommandCheck.shellServices("io.strato.core.shell", 13), ALWAYS_THERE);
         NodeListCommand list = new NodeListCommand();
         assertEquals(Formats.NOT_CONNECTED + "\n", capture(list::execute));
         StatusCommand status = new StatusCommand();
         assertTrue(capture(status::execute).startsWith("NOT READY: this node is not connected to its cluster"));
-    }
-
-    /** Every command and completer of this package (the classes the shell registers: annotated @Service). */
-    private static List<Class<?>> shellServices() throws Exception {
-        List<Class<?>> found = new ArrayList<>();
-        try (var files = Files.list(Path.of("src/main/java/io/strato/core/shell"))) {
-            for (String file : files.map(f -> f.getFileName().toString()).sorted().toList()) {
-                Class<?> type = Class.forName("io.strato.core.shell." + file.replace(".java", ""));
-                if (type.isAnnotationPresent(Service.class)) {
-                    found.add(type);
-                }
-            }
-        }
-        assertTrue(found.size() >= 13, "commands found: " + found);
-        return found;
     }
 
     /** Services of core itself that do not depend on Cellar, and the shell's own session. */

@@ -1,5 +1,6 @@
 package io.strato.store.shell;
 
+import io.strato.api.shell.CommandServices;
 import io.strato.store.StoreShell;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -14,7 +15,7 @@ import java.util.Optional;
 @Service
 public class StoreServeCommand implements Action {
 
-    @Reference
+    @Reference(optional = true)
     StoreShell store;
 
     @Option(name = "--port", description = "the network server's TCP port (default 1527)")
@@ -26,6 +27,7 @@ public class StoreServeCommand implements Action {
             System.err.println("--port " + port + " is not a TCP port; give one between 1 and 65535");
             return null;
         }
+        StoreShell store = CommandServices.require(this.store, StoreCommands.UNAVAILABLE);
         try {
             System.out.println(store.serve(Optional.ofNullable(port)));
         } catch (IllegalStateException e) {

@@ -1,5 +1,6 @@
 package io.strato.store.shell;
 
+import io.strato.api.shell.CommandServices;
 import io.strato.store.StoreShell;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -11,12 +12,12 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 public class StoreStatusCommand implements Action {
 
-    @Reference
+    @Reference(optional = true)
     StoreShell store;
 
     @Override
     public Object execute() {
-        System.out.print(store.status());
+        System.out.print(CommandServices.require(store, StoreCommands.UNAVAILABLE).status());
         return null;
     }
 }

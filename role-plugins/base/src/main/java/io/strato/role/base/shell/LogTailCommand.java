@@ -1,5 +1,6 @@
 package io.strato.role.base.shell;
 
+import io.strato.api.shell.CommandServices;
 import io.strato.api.log.LogQuery;
 import io.strato.api.log.LogTail;
 import io.strato.api.log.NodeLogLine;
@@ -20,7 +21,7 @@ public class LogTailCommand implements Action {
 
     static final long FOLLOW_EVERY_MS = 1000;
 
-    @Reference
+    @Reference(optional = true)
     LogTailer tailer;
 
     @Option(name = "--node", description = "Only this node's lines (its name or id)")
@@ -37,6 +38,7 @@ public class LogTailCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
+        LogTailer tailer = CommandServices.require(this.tailer, CommandServices.NOT_CONNECTED);
         PrintStream out = System.out;
         ZoneId zone = ZoneId.systemDefault();
         LogTail tail = tailer.tail(new LogQuery(UUID.randomUUID().toString(), node, level, lines, 0));

@@ -1,5 +1,6 @@
 package io.strato.role.controller.shell;
 
+import io.strato.api.shell.CommandServices;
 import io.strato.role.controller.tenancy.TenancyAdmin;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -11,7 +12,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Service
 public class OrgListCommand implements Action {
 
-    @Reference
+    @Reference(optional = true)
     TenancyAdmin tenancy;
 
     @Override
@@ -24,7 +25,7 @@ public class OrgListCommand implements Action {
         table.column("Instances");
         table.column("Services");
         table.column("Routes");
-        for (TenancyAdmin.OrgUse o : tenancy.organizations()) {
+        for (TenancyAdmin.OrgUse o : CommandServices.require(tenancy, ClusterRecords.UNAVAILABLE).organizations()) {
             table.addRow().addContent(o.name(), o.spaces(), o.quota(), use(o.memoryUsed(), o.memoryLimit()),
                     use(o.instancesUsed(), o.instanceLimit()), use(o.servicesUsed(), o.servicesLimit()),
                     use(o.routesUsed(), o.routesLimit()));

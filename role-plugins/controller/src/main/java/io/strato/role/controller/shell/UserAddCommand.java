@@ -1,5 +1,6 @@
 package io.strato.role.controller.shell;
 
+import io.strato.api.shell.CommandServices;
 import io.strato.api.shell.SecretCommandLine;
 import io.strato.role.controller.tenancy.TenancyAdmin;
 import io.strato.role.controller.users.UserAccount;
@@ -36,10 +37,10 @@ public class UserAddCommand implements Action {
             description = "the options may also follow the name")
     List<String> trailing;
 
-    @Reference
+    @Reference(optional = true)
     UserAccounts users;
 
-    @Reference
+    @Reference(optional = true)
     TenancyAdmin tenancy;
 
     @Reference
@@ -51,6 +52,8 @@ public class UserAddCommand implements Action {
     }
 
     private Object add() throws Exception {
+        UserAccounts users = CommandServices.require(this.users, ClusterRecords.UNAVAILABLE);
+        TenancyAdmin tenancy = CommandServices.require(this.tenancy, ClusterRecords.UNAVAILABLE);
         TrailingOptions more = TrailingOptions.parse(trailing, true,
                 "kato:user-add <name> [--password p] [--admin] [--org o [--space s]]");
         String given = password != null ? password : more.password;

@@ -1,5 +1,6 @@
 package io.strato.role.controller.shell;
 
+import io.strato.api.shell.CommandServices;
 import io.strato.role.controller.users.UserAccounts;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -14,12 +15,12 @@ public class UserDeleteCommand implements Action {
     @Argument(index = 0, name = "name", required = true, description = "the user name")
     String name;
 
-    @Reference
+    @Reference(optional = true)
     UserAccounts users;
 
     @Override
     public Object execute() {
-        users.delete(name);
+        CommandServices.require(users, ClusterRecords.UNAVAILABLE).delete(name);
         System.out.println("User " + name + " deleted");
         return null;
     }

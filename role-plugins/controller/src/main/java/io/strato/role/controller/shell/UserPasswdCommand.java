@@ -1,5 +1,6 @@
 package io.strato.role.controller.shell;
 
+import io.strato.api.shell.CommandServices;
 import io.strato.api.shell.SecretCommandLine;
 import io.strato.role.controller.users.UserAccounts;
 import java.util.List;
@@ -25,7 +26,7 @@ public class UserPasswdCommand implements Action {
             description = "the options may also follow the name")
     List<String> trailing;
 
-    @Reference
+    @Reference(optional = true)
     UserAccounts users;
 
     @Reference
@@ -37,6 +38,7 @@ public class UserPasswdCommand implements Action {
     }
 
     private Object change() throws Exception {
+        UserAccounts users = CommandServices.require(this.users, ClusterRecords.UNAVAILABLE);
         TrailingOptions more = TrailingOptions.parse(trailing, false, "kato:user-passwd <name> [--password p]");
         String given = password != null ? password : more.password;
         if (users.find(name).isEmpty()) {

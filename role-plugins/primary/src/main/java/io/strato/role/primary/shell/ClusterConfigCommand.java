@@ -1,5 +1,6 @@
 package io.strato.role.primary.shell;
 
+import io.strato.api.shell.CommandServices;
 import io.strato.api.cluster.ClusterConfig;
 import io.strato.role.primary.ClusterConfigKeeper;
 import org.apache.karaf.shell.api.action.Action;
@@ -12,7 +13,11 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 public class ClusterConfigCommand implements Action {
 
-    @Reference
+    /** The primary role itself: gone while it starts, or while this node is not connected to its cluster. */
+    static final String UNAVAILABLE = "the primary role is not running on this node right now (it is starting, or this node "
+            + "is not connected to its cluster); kato:status says why";
+
+    @Reference(optional = true)
     ClusterConfigKeeper keeper;
 
     @Option(name = "--name", description = "New cluster name")
@@ -23,6 +28,7 @@ public class ClusterConfigCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
+        ClusterConfigKeeper keeper = CommandServices.require(this.keeper, UNAVAILABLE);
         ClusterConfig config = name == null && domain == null ? keeper.current() : keeper.update(name, domain);
         System.out.println("Cluster name: " + config.name());
         System.out.println("App domain:   " + config.appDomain());
