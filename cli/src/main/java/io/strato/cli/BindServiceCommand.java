@@ -19,8 +19,9 @@ public final class BindServiceCommand implements Runnable {
     @Override
     public void run() {
         ControllerClient controller = strato.controller();
-        ServiceInstance instance = controller.requireServiceInstance(service);
-        App app = controller.requireApp(appName);
+        ControllerClient.ServiceAndApp named = controller.requireServiceAndApp("bind-service", service, appName);
+        ServiceInstance instance = named.service();
+        App app = named.app();
         boolean bound = controller.appBindings(app.guid()).stream()
                 .anyMatch(b -> b.serviceInstanceGuid().equals(instance.guid()));
         if (bound) {

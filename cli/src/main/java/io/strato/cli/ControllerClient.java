@@ -226,9 +226,29 @@ public final class ControllerClient {
         return serviceInstances().stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
+    /**
+     * The service instance and the app a binding command names, the service first (as Stackato's client has it);
+     * when they are the other way round (Cloud Foundry's order) the error says how to write it.
+     */
+    public ServiceAndApp requireServiceAndApp(String command, String service, String app) {
+        Optional<ServiceInstance> instance = findServiceInstance(service);
+        if (instance.isEmpty() && findApp(service).isPresent() && findServiceInstance(app).isPresent()) {
+            throw new CliError("'" + service + "' is an app and '" + app + "' a service: the service comes first, `strato "
+                    + command + " " + app + " " + service + "`");
+        }
+        return new ServiceAndApp(instance.orElseThrow(() -> serviceNotFound(service)), requireApp(app));
+    }
+
+    /** A service instance and an app of the targeted space. */
+    public record ServiceAndApp(ServiceInstance service, App app) {
+    }
+
     public ServiceInstance requireServiceInstance(String name) {
-        return findServiceInstance(name).orElseThrow(() ->
-                new CliError("Service '" + name + "' not found: run `strato services` to list them"));
+        return findServiceInstance(name).orElseThrow(() -> serviceNotFound(name));
+    }
+
+    private static CliError serviceNotFound(String name) {
+        return new CliError("Service '" + name + "' not found: run `strato services` to list them");
     }
 
     public ServiceInstance createServiceInstance(String name, String planGuid, String spaceGuid,

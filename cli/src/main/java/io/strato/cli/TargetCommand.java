@@ -10,8 +10,8 @@ import java.io.PrintStream;
 import java.util.List;
 
 @Command(name = "target", description = {
-        "Show the controller URL, user, org and space; or set the URL after checking its /v2/info;",
-        "or target an org and space with -o/-s."})
+        "Show or set the target: the controller URL, user, org and space.",
+        "A URL is set after checking its /v2/info; -o/-s choose the org and space to work in."})
 public final class TargetCommand implements Runnable {
 
     @ParentCommand

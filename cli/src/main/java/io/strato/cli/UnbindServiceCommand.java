@@ -19,8 +19,9 @@ public final class UnbindServiceCommand implements Runnable {
     @Override
     public void run() {
         ControllerClient controller = strato.controller();
-        ServiceInstance instance = controller.requireServiceInstance(service);
-        App app = controller.requireApp(appName);
+        ControllerClient.ServiceAndApp named = controller.requireServiceAndApp("unbind-service", service, appName);
+        ServiceInstance instance = named.service();
+        App app = named.app();
         ServiceBinding binding = controller.appBindings(app.guid()).stream()
                 .filter(b -> b.serviceInstanceGuid().equals(instance.guid())).findFirst()
                 .orElseThrow(() -> new CliError("Service '" + service + "' is not bound to '" + appName + "'"));

@@ -103,6 +103,21 @@ class ServiceCommandsTest {
     }
 
     @Test
+    void anAppAndAServiceInCloudFoundrysOrderGetTheRightOrderShown() {
+        CliRun.Result bind = cli.run("bind-service", "shop", "shopdb");
+        assertEquals(1, bind.exitCode());
+        assertEquals("'shop' is an app and 'shopdb' a service: the service comes first, `strato bind-service shopdb shop`",
+                bind.err().trim());
+        CliRun.Result unbind = cli.run("unbind-service", "shop", "shopdb");
+        assertEquals("'shop' is an app and 'shopdb' a service: the service comes first, `strato unbind-service shopdb shop`",
+                unbind.err().trim());
+        assertTrue(controller.requests("POST", "/v2/service_bindings").isEmpty(), "nothing was bound");
+
+        CliRun.Result unknown = cli.run("bind-service", "nothing", "shop");
+        assertEquals("Service 'nothing' not found: run `strato services` to list them", unknown.err().trim());
+    }
+
+    @Test
     void deletingABoundServiceExplainsAndForceRecurses() {
         controller.on("DELETE", "/v2/service_instances/si-1", (exchange, request) -> {
             boolean recursive = "recursive=true".equals(request.query());
