@@ -1,9 +1,9 @@
 package io.strato.role.base.shell;
 
-import io.strato.api.shell.CommandServices;
 import io.strato.api.log.LogQuery;
 import io.strato.api.log.LogTail;
 import io.strato.api.log.NodeLogLine;
+import io.strato.api.shell.CommandServices;
 import io.strato.role.base.log.LogTailer;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;

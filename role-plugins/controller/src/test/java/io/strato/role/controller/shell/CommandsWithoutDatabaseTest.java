@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.strato.api.shell.ShellCommandCheck;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.apache.karaf.shell.api.console.Session;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class CommandsWithoutDatabaseTest {
         UserPasswdCommand passwd = new UserPasswdCommand();
         passwd.name = "alice";
         passwd.password = "another-password";
-        for (var command : List.<java.util.concurrent.Callable<?>>of(add::execute, delete::execute, passwd::execute,
+        for (var command : List.<Callable<?>>of(add::execute, delete::execute, passwd::execute,
                 new UserListCommand()::execute, new OrgListCommand()::execute)) {
             ShellCommandCheck.Run run = ShellCommandCheck.run(command);
             assertEquals(ClusterRecords.UNAVAILABLE, run.failure());

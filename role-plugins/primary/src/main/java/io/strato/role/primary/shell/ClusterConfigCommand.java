@@ -1,7 +1,7 @@
 package io.strato.role.primary.shell;
 
-import io.strato.api.shell.CommandServices;
 import io.strato.api.cluster.ClusterConfig;
+import io.strato.api.shell.CommandServices;
 import io.strato.role.primary.ClusterConfigKeeper;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
