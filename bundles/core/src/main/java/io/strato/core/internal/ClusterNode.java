@@ -116,14 +116,10 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
         this.lastSeenTracking = nodes.listen((key, value) -> value.ifPresent(this::remember));
         this.claimTracking = primaryMap.listen((key, value) -> {
             if (ClusterKeys.PRIMARY_KEY.equals(key)) {
-                try {
-                    lastClaim = value.map(ClusterNode::readClaim).orElse(null);
-                } catch (IllegalArgumentException e) {
-                    LOG.warn("Ignoring a malformed primary claim: {}", e.getMessage());
-                }
+                trackClaim(value);
             }
         });
-        primaryMap.get(ClusterKeys.PRIMARY_KEY).ifPresent(json -> lastClaim = readClaim(json));
+        trackClaim(primaryMap.get(ClusterKeys.PRIMARY_KEY));
         LOG.info("Node {} ({}) joined the cluster view at {}", identity.name(), identity.id(), address);
     }
 
@@ -131,6 +127,15 @@ public class ClusterNode implements ClusterView, NodeHeartbeat, PrimaryElection,
     void deactivate() {
         lastSeenTracking.close();
         claimTracking.close();
+    }
+
+    /** Remembers the claim now in the cluster state (none: forgets it); a malformed one changes nothing. */
+    private void trackClaim(Optional<String> json) {
+        try {
+            lastClaim = json.map(ClusterNode::readClaim).orElse(null);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignoring a malformed primary claim: {}", e.getMessage());
+        }
     }
 
     private void remember(String json) {

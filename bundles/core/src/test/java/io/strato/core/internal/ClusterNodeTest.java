@@ -247,6 +247,13 @@ class ClusterNodeTest {
     }
 
     @Test
+    void aMalformedClaimInTheClusterStateDoesNotKeepANodeFromJoiningTheView() {
+        cluster.map(io.strato.api.cluster.ClusterKeys.PRIMARY).put(io.strato.api.cluster.ClusterKeys.PRIMARY_KEY, "{not a claim");
+        ClusterNode n1 = node("node-1", new FakeRoles(), new TestClock());
+        assertEquals(List.of("node-1"), n1.nodes().stream().map(NodeRecord::name).toList());
+    }
+
+    @Test
     void aReleasedClaimIsForgottenAndTheNextNodeClaimsWithoutForce() throws RoleException {
         TestClock clock = new TestClock();
         ClusterNode n1 = node("node-1", new FakeRoles(), clock);
