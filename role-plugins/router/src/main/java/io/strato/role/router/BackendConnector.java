@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.net.InetSocketAddress;
@@ -16,10 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Hands out backend connections: an idle pooled one when there is one, a new one otherwise. */
 final class BackendConnector {
-
-    static final int MAX_INITIAL_LINE = 8192;
-    static final int MAX_HEADER_SIZE = 32768;
-    static final int MAX_CHUNK_SIZE = 65536;
 
     private final Bootstrap bootstrap;
     private final int idleTimeoutSeconds;
@@ -48,12 +43,13 @@ final class BackendConnector {
         return bootstrap.clone(loop).handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                HttpMessageDecoder decoder = HttpMessageDecoder.responses();
                 ch.pipeline().addLast(
                         // Only a pooled connection times out here, and it neither reads nor writes: watching
                         // reads alone is the same, and lets the router's writes go without a promise each.
                         new IdleStateHandler(idleTimeoutSeconds, 0, 0),
-                        new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE),
-                        new BackendHandler(pool));
+                        decoder,
+                        new BackendHandler(pool, decoder));
             }
         }).connect(backend.address());
     }

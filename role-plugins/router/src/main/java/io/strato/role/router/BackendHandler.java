@@ -16,16 +16,20 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(BackendHandler.class);
 
     private final BackendPool pool;
+    private final HttpMessageDecoder decoder;
     private ChannelHandlerContext ctx;
     /** The client connection this backend connection answers; null while it waits in the pool. */
     private ProxyHandler client;
 
-    BackendHandler(BackendPool pool) {
+    BackendHandler(BackendPool pool, HttpMessageDecoder decoder) {
         this.pool = pool;
+        this.decoder = decoder;
     }
 
-    void bind(ProxyHandler client) {
+    /** Serves {@code client} for one exchange, whose request asked HEAD or an upgrade or neither. */
+    void bind(ProxyHandler client, boolean head, boolean upgrade) {
         this.client = client;
+        decoder.expectResponse(head, upgrade);
     }
 
     /** Back to the pool after a complete exchange. */

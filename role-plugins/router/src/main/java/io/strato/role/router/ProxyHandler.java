@@ -1,25 +1,13 @@
 package io.strato.role.router;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -135,7 +123,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (exchange != null) {
             abandonBackend(exchange);
-            exchange.releaseWaiting();
+            exchange.release();
             exchange = null;
         }
         pipelined.forEach(ReferenceCountUtil::release);
@@ -155,68 +143,86 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     // --- the request ---
 
     private void handle(Object msg) {
-        if (msg instanceof HttpObject http && http.decoderResult().isFailure()) {
-            ReferenceCountUtil.release(msg);
-            LOG.debug("Malformed request from {}: {}", clientIp, http.decoderResult().cause().getMessage());
+        if (msg instanceof HttpMessageDecoder.Malformed malformed) {
+            LOG.debug("Malformed request from {}: {}", clientIp, malformed.reason());
             if (exchange == null || !exchange.responseStarted) {
                 if (exchange != null) {
                     abandonBackend(exchange);
-                    exchange.releaseWaiting();
+                    exchange.release();
                     exchange = null;
                 }
-                respond(RouterErrors.malformedRequest(), false, false);
+                respond(RouterError.malformedRequest(), false, false, null);
             } else {
                 ctx.close();
             }
-            return;
-        }
-        if (msg instanceof HttpRequest request) {
-            begin(request);
-        }
-        if (msg instanceof HttpContent content) {
-            if (exchange == null) {
-                content.release(); // the body of a request the router answered itself
-            } else {
-                forwardBody(content);
-            }
+        } else if (msg instanceof HttpHead head) {
+            begin(head);
+        } else if (exchange == null) {
+            // the body of a request the router answered itself, or bytes after a refused upgrade
+            ReferenceCountUtil.release(msg);
+        } else if (msg instanceof HttpMessageDecoder.End end) {
+            forwardEnd(end);
+        } else {
+            forwardBody((ByteBuf) msg);
         }
     }
 
-    private void begin(HttpRequest request) {
-        boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        boolean keepAlive = ProxyHeaders.isKeepAlive(request);
+    private void begin(HttpHead request) {
+        boolean http10 = request.http10;
+        boolean upgrade = request.webSocketUpgrade();
+        // After an upgrade the connection carries the app's protocol, or, refused, closes.
+        boolean keepAlive = request.keepAlive() && !upgrade;
         String host = ProxyHeaders.host(request);
         if (host == null) {
-            respond(RouterErrors.emptyHost(), keepAlive, http10);
+            respond(RouterError.emptyHost(), keepAlive, http10, null);
             return;
         }
         HostBackends backends = routes.lookup(host);
         if (backends == null) {
-            respond(RouterErrors.unknownRoute(host), keepAlive, http10);
+            respond(RouterError.unknownRoute(host), keepAlive, http10, null);
             return;
         }
-        boolean upgrade = ProxyHeaders.isWebSocketUpgrade(request);
-        boolean hasBody = ProxyHeaders.isChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         String requestId = ProxyHeaders.requestId(request);
-        ProxyHeaders.prepareRequest(request, clientIp, requestId, upgrade);
-        // HTTP/1.1 to the instance whatever the client speaks, so the backend connection stays open.
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        exchange = new Exchange(request, host, requestId, http10, keepAlive, upgrade, hasBody,
-                HttpMethod.HEAD.equals(request.method()), StickySession.requestedInstance(request));
+        ByteBuf head = ProxyHeaders.request(request, clientIp, requestId, upgrade, ctx.alloc());
+        exchange = new Exchange(head, host, requestId, http10, keepAlive, upgrade,
+                request.chunked() || request.contentLength() > 0, request.chunked(), request.isHead(),
+                StickySession.requestedInstance(request));
 
         Backend backend = exchange.stickyInstance == null ? null : backends.instance(exchange.stickyInstance);
         connect(backend != null ? backend : backends.next(null), false);
     }
 
-    private void forwardBody(HttpContent content) {
+    private void forwardBody(ByteBuf part) {
         Exchange ex = exchange;
-        if (content instanceof LastHttpContent) {
-            ex.requestComplete = true;
-        }
         if (ex.backendChannel == null) {
-            ex.waiting.add(content);
+            ex.waiting.add(part);
         } else {
-            ex.backendChannel.write(content, ex.backendChannel.voidPromise());
+            writeBody(ex, part);
+        }
+    }
+
+    private void forwardEnd(HttpMessageDecoder.End end) {
+        Exchange ex = exchange;
+        ex.requestComplete = true;
+        if (ex.backendChannel == null) {
+            ex.waiting.add(end);
+        } else {
+            writeEnd(ex, end);
+        }
+    }
+
+    private static void writeBody(Exchange ex, ByteBuf part) {
+        Channel backend = ex.backendChannel;
+        if (ex.chunkedBody) {
+            Chunks.part(backend, backend.alloc(), part);
+        } else {
+            backend.write(part, backend.voidPromise());
+        }
+    }
+
+    private static void writeEnd(Exchange ex, HttpMessageDecoder.End end) {
+        if (ex.chunkedBody) {
+            ex.backendChannel.write(Chunks.last(end.trailers()), ex.backendChannel.voidPromise());
         }
     }
 
@@ -245,12 +251,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = exchange;
         ex.backendChannel = backendChannel;
         ex.reused = reused;
-        backendChannel.pipeline().get(BackendHandler.class).bind(this);
+        backendChannel.pipeline().get(BackendHandler.class).bind(this, ex.head, ex.upgrade);
         backendChannel.config().setAutoRead(ctx.channel().isWritable());
         // A failed write shows as an exception on the backend connection, which closes it: backendClosed()
-        backendChannel.write(ex.request, backendChannel.voidPromise());
-        for (HttpContent part : ex.waiting) {
-            backendChannel.write(part, backendChannel.voidPromise());
+        backendChannel.write(ex.requestHead.retainedDuplicate(), backendChannel.voidPromise());
+        for (Object part : ex.waiting) {
+            if (part instanceof HttpMessageDecoder.End end) {
+                writeEnd(ex, end);
+            } else {
+                writeBody(ex, (ByteBuf) part);
+            }
         }
         ex.waiting.clear();
         backendChannel.flush();
@@ -278,30 +288,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     void backendRead(Object msg) {
         Exchange ex = exchange;
         relayed++;
-        if (msg instanceof HttpObject http && http.decoderResult().isFailure()) {
-            ReferenceCountUtil.release(msg);
+        if (msg instanceof HttpMessageDecoder.Malformed malformed) {
             LOG.warn("{} of {} sent a malformed answer to request {}: {}", ex.backend.describe(), ex.host,
-                    ex.requestId, http.decoderResult().cause().getMessage());
+                    ex.requestId, malformed.reason());
             failExchange();
-            return;
-        }
-        if (msg instanceof HttpResponse response) {
+        } else if (msg instanceof HttpHead response) {
             startResponse(ex, response);
-        }
-        if (msg instanceof HttpContent content) {
-            if (!(content instanceof LastHttpContent)) {
-                ctx.write(content, ctx.voidPromise());
-            } else if (ex.switchingProtocols) {
-                ctx.write(content, ctx.voidPromise());
-                startTunnel(ex);
-            } else if (ex.informational) {
-                ex.informational = false; // the end of "100 Continue"; the real answer follows
-                ctx.write(content, ctx.voidPromise());
-            } else {
-                // Only a connection that closes after the answer needs to know when it is written.
-                ChannelFuture written = ctx.writeAndFlush(content, ex.clientKeepAlive ? ctx.voidPromise() : ctx.newPromise());
-                finish(ex, written);
-            }
+        } else if (msg instanceof HttpMessageDecoder.End end) {
+            endResponse(ex, end);
+        } else if (ex.chunksToClient) {
+            Chunks.part(ctx, ctx.alloc(), (ByteBuf) msg);
+        } else {
+            ctx.write(msg, ctx.voidPromise());
         }
     }
 
@@ -317,7 +315,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             // reached it, so sending it again on a new connection is safe.
             ex.staleRetried = true;
             ex.attempts--;
-            ex.waiting.add(LastHttpContent.EMPTY_LAST_CONTENT);
             connector.closeIdle(ex.backend, ctx.channel().eventLoop());
             connect(ex.backend, true);
         } else if (!ex.responseStarted) {
@@ -328,57 +325,65 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("{} of {} closed the connection in the middle of its answer to request {}",
                     ex.backend.describe(), ex.host, ex.requestId);
             exchange = null;
+            ex.release();
             ctx.close();
         }
     }
 
-    private void startResponse(Exchange ex, HttpResponse response) {
-        ex.responseStarted = true;
-        int code = response.status().code();
-        if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code() && ex.upgrade) {
-            ex.switchingProtocols = true;
-            response.headers().set(ProxyHeaders.X_VCAP_REQUEST_ID, ex.requestId);
-            ctx.write(response, ctx.voidPromise());
+    private void startResponse(Exchange ex, HttpHead response) {
+        int code = response.status();
+        if (code == 101) { // the decoder lets it through only as the answer to an upgrade request
+            ex.responseStarted = true;
+            ctx.write(ProxyHeaders.interim(response, ex.requestId, ctx.alloc()), ctx.voidPromise());
+            startTunnel(ex);
             return;
         }
         if (code < 200) {
-            ex.informational = true;
-            ctx.write(response, ctx.voidPromise());
+            if (!ex.clientIsHttp10) { // 100 Continue and the like mean nothing to an HTTP/1.0 client
+                ctx.write(ProxyHeaders.interim(response, ex.requestId, ctx.alloc()), ctx.voidPromise());
+            }
             return;
         }
-        ex.backendKeepAlive = ProxyHeaders.isKeepAlive(response);
-        ProxyHeaders.removeHopByHop(response.headers());
-        response.headers().remove(HttpHeaderNames.UPGRADE);
+        ex.responseStarted = true;
         boolean bodyless = ex.head || code == 204 || code == 304;
-        boolean framed = bodyless || HttpUtil.isContentLengthSet(response) || ProxyHeaders.isChunked(response);
-        if (ex.clientIsHttp10 && ProxyHeaders.isChunked(response)) {
+        boolean framed = bodyless || response.contentLength() >= 0 || response.chunked();
+        ex.backendKeepAlive = response.keepAlive() && framed;
+        ProxyHeaders.Body body;
+        if (bodyless || response.contentLength() >= 0) {
+            body = ProxyHeaders.Body.AS_IS;
+        } else if (ex.clientIsHttp10) {
             // An HTTP/1.0 client cannot read chunks: send the bytes as they come and end with a close.
-            HttpUtil.setTransferEncodingChunked(response, false);
-            framed = false;
+            body = ProxyHeaders.Body.UNTIL_CLOSE;
+            ex.clientKeepAlive = false;
+        } else {
+            body = response.chunked() ? ProxyHeaders.Body.AS_IS : ProxyHeaders.Body.CHUNKED;
         }
-        if (!framed) {
-            if (ex.clientIsHttp10) {
-                ex.clientKeepAlive = false;
-            } else {
-                HttpUtil.setTransferEncodingChunked(response, true);
-            }
-        }
+        ex.chunksToClient = !bodyless && (body == ProxyHeaders.Body.CHUNKED || body == ProxyHeaders.Body.AS_IS && response.chunked());
         if (!ex.requestComplete) {
             // The instance answered before reading the whole body: the rest is dropped, and the
             // client connection cannot be trusted to be in step afterwards.
             ex.clientKeepAlive = false;
         }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        ProxyHeaders.setKeepAlive(response, ex.clientKeepAlive, ex.clientIsHttp10);
-        response.headers().set(ProxyHeaders.X_VCAP_REQUEST_ID, ex.requestId);
         boolean moved = ex.stickyInstance != null && !ex.stickyInstance.equals(ex.backend.instanceId());
-        StickySession.stick(response, ex.backend.instanceId(), moved);
-        ctx.write(response, ctx.voidPromise());
+        String vcapId = StickySession.cookieFor(response, ex.backend.instanceId(), moved);
+        ctx.write(ProxyHeaders.response(response, body, ex.clientKeepAlive, ex.clientIsHttp10, ex.requestId, vcapId,
+                ctx.alloc()), ctx.voidPromise());
+    }
+
+    private void endResponse(Exchange ex, HttpMessageDecoder.End end) {
+        ByteBuf last = ex.chunksToClient ? Chunks.last(end.trailers()) : Unpooled.EMPTY_BUFFER;
+        // Only a connection that closes after the answer needs to know when it is written.
+        ChannelFuture written = ctx.writeAndFlush(last, ex.clientKeepAlive ? ctx.voidPromise() : ctx.newPromise());
+        if (end.moreBytesFollow()) {
+            ex.backendKeepAlive = false; // the instance sent more than its answer: it is out of step
+        }
+        finish(ex, written);
     }
 
     /** Ends a normal exchange: the backend connection goes back to its pool, the next request may start. */
     private void finish(Exchange ex, ChannelFuture lastWrite) {
         exchange = null;
+        ex.release();
         Channel backendChannel = ex.backendChannel;
         BackendHandler backend = backendChannel.pipeline().get(BackendHandler.class);
         if (ex.backendKeepAlive && ex.requestComplete && backendChannel.isActive()) {
@@ -393,39 +398,29 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         drainPipelined();
     }
 
-    /** After a 101 answer both connections carry raw bytes: the HTTP codecs leave, relays take over. */
+    /**
+     * After a 101 answer both connections carry raw bytes: the decoders pass them as they come, relays
+     * take over from the proxy, and what the client sent after its upgrade request goes first.
+     */
     private void startTunnel(Exchange ex) {
         exchange = null;
+        ex.release();
         Channel backendChannel = ex.backendChannel;
         ctx.flush();
         ChannelPipeline clientPipeline = ctx.pipeline();
         ChannelPipeline backendPipeline = backendChannel.pipeline();
-        HttpServerCodec serverCodec = clientPipeline.get(HttpServerCodec.class);
-        HttpClientCodec clientCodec = backendPipeline.get(HttpClientCodec.class);
-        serverCodec.removeOutboundHandler();
-        clientCodec.removeOutboundHandler();
         // WebSockets are long-lived and may be quiet for long; the app's pings keep them honest.
         clientPipeline.remove(IdleStateHandler.class);
         backendPipeline.remove(IdleStateHandler.class);
         clientPipeline.replace(this, "tunnel", new TunnelHandler(backendChannel));
         backendPipeline.replace(BackendHandler.class, "tunnel", new TunnelHandler(ctx.channel()));
-        // Removing the decoders hands any bytes they already hold to the relays.
-        serverCodec.removeInboundHandler();
-        clientCodec.removeInboundHandler();
-        ctx.channel().eventLoop().execute(() -> {
-            removeIfPresent(clientPipeline, serverCodec);
-            removeIfPresent(backendPipeline, clientCodec);
-        });
+        for (Object early : pipelined) {
+            backendChannel.write(early, backendChannel.voidPromise());
+        }
+        pipelined.clear();
+        backendChannel.flush();
         ctx.channel().config().setAutoRead(true);
         backendChannel.config().setAutoRead(true);
-        pipelined.forEach(ReferenceCountUtil::release);
-        pipelined.clear();
-    }
-
-    private static void removeIfPresent(ChannelPipeline pipeline, ChannelHandler handler) {
-        if (pipeline.context(handler) != null) {
-            pipeline.remove(handler);
-        }
     }
 
     // --- failures and flow ---
@@ -435,12 +430,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = exchange;
         exchange = null;
         abandonBackend(ex);
-        ex.releaseWaiting();
+        ex.release();
         if (ex.responseStarted) {
             ctx.close();
             return;
         }
-        respond(RouterErrors.endpointFailure(), ex.clientKeepAlive, ex.clientIsHttp10, ex.requestId);
+        respond(RouterError.endpointFailure(), ex.clientKeepAlive, ex.clientIsHttp10, ex.requestId);
         if (ex.clientKeepAlive) {
             drainPipelined();
         }
@@ -453,19 +448,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void respond(FullHttpResponse response, boolean keepAlive, boolean http10) {
-        respond(response, keepAlive, http10, null);
-    }
-
-    private void respond(FullHttpResponse response, boolean keepAlive, boolean http10, String requestId) {
-        if (requestId != null) {
-            response.headers().set(ProxyHeaders.X_VCAP_REQUEST_ID, requestId);
-        }
-        ProxyHeaders.setKeepAlive(response, keepAlive, http10);
+    private void respond(RouterError error, boolean keepAlive, boolean http10, String requestId) {
+        ByteBuf answer = error.encode(ctx.alloc(), keepAlive, http10, requestId);
         if (keepAlive) {
-            ctx.writeAndFlush(response, ctx.voidPromise());
+            ctx.writeAndFlush(answer, ctx.voidPromise());
         } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
@@ -473,6 +461,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private void drainPipelined() {
         while (!pipelined.isEmpty() && (exchange == null || !exchange.requestComplete)) {
             handle(pipelined.poll());
+        }
+        if (exchange != null && exchange.backendChannel != null) {
+            exchange.backendChannel.flush(); // the queued body parts just written; no read of the client will flush them
         }
         updateReading();
     }

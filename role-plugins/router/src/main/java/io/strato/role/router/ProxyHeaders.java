@@ -1,24 +1,23 @@
 package io.strato.role.router;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.util.AsciiString;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Header rules of a proxy: hop-by-hop headers stay on their hop, forwarding headers tell the app who asked. */
+/**
+ * Header rules of a proxy, applied while a head is copied to the next hop: hop-by-hop headers stay on
+ * their hop, forwarding headers tell the app who asked, every line leaves with CR LF.
+ */
 final class ProxyHeaders {
 
-    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
-    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
-    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
-    static final AsciiString X_VCAP_REQUEST_ID = AsciiString.cached("X-Vcap-Request-Id");
+    static final String X_VCAP_REQUEST_ID = "X-Vcap-Request-Id";
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
 
     private ProxyHeaders() {
     }
@@ -27,12 +26,11 @@ final class ProxyHeaders {
      * The host name a request is for: the Host header in lower case without its port; null when
      * there is none.
      */
-    static String host(HttpRequest request) {
-        String host = request.headers().get(HttpHeaderNames.HOST);
+    static String host(HttpHead request) {
+        String host = request.first(HttpHead.HOST);
         if (host == null) {
             return null;
         }
-        host = host.trim();
         int end = host.length();
         if (host.startsWith("[")) {
             int close = host.indexOf(']');
@@ -49,34 +47,10 @@ final class ProxyHeaders {
         return end == 0 ? null : host.substring(0, end).toLowerCase(Locale.ROOT);
     }
 
-    /** Whether the client asks to switch this connection to WebSocket. */
-    static boolean isWebSocketUpgrade(HttpRequest request) {
-        HttpHeaders h = request.headers();
-        // contains(name) looks the name up without the value iterator the other checks allocate
-        return h.contains(HttpHeaderNames.UPGRADE)
-                && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
-                && h.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
-    }
-
-    /**
-     * Whether the connection stays open after this message, as {@link HttpUtil#isKeepAlive} says, without
-     * walking the headers when there is no Connection header (the common case of HTTP/1.1).
-     */
-    static boolean isKeepAlive(HttpMessage message) {
-        return message.headers().contains(HttpHeaderNames.CONNECTION)
-                ? HttpUtil.isKeepAlive(message)
-                : message.protocolVersion().isKeepAliveDefault();
-    }
-
-    /** Whether the message's body is chunked, without walking the headers when there is no Transfer-Encoding. */
-    static boolean isChunked(HttpMessage message) {
-        return message.headers().contains(HttpHeaderNames.TRANSFER_ENCODING) && HttpUtil.isTransferEncodingChunked(message);
-    }
-
     /** The request id the client sent, or a new random one. */
-    static String requestId(HttpRequest request) {
-        String id = request.headers().get(X_VCAP_REQUEST_ID);
-        if (id != null && !id.isBlank()) {
+    static String requestId(HttpHead request) {
+        String id = request.first(HttpHead.X_VCAP_REQUEST_ID);
+        if (id != null && !id.isEmpty()) {
             return id;
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -86,53 +60,143 @@ final class ProxyHeaders {
         return new UUID(msb, lsb).toString();
     }
 
-    /** Turns the client's request into the one sent to the instance. */
-    static void prepareRequest(HttpRequest request, String clientIp, String requestId, boolean upgrade) {
-        HttpHeaders h = request.headers();
-        String originalHost = h.get(HttpHeaderNames.HOST);
-        removeHopByHop(h);
-        if (upgrade) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        } else {
-            h.remove(HttpHeaderNames.UPGRADE);
-        }
-        String forwardedFor = h.get(X_FORWARDED_FOR);
-        h.set(X_FORWARDED_FOR, forwardedFor == null || forwardedFor.isBlank() ? clientIp : forwardedFor + ", " + clientIp);
-        // A load balancer in front of the routers may have ended TLS: keep what it says.
-        if (!h.contains(X_FORWARDED_PROTO)) {
-            h.set(X_FORWARDED_PROTO, "http");
-        }
-        if (!h.contains(X_FORWARDED_HOST) && originalHost != null) {
-            h.set(X_FORWARDED_HOST, originalHost);
-        }
-        h.set(X_VCAP_REQUEST_ID, requestId);
-    }
-
-    /** Removes what concerns only the connection the message came on. */
-    static void removeHopByHop(HttpHeaders h) {
-        if (h.contains(HttpHeaderNames.CONNECTION)) {
-            for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
-                for (String token : value.split(",")) {
-                    String name = token.trim();
-                    if (!name.isEmpty() && !HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name)) {
-                        h.remove(name);
+    /**
+     * The request as the instance gets it: HTTP/1.1 whatever the client spoke (so the connection to the
+     * instance stays open), without the client's hop-by-hop headers, with X-Forwarded-For, -Proto and
+     * -Host and the request id.
+     */
+    static ByteBuf request(HttpHead request, String clientIp, String requestId, boolean upgrade, ByteBufAllocator alloc) {
+        byte[] b = request.bytes;
+        ByteBuf out = alloc.buffer(b.length + 160 + clientIp.length());
+        out.writeBytes(b, 0, request.targetEnd() + 1).writeBytes(HTTP_1_1).writeBytes(CRLF);
+        String forwardedFor = null;
+        String originalHost = null;
+        boolean lengthCopied = false;
+        for (int h = 0; h < request.count(); h++) {
+            switch (request.kind(h)) {
+                case HttpHead.CONNECTION, HttpHead.HOP_BY_HOP, HttpHead.X_VCAP_REQUEST_ID -> {
+                }
+                case HttpHead.CONTENT_LENGTH -> {
+                    if (!lengthCopied) { // repeated with the same value, as the head allows: once is enough
+                        copy(request, h, out);
+                        lengthCopied = true;
+                    }
+                }
+                case HttpHead.X_FORWARDED_FOR -> forwardedFor = forwardedFor == null ? request.value(h) : forwardedFor + ", " + request.value(h);
+                case HttpHead.UPGRADE -> {
+                    if (upgrade) {
+                        copy(request, h, out);
+                    }
+                }
+                case HttpHead.HOST -> {
+                    originalHost = request.value(h);
+                    copy(request, h, out);
+                }
+                default -> {
+                    if (!request.namedByConnection(h)) {
+                        copy(request, h, out);
                     }
                 }
             }
-            h.remove(HttpHeaderNames.CONNECTION);
         }
-        h.remove(HttpHeaderNames.KEEP_ALIVE);
-        h.remove(HttpHeaderNames.PROXY_CONNECTION);
-        h.remove(HttpHeaderNames.TE);
-        h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
+        if (upgrade) {
+            line(out, "Connection", "Upgrade");
+        }
+        line(out, "X-Forwarded-For", forwardedFor == null || forwardedFor.isBlank() ? clientIp : forwardedFor + ", " + clientIp);
+        // A load balancer in front of the routers may have ended TLS: keep what it says.
+        if (!request.has(HttpHead.X_FORWARDED_PROTO)) {
+            line(out, "X-Forwarded-Proto", "http");
+        }
+        if (!request.has(HttpHead.X_FORWARDED_HOST) && originalHost != null) {
+            line(out, "X-Forwarded-Host", originalHost);
+        }
+        line(out, X_VCAP_REQUEST_ID, requestId);
+        return out.writeBytes(CRLF);
     }
 
-    /** Says on the message whether the connection stays open after it, in the client's version's terms. */
-    static void setKeepAlive(HttpMessage message, boolean keepAlive, boolean clientIsHttp10) {
-        if (!keepAlive) {
-            message.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (clientIsHttp10) {
-            message.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    /** How an answer's body goes to the client. */
+    enum Body {
+        /** As the instance framed it (a length, chunks, or nothing). */
+        AS_IS,
+        /** In chunks the router makes: the instance's answer ends when it closes, the client speaks HTTP/1.1. */
+        CHUNKED,
+        /** Plain bytes ended by closing: the client speaks HTTP/1.0 and cannot read chunks. */
+        UNTIL_CLOSE
+    }
+
+    /**
+     * A final answer as the client gets it: HTTP/1.1, without the instance's hop-by-hop headers, framed
+     * as {@code body} says, saying whether the connection stays open, with the request id and, when
+     * {@code vcapIdCookie} is not null, the sticky-session cookie.
+     */
+    static ByteBuf response(HttpHead response, Body body, boolean keepAlive, boolean clientIsHttp10, String requestId,
+                            String vcapIdCookie, ByteBufAllocator alloc) {
+        byte[] b = response.bytes;
+        ByteBuf out = alloc.buffer(b.length + 160);
+        statusLine(response, out);
+        for (int h = 0; h < response.count(); h++) {
+            switch (response.kind(h)) {
+                case HttpHead.CONNECTION, HttpHead.HOP_BY_HOP, HttpHead.UPGRADE, HttpHead.X_VCAP_REQUEST_ID -> {
+                }
+                case HttpHead.TRANSFER_ENCODING -> {
+                    if (body == Body.AS_IS) {
+                        copy(response, h, out);
+                    }
+                }
+                default -> {
+                    if (!response.namedByConnection(h)) {
+                        copy(response, h, out);
+                    }
+                }
+            }
         }
+        if (body == Body.CHUNKED) {
+            line(out, "Transfer-Encoding", "chunked");
+        }
+        if (!keepAlive) {
+            line(out, "Connection", "close");
+        } else if (clientIsHttp10) {
+            line(out, "Connection", "keep-alive");
+        }
+        line(out, X_VCAP_REQUEST_ID, requestId);
+        if (vcapIdCookie != null) {
+            line(out, "Set-Cookie", vcapIdCookie);
+        }
+        return out.writeBytes(CRLF);
+    }
+
+    /**
+     * An interim answer ({@code 100 Continue}, or {@code 101 Switching Protocols} to a WebSocket upgrade)
+     * with its headers as the instance sent them, and the request id.
+     */
+    static ByteBuf interim(HttpHead response, String requestId, ByteBufAllocator alloc) {
+        ByteBuf out = alloc.buffer(response.bytes.length + 80);
+        statusLine(response, out);
+        for (int h = 0; h < response.count(); h++) {
+            if (response.kind(h) != HttpHead.X_VCAP_REQUEST_ID) {
+                copy(response, h, out);
+            }
+        }
+        line(out, X_VCAP_REQUEST_ID, requestId);
+        return out.writeBytes(CRLF);
+    }
+
+    private static void statusLine(HttpHead response, ByteBuf out) {
+        out.writeBytes(HTTP_1_1).writeByte(' ')
+                .writeBytes(response.bytes, response.statusStart(), response.startLineEnd() - response.statusStart())
+                .writeBytes(CRLF);
+    }
+
+    private static void copy(HttpHead head, int h, ByteBuf out) {
+        byte[] b = head.bytes;
+        out.writeBytes(b, head.nameStart(h), head.nameEnd(h) - head.nameStart(h)).writeByte(':').writeByte(' ')
+                .writeBytes(b, head.valueStart(h), head.valueEnd(h) - head.valueStart(h)).writeBytes(CRLF);
+    }
+
+    private static void line(ByteBuf out, String name, String value) {
+        out.writeCharSequence(name, StandardCharsets.ISO_8859_1);
+        out.writeByte(':').writeByte(' ');
+        out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
+        out.writeBytes(CRLF);
     }
 }

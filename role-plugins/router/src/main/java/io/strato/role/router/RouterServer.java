@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.strato.api.cluster.SharedMap;
 import org.slf4j.Logger;
@@ -50,8 +49,7 @@ public final class RouterServer implements AutoCloseable {
                                 // Reads only: the proxy tells a stalled answer from a slow one itself, so the
                                 // answer's writes need no promise and listener each (see ProxyHandler).
                                 new IdleStateHandler(config.idleTimeoutSeconds(), 0, 0),
-                                new HttpServerCodec(BackendConnector.MAX_INITIAL_LINE, BackendConnector.MAX_HEADER_SIZE,
-                                        BackendConnector.MAX_CHUNK_SIZE),
+                                HttpMessageDecoder.requests(),
                                 new ProxyHandler(routes, connector, config.idleTimeoutSeconds()));
                     }
                 });

@@ -1,8 +1,5 @@
 package io.strato.role.router;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.cookie.ClientCookieDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
@@ -23,13 +20,10 @@ final class StickySession {
     }
 
     /** The instance the client is stuck to, or null. */
-    static String requestedInstance(HttpRequest request) {
-        if (!request.headers().contains(HttpHeaderNames.COOKIE)) {
-            return null;
-        }
-        for (String header : request.headers().getAll(HttpHeaderNames.COOKIE)) {
-            if (header.contains(VCAP_ID)) {
-                for (Cookie cookie : ServerCookieDecoder.LAX.decode(header)) {
+    static String requestedInstance(HttpHead request) {
+        for (int h = 0; h < request.count(); h++) {
+            if (request.kind(h) == HttpHead.COOKIE && request.valueContains(h, VCAP_ID)) {
+                for (Cookie cookie : ServerCookieDecoder.LAX.decode(request.value(h))) {
                     if (VCAP_ID.equals(cookie.name())) {
                         return cookie.value();
                     }
@@ -40,27 +34,28 @@ final class StickySession {
     }
 
     /**
-     * Adds {@code __VCAP_ID__=<instanceId>} to the response when the app set a session cookie, or
-     * when the client asked for an instance that is gone and now talks to another one.
+     * The {@code __VCAP_ID__=<instanceId>} cookie to add to the response when the app set a session
+     * cookie, or when the client asked for an instance that is gone and now talks to another one; null
+     * when none is needed.
      */
-    static void stick(HttpResponse response, String instanceId, boolean movedFromAnotherInstance) {
-        if (!movedFromAnotherInstance && !response.headers().contains(HttpHeaderNames.SET_COOKIE)) {
-            return;
-        }
+    static String cookieFor(HttpHead response, String instanceId, boolean movedFromAnotherInstance) {
         Cookie session = null;
-        for (String header : response.headers().getAll(HttpHeaderNames.SET_COOKIE)) {
-            if (header.contains(VCAP_ID)) {
-                return; // the app manages affinity itself
+        for (int h = 0; h < response.count(); h++) {
+            if (response.kind(h) != HttpHead.SET_COOKIE) {
+                continue;
             }
-            if (session == null && header.contains(SESSION_COOKIE)) {
-                Cookie cookie = ClientCookieDecoder.LAX.decode(header);
+            if (response.valueContains(h, VCAP_ID)) {
+                return null; // the app manages affinity itself
+            }
+            if (session == null && response.valueContains(h, SESSION_COOKIE)) {
+                Cookie cookie = ClientCookieDecoder.LAX.decode(response.value(h));
                 if (cookie != null && SESSION_COOKIE.equals(cookie.name())) {
                     session = cookie;
                 }
             }
         }
         if (session == null && !movedFromAnotherInstance) {
-            return;
+            return null;
         }
         DefaultCookie vcapId = new DefaultCookie(VCAP_ID, instanceId);
         vcapId.setPath("/");
@@ -73,6 +68,6 @@ final class StickySession {
                 vcapId.setSameSite(dc.sameSite());
             }
         }
-        response.headers().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.LAX.encode(vcapId));
+        return ServerCookieEncoder.LAX.encode(vcapId);
     }
 }
