@@ -369,9 +369,9 @@ final class HttpHead {
         return false;
     }
 
-    /** Whether the client asks to switch the connection to WebSocket. */
+    /** Whether the client asks to switch the connection to WebSocket (a request with a body cannot). */
     boolean webSocketUpgrade() {
-        if (!connectionUpgrade) {
+        if (!connectionUpgrade || chunked || contentLength > 0) {
             return false;
         }
         for (int i = 0; i < count; i++) {

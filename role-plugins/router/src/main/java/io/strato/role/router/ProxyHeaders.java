@@ -76,12 +76,14 @@ final class ProxyHeaders {
             switch (request.kind(h)) {
                 case HttpHead.CONNECTION, HttpHead.HOP_BY_HOP, HttpHead.X_VCAP_REQUEST_ID -> {
                 }
+                // Framing goes on whatever Connection names: the body is sent as the router read it.
                 case HttpHead.CONTENT_LENGTH -> {
                     if (!lengthCopied) { // repeated with the same value, as the head allows: once is enough
                         copy(request, h, out);
                         lengthCopied = true;
                     }
                 }
+                case HttpHead.TRANSFER_ENCODING -> copy(request, h, out);
                 case HttpHead.X_FORWARDED_FOR -> forwardedFor = forwardedFor == null ? request.value(h) : forwardedFor + ", " + request.value(h);
                 case HttpHead.UPGRADE -> {
                     if (upgrade) {
@@ -138,6 +140,8 @@ final class ProxyHeaders {
             switch (response.kind(h)) {
                 case HttpHead.CONNECTION, HttpHead.HOP_BY_HOP, HttpHead.UPGRADE, HttpHead.X_VCAP_REQUEST_ID -> {
                 }
+                // Framing goes on whatever Connection names: the body is sent as the router read it.
+                case HttpHead.CONTENT_LENGTH -> copy(response, h, out);
                 case HttpHead.TRANSFER_ENCODING -> {
                     if (body == Body.AS_IS) {
                         copy(response, h, out);

@@ -234,6 +234,34 @@ class RouterHostileInputTest {
         assertEquals("", instance.unframed());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Transfer-Encoding", "Content-Length", "transfer-encoding, content-length"})
+    void framingHeadersNamedInConnectionStillFrameTheRequestAtTheInstance(String named) throws IOException {
+        boolean chunked = named.toLowerCase(Locale.ROOT).startsWith("transfer");
+        String framing = chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + SMUGGLED.length();
+        String body = chunked ? Integer.toHexString(SMUGGLED.length()) + "\r\n" + SMUGGLED + "\r\n0\r\n\r\n" : SMUGGLED;
+        Answer answer = askOnce("POST /upload HTTP/1.1\r\nHost: " + APP + "\r\n" + framing + "\r\nConnection: " + named
+                + "\r\n\r\n" + body);
+        assertEquals("answer to /upload", answer.body(), answer.describe());
+        assertEquals(List.of("POST /upload HTTP/1.1"), instance.requestLines(), "the instance got: " + show(instance.received()));
+        assertEquals(SMUGGLED, instance.request("/upload").bodyText());
+        assertEquals("", instance.unframed());
+    }
+
+    @Test
+    void anAnswersContentLengthNamedInConnectionStillFramesItForTheClient() throws IOException {
+        instance.answer("/first", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: Content-Length\r\n\r\nfirst");
+        try (Socket client = connect()) {
+            send(client, "GET /first HTTP/1.1\r\nHost: " + APP + "\r\n\r\n");
+            Answer first = readAnswer(client.getInputStream());
+            assertEquals("first", first.body(), first.describe());
+            assertTrue(first.raw().contains("Content-Length: 5"), first.describe());
+            send(client, "GET /second HTTP/1.1\r\nHost: " + APP + "\r\n\r\n");
+            Answer second = readAnswer(client.getInputStream());
+            assertEquals("answer to /second", second.body(), second.describe());
+        }
+    }
+
     @Test
     void contentLengthBodyThatLooksLikeARequestReachesTheInstanceAsOneRequestsBody() throws IOException {
         Answer answer = askOnce("POST /upload HTTP/1.1\r\nHost: " + APP + "\r\nContent-Length: " + SMUGGLED.length()
