@@ -38,8 +38,8 @@ final class HttpHead {
 
     private int count;
     /** Per header: name start, name end, value start, value end (trimmed). */
-    private int[] positions = new int[4 * 16];
-    private byte[] kinds = new byte[16];
+    private final int[] positions;
+    private final byte[] kinds;
 
     private long contentLength = -1;
     private boolean chunked;
@@ -53,6 +53,16 @@ final class HttpHead {
     private HttpHead(byte[] bytes, boolean http10) {
         this.bytes = bytes;
         this.http10 = http10;
+        int lines = 0;
+        for (byte c : bytes) {
+            if (c == '\n') {
+                lines++;
+            }
+        }
+        // Every header takes a line of its own besides the start line and the empty one: room for all, no more.
+        int headers = Math.min(MAX_HEADERS, Math.max(0, lines - 2));
+        positions = new int[4 * headers];
+        kinds = new byte[headers];
     }
 
     /** A head that breaks the rules; parsing it stops at the first fault. */
@@ -176,10 +186,6 @@ final class HttpHead {
     private void add(int nameStart, int nameEnd, int valueStart, int valueEnd) {
         if (count == MAX_HEADERS) {
             throw new Malformed("more than " + MAX_HEADERS + " headers");
-        }
-        if (count == kinds.length) {
-            kinds = Arrays.copyOf(kinds, count * 2);
-            positions = Arrays.copyOf(positions, count * 8);
         }
         byte kind = kind(nameStart, nameEnd);
         int p = 4 * count;

@@ -255,7 +255,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         backendChannel.config().setAutoRead(ctx.channel().isWritable());
         // A failed write shows as an exception on the backend connection, which closes it: backendClosed()
         backendChannel.write(ex.requestHead.retainedDuplicate(), backendChannel.voidPromise());
-        for (Object part : ex.waiting) {
+        for (int i = 0; i < ex.waiting.size(); i++) {
+            Object part = ex.waiting.get(i);
             if (part instanceof HttpMessageDecoder.End end) {
                 writeEnd(ex, end);
             } else {

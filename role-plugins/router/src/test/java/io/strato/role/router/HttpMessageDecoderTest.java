@@ -45,6 +45,14 @@ class HttpMessageDecoderTest {
     }
 
     @Test
+    void aHeadWithMoreHeadersThanAllowedIsRefused() {
+        String many = "GET / HTTP/1.1\r\nHost: a.test\r\n" + "X-A: 1\r\n".repeat(HttpHead.MAX_HEADERS) + "\r\n";
+        assertEquals(List.of("malformed more than " + HttpHead.MAX_HEADERS + " headers"), decode(many, many.length()));
+        String allowed = "GET / HTTP/1.1\r\nHost: a.test\r\n" + "X-A: 1\r\n".repeat(HttpHead.MAX_HEADERS - 1) + "\r\n";
+        assertEquals(List.of("head GET /", "end"), decode(allowed, allowed.length()));
+    }
+
+    @Test
     void anAnswerIsReadOnlyWhenOneWasAskedFor() {
         HttpMessageDecoder decoder = HttpMessageDecoder.responses();
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
