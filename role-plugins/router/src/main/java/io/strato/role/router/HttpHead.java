@@ -352,10 +352,6 @@ final class HttpHead {
         return http10 ? connectionKeepAlive && !connectionClose : !connectionClose;
     }
 
-    boolean connectionUpgrade() {
-        return connectionUpgrade;
-    }
-
     /** Whether {@code header} is named in a Connection header, so belongs to this hop only. */
     boolean namedByConnection(int header) {
         if (!connectionNamesHeaders) {
@@ -398,10 +394,6 @@ final class HttpHead {
 
     int methodEnd() {
         return methodEnd;
-    }
-
-    int targetStart() {
-        return targetStart;
     }
 
     int targetEnd() {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -37,6 +38,8 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
     /** The message broke the rules; the connection carries nothing more that can be trusted. */
     record Malformed(String reason) {
     }
+
+    private static final byte[] STATUS_LINE = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private enum Mode { HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS, UNTIL_CLOSE, RAW, IDLE, FAILED }
 
@@ -301,9 +304,10 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
 
     /** The trailer lines, checked as header lines are, each ended by CR LF; null when there are none. */
     private static byte[] normalisedTrailers(byte[] section) {
-        byte[] asHead = new byte[section.length + 17];
-        System.arraycopy("HTTP/1.1 200 OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, asHead, 0, 17);
-        System.arraycopy(section, 0, asHead, 17, section.length);
+        // Trailer lines follow the rules of header lines: read them as the headers of a made-up answer.
+        byte[] asHead = new byte[STATUS_LINE.length + section.length];
+        System.arraycopy(STATUS_LINE, 0, asHead, 0, STATUS_LINE.length);
+        System.arraycopy(section, 0, asHead, STATUS_LINE.length, section.length);
         HttpHead parsed = HttpHead.response(asHead);
         ByteArrayOutputStream lines = new ByteArrayOutputStream(section.length);
         for (int h = 0; h < parsed.count(); h++) {
