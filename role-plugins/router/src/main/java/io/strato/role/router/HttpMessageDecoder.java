@@ -116,17 +116,8 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
             skipEmptyLines(in);
         }
         int start = in.readerIndex();
-        int limit = in.writerIndex();
-        int end = endOfHead(in, start, limit);
+        int end = endOfSection(in, out, start, MAX_HEAD, "a head");
         if (end < 0) {
-            if (limit - start > MAX_HEAD) {
-                fail(in, out, "a head longer than " + MAX_HEAD + " bytes");
-            }
-            return;
-        }
-        scanned = 0;
-        if (end - start > MAX_HEAD) {
-            fail(in, out, "a head longer than " + MAX_HEAD + " bytes");
             return;
         }
         byte[] bytes = new byte[end - start];
@@ -267,24 +258,15 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
 
     private void trailers(ByteBuf in, List<Object> out) {
         int start = in.readerIndex();
-        int limit = in.writerIndex();
         int end;
         if (in.getByte(start) == '\n') {
             end = start + 1;
-        } else if (in.getByte(start) == '\r' && limit - start >= 2 && in.getByte(start + 1) == '\n') {
+        } else if (in.getByte(start) == '\r' && in.readableBytes() >= 2 && in.getByte(start + 1) == '\n') {
             end = start + 2;
         } else {
-            end = endOfHead(in, start, limit);
+            end = endOfSection(in, out, start, MAX_TRAILERS, "trailers");
         }
         if (end < 0) {
-            if (limit - start > MAX_TRAILERS) {
-                fail(in, out, "trailers longer than " + MAX_TRAILERS + " bytes");
-            }
-            return;
-        }
-        scanned = 0;
-        if (end - start > MAX_TRAILERS) {
-            fail(in, out, "trailers longer than " + MAX_TRAILERS + " bytes");
             return;
         }
         byte[] trailers = null;
@@ -343,6 +325,23 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
             }
             in.skipBytes(1);
         }
+    }
+
+    /**
+     * The index just past the empty line that ends the head or trailers starting at {@code start}; -1 when
+     * they have not all arrived, or are longer than {@code max} (then the message {@link #fail}s).
+     */
+    private int endOfSection(ByteBuf in, List<Object> out, int start, int max, String what) {
+        int limit = in.writerIndex();
+        int end = endOfHead(in, start, limit);
+        if (end < 0 ? limit - start > max : end - start > max) {
+            fail(in, out, what + " longer than " + max + " bytes");
+            return -1;
+        }
+        if (end >= 0) {
+            scanned = 0;
+        }
+        return end;
     }
 
     /**
