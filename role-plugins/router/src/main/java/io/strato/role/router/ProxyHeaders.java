@@ -17,7 +17,17 @@ final class ProxyHeaders {
     static final String X_VCAP_REQUEST_ID = "X-Vcap-Request-Id";
 
     private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_1_1 = ascii("HTTP/1.1");
+    // The lines and names the router writes, as bytes once.
+    private static final byte[] CONNECTION_UPGRADE = ascii("Connection: Upgrade\r\n");
+    private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+    private static final byte[] TRANSFER_ENCODING_CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
+    private static final byte[] X_FORWARDED_PROTO_HTTP = ascii("X-Forwarded-Proto: http\r\n");
+    private static final byte[] X_FORWARDED_FOR_ = ascii("X-Forwarded-For: ");
+    private static final byte[] X_FORWARDED_HOST_ = ascii("X-Forwarded-Host: ");
+    private static final byte[] X_VCAP_REQUEST_ID_ = ascii(X_VCAP_REQUEST_ID + ": ");
+    private static final byte[] SET_COOKIE_ = ascii("Set-Cookie: ");
 
     private ProxyHeaders() {
     }
@@ -102,17 +112,17 @@ final class ProxyHeaders {
             }
         }
         if (upgrade) {
-            line(out, "Connection", "Upgrade");
+            out.writeBytes(CONNECTION_UPGRADE);
         }
-        line(out, "X-Forwarded-For", forwardedFor == null || forwardedFor.isBlank() ? clientIp : forwardedFor + ", " + clientIp);
+        line(out, X_FORWARDED_FOR_, forwardedFor == null || forwardedFor.isBlank() ? clientIp : forwardedFor + ", " + clientIp);
         // A load balancer in front of the routers may have ended TLS: keep what it says.
         if (!request.has(HttpHead.X_FORWARDED_PROTO)) {
-            line(out, "X-Forwarded-Proto", "http");
+            out.writeBytes(X_FORWARDED_PROTO_HTTP);
         }
         if (!request.has(HttpHead.X_FORWARDED_HOST) && originalHost != null) {
-            line(out, "X-Forwarded-Host", originalHost);
+            line(out, X_FORWARDED_HOST_, originalHost);
         }
-        line(out, X_VCAP_REQUEST_ID, requestId);
+        line(out, X_VCAP_REQUEST_ID_, requestId);
         return out.writeBytes(CRLF);
     }
 
@@ -155,16 +165,16 @@ final class ProxyHeaders {
             }
         }
         if (body == Body.CHUNKED) {
-            line(out, "Transfer-Encoding", "chunked");
+            out.writeBytes(TRANSFER_ENCODING_CHUNKED);
         }
         if (!keepAlive) {
-            line(out, "Connection", "close");
+            out.writeBytes(CONNECTION_CLOSE);
         } else if (clientIsHttp10) {
-            line(out, "Connection", "keep-alive");
+            out.writeBytes(CONNECTION_KEEP_ALIVE);
         }
-        line(out, X_VCAP_REQUEST_ID, requestId);
+        line(out, X_VCAP_REQUEST_ID_, requestId);
         if (vcapIdCookie != null) {
-            line(out, "Set-Cookie", vcapIdCookie);
+            line(out, SET_COOKIE_, vcapIdCookie);
         }
         return out.writeBytes(CRLF);
     }
@@ -181,7 +191,7 @@ final class ProxyHeaders {
                 copy(response, h, out);
             }
         }
-        line(out, X_VCAP_REQUEST_ID, requestId);
+        line(out, X_VCAP_REQUEST_ID_, requestId);
         return out.writeBytes(CRLF);
     }
 
@@ -197,10 +207,12 @@ final class ProxyHeaders {
                 .writeBytes(b, head.valueStart(h), head.valueEnd(h) - head.valueStart(h)).writeBytes(CRLF);
     }
 
-    private static void line(ByteBuf out, String name, String value) {
-        out.writeCharSequence(name, StandardCharsets.ISO_8859_1);
-        out.writeByte(':').writeByte(' ');
-        out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
-        out.writeBytes(CRLF);
+    /** Writes a header line; {@code nameAndColon} is the name followed by ": ". */
+    private static void line(ByteBuf out, byte[] nameAndColon, String value) {
+        out.writeBytes(nameAndColon).writeBytes(value.getBytes(StandardCharsets.ISO_8859_1)).writeBytes(CRLF);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }
