@@ -2,6 +2,9 @@ package io.strato.role.router;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The start line and headers of one HTTP/1.x request or response, as received, with the positions of
@@ -49,6 +52,8 @@ final class HttpHead {
     private boolean connectionUpgrade;
     /** Whether Connection names headers other than close, keep-alive and upgrade. */
     private boolean connectionNamesHeaders;
+    /** The names a Connection header lists, in lower case; made when first asked for. */
+    private Set<String> connectionNames;
 
     private HttpHead(byte[] bytes, boolean http10) {
         this.bytes = bytes;
@@ -357,18 +362,17 @@ final class HttpHead {
         if (!connectionNamesHeaders) {
             return false;
         }
-        for (int c = 0; c < count; c++) {
-            if (kinds[c] != CONNECTION) {
-                continue;
-            }
-            for (String token : value(c).split(",")) {
-                String name = token.trim();
-                if (name.length() == nameEnd(header) - nameStart(header) && equalsIgnoreCase(nameStart(header), nameEnd(header), name)) {
-                    return true;
+        if (connectionNames == null) { // read once per head, however many headers ask
+            connectionNames = new HashSet<>();
+            for (int c = 0; c < count; c++) {
+                if (kinds[c] == CONNECTION) {
+                    for (String token : value(c).split(",")) {
+                        connectionNames.add(token.trim().toLowerCase(Locale.ROOT));
+                    }
                 }
             }
         }
-        return false;
+        return connectionNames.contains(string(nameStart(header), nameEnd(header)).toLowerCase(Locale.ROOT));
     }
 
     /** Whether the client asks to switch the connection to WebSocket (a request with a body cannot). */

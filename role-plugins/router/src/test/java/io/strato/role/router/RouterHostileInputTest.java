@@ -240,6 +240,16 @@ class RouterHostileInputTest {
     }
 
     @Test
+    void headersAClientNamesInConnectionStayOnItsHop() throws IOException {
+        Answer answer = askOnce("GET /hop HTTP/1.1\r\nHost: " + APP + "\r\nConnection: X-Hop, x-other\r\nX-Hop: 1\r\n"
+                + "X-Other: 2\r\nX-Kept: 3\r\n\r\n");
+        assertEquals("answer to /hop", answer.body(), answer.describe());
+        String head = instance.request("/hop").head().toLowerCase(Locale.ROOT);
+        assertFalse(head.contains("x-hop") || head.contains("x-other") || head.contains("connection:"), show(head));
+        assertTrue(head.contains("x-kept: 3"), show(head));
+    }
+
+    @Test
     void anAnswersContentLengthNamedInConnectionStillFramesItForTheClient() throws IOException {
         instance.answer("/first", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: Content-Length\r\n\r\nfirst");
         try (Socket client = connect()) {
