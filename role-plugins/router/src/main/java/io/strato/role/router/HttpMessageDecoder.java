@@ -7,6 +7,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Cuts the bytes of one connection into HTTP/1.x messages without rebuilding them: a {@link HttpHead},
@@ -35,8 +36,14 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** The message broke the rules; the connection carries nothing more that can be trusted. */
-    record Malformed(String reason) {
+    /**
+     * The message broke the rules, or its head came too slowly ({@code timedOut}); the connection carries
+     * nothing more that can be trusted.
+     */
+    record Malformed(String reason, boolean timedOut) {
+        Malformed(String reason) {
+            this(reason, false);
+        }
     }
 
     private static final byte[] STATUS_LINE = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -44,6 +51,11 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
     private enum Mode { HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS, UNTIL_CLOSE, RAW, IDLE, FAILED }
 
     private final boolean requests;
+    /** How long a request's head may take from its first byte to its last; 0 for answers, which have no limit. */
+    private final long headTimeoutNanos;
+    /** When the first bytes of the head now arriving came, while {@link #headClockRunning}. */
+    private long headSince;
+    private boolean headClockRunning;
     private Mode mode;
     /** Bytes of the head searched so far for its end. */
     private int scanned;
@@ -51,19 +63,34 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
     private boolean answersHead;
     private boolean answersUpgrade;
 
-    private HttpMessageDecoder(boolean requests) {
+    private HttpMessageDecoder(boolean requests, long headTimeoutNanos) {
         this.requests = requests;
+        this.headTimeoutNanos = headTimeoutNanos;
         this.mode = requests ? Mode.HEAD : Mode.IDLE;
     }
 
-    /** For a client connection: reads requests, one after another. */
-    static HttpMessageDecoder requests() {
-        return new HttpMessageDecoder(true);
+    /**
+     * For a client connection: reads requests, one after another, each head within {@code headTimeoutNanos}
+     * of its first byte (counted while the connection is read: see {@link #restartHeadClock}).
+     */
+    static HttpMessageDecoder requests(long headTimeoutNanos) {
+        if (headTimeoutNanos <= 0) {
+            throw new IllegalArgumentException("a head timeout must be positive");
+        }
+        return new HttpMessageDecoder(true, headTimeoutNanos);
     }
 
     /** For an instance connection: reads one answer per {@link #expectResponse}. */
     static HttpMessageDecoder responses() {
-        return new HttpMessageDecoder(false);
+        return new HttpMessageDecoder(false, 0);
+    }
+
+    /**
+     * The connection was not read for a while (the router held back a pipelining client): the head now
+     * arriving is timed from its next bytes, not from bytes that waited for the router.
+     */
+    void restartHeadClock() {
+        headClockRunning = false;
     }
 
     /** A request went out on this connection: read its answer. */
@@ -118,7 +145,17 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
         int start = in.readerIndex();
         int end = endOfSection(in, out, start, MAX_HEAD, "a head");
         if (end < 0) {
+            if (mode == Mode.HEAD && headTimeoutNanos > 0) {
+                timeHead(in, out);
+            }
             return;
+        }
+        if (headClockRunning) {
+            headClockRunning = false;
+            if (System.nanoTime() - headSince > headTimeoutNanos) {
+                headTooSlow(in, out);
+                return;
+            }
         }
         byte[] bytes = new byte[end - start];
         in.readBytes(bytes);
@@ -135,6 +172,26 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
         } else {
             responseBody(head, in, out);
         }
+    }
+
+    /**
+     * Only part of a head is here: starts its clock, or fails the request if the head has taken too long. A
+     * head whose last bytes come too late fails too (see {@link #head}); a client that stops sending
+     * altogether is left to the idle timeout.
+     */
+    private void timeHead(ByteBuf in, List<Object> out) {
+        long now = System.nanoTime();
+        if (!headClockRunning) {
+            headClockRunning = true;
+            headSince = now;
+        } else if (now - headSince > headTimeoutNanos) {
+            headTooSlow(in, out);
+        }
+    }
+
+    private void headTooSlow(ByteBuf in, List<Object> out) {
+        fail(in, out, "a head not complete " + TimeUnit.NANOSECONDS.toSeconds(headTimeoutNanos)
+                + " s after its first bytes", true);
     }
 
     private void requestBody(HttpHead head, ByteBuf in, List<Object> out) {
@@ -311,9 +368,13 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
     }
 
     private void fail(ByteBuf in, List<Object> out, String reason) {
+        fail(in, out, reason, false);
+    }
+
+    private void fail(ByteBuf in, List<Object> out, String reason, boolean timedOut) {
         in.skipBytes(in.readableBytes());
         mode = Mode.FAILED;
-        out.add(new Malformed(reason));
+        out.add(new Malformed(reason, timedOut));
     }
 
     /** Skips the empty lines a client may send between requests. */

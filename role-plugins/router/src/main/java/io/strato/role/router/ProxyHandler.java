@@ -3,6 +3,7 @@ package io.strato.role.router;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -144,14 +145,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(Object msg) {
         if (msg instanceof HttpMessageDecoder.Malformed malformed) {
-            LOG.debug("Malformed request from {}: {}", clientIp, malformed.reason());
+            LOG.debug("Refused a request from {}: {}", clientIp, malformed.reason());
             if (exchange == null || !exchange.responseStarted) {
                 if (exchange != null) {
                     abandonBackend(exchange);
                     exchange.release();
                     exchange = null;
                 }
-                respond(RouterError.malformedRequest(), false, false, null);
+                respond(malformed.timedOut() ? RouterError.headTimeout() : RouterError.malformedRequest(),
+                        false, false, null);
             } else {
                 ctx.close();
             }
@@ -482,6 +484,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             read = exchange.backendChannel != null && exchange.backendChannel.isWritable();
         }
-        ctx.channel().config().setAutoRead(read);
+        ChannelConfig config = ctx.channel().config();
+        if (read && !config.isAutoRead()) {
+            ctx.pipeline().get(HttpMessageDecoder.class).restartHeadClock();
+        }
+        config.setAutoRead(read);
     }
 }

@@ -11,9 +11,11 @@ package io.strato.role.router;
  * @param threads                       event-loop threads that serve all connections; 0 picks {@link #defaultThreads}
  * @param maxIdleConnectionsPerInstance idle keep-alive connections kept open to one app instance, shared out
  *                                      among the threads; a connection released beyond that is closed
+ * @param headTimeoutSeconds            how long a client may take to send a request's head (its request line
+ *                                      and headers), counted from its first byte; a slower client gets a 408
  */
 public record RouterConfig(int port, String bindAddress, int backendConnectTimeoutMs, int idleTimeoutSeconds,
-                           int threads, int maxIdleConnectionsPerInstance) {
+                           int threads, int maxIdleConnectionsPerInstance, int headTimeoutSeconds) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
@@ -26,6 +28,11 @@ public record RouterConfig(int port, String bindAddress, int backendConnectTimeo
      * concurrent requests than that closes connections at its end and opens them again at the next.
      */
     public static final int DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE = 1024;
+    /**
+     * As Apache's mod_reqtimeout gives a head: ample for any client, while a client that sends its head a
+     * byte at a time, just often enough to stay clear of the idle timeout, holds a connection no longer.
+     */
+    public static final int DEFAULT_HEAD_TIMEOUT_SECONDS = 20;
 
     public RouterConfig {
         if (port < 0 || port > 65535) {
@@ -50,11 +57,14 @@ public record RouterConfig(int port, String bindAddress, int backendConnectTimeo
             throw new IllegalArgumentException("maxIdleConnectionsPerInstance must be 0 (none kept) or more, not "
                     + maxIdleConnectionsPerInstance);
         }
+        if (headTimeoutSeconds <= 0) {
+            throw new IllegalArgumentException("headTimeoutSeconds must be positive, not " + headTimeoutSeconds);
+        }
     }
 
     public RouterConfig(int port, String bindAddress, int backendConnectTimeoutMs, int idleTimeoutSeconds) {
         this(port, bindAddress, backendConnectTimeoutMs, idleTimeoutSeconds, AUTOMATIC_THREADS,
-                DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE);
+                DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE, DEFAULT_HEAD_TIMEOUT_SECONDS);
     }
 
     /**

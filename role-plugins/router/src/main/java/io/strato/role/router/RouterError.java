@@ -26,6 +26,10 @@ record RouterError(int status, String reason, String message, String tag) {
         return new RouterError(400, "Bad Request", "Malformed request", null);
     }
 
+    static RouterError headTimeout() {
+        return new RouterError(408, "Request Timeout", "The request's line and headers took too long to arrive.", null);
+    }
+
     /** The whole answer, saying whether the connection stays open, with the request id when there is one. */
     ByteBuf encode(ByteBufAllocator alloc, boolean keepAlive, boolean clientIsHttp10, String requestId) {
         byte[] body = (status + " " + reason + ": " + message + "\n").getBytes(StandardCharsets.UTF_8);

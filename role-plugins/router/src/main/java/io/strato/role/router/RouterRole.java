@@ -46,6 +46,8 @@ public final class RouterRole implements Role {
         int threads() default RouterConfig.AUTOMATIC_THREADS;
         @AttributeDefinition(description = "Idle keep-alive connections the router keeps open to each app instance")
         int maxIdleConnectionsPerInstance() default RouterConfig.DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE;
+        @AttributeDefinition(description = "Seconds a client may take to send a request's line and headers")
+        int headTimeoutSeconds() default RouterConfig.DEFAULT_HEAD_TIMEOUT_SECONDS;
     }
 
     private final RouterServer server;
@@ -61,7 +63,7 @@ public final class RouterRole implements Role {
     public RouterRole(@Reference SharedState sharedState, @Reference ClusterView cluster, Config config) {
         RouterConfig routerConfig = new RouterConfig(config.port(), config.bindAddress(),
                 config.backendConnectTimeoutMs(), config.idleTimeoutSeconds(), config.threads(),
-                config.maxIdleConnectionsPerInstance());
+                config.maxIdleConnectionsPerInstance(), config.headTimeoutSeconds());
         this.server = new RouterServer(routerConfig, sharedState.map(Channels.ROUTES));
         server.start();
         // the controller tells clients which port apps answer at

@@ -49,7 +49,7 @@ public final class RouterServer implements AutoCloseable {
                                 // Reads only: the proxy tells a stalled answer from a slow one itself, so the
                                 // answer's writes need no promise and listener each (see ProxyHandler).
                                 new IdleStateHandler(config.idleTimeoutSeconds(), 0, 0),
-                                HttpMessageDecoder.requests(),
+                                HttpMessageDecoder.requests(TimeUnit.SECONDS.toNanos(config.headTimeoutSeconds())),
                                 new ProxyHandler(routes, connector, config.idleTimeoutSeconds()));
                     }
                 });

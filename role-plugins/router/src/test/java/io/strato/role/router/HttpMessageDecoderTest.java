@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,7 +65,7 @@ class HttpMessageDecoderTest {
     }
 
     private static List<String> decode(String bytes, int piece) {
-        EmbeddedChannel channel = new EmbeddedChannel(HttpMessageDecoder.requests());
+        EmbeddedChannel channel = new EmbeddedChannel(HttpMessageDecoder.requests(TimeUnit.SECONDS.toNanos(20)));
         List<String> messages = new ArrayList<>();
         for (int i = 0; i < bytes.length(); i += piece) {
             channel.writeInbound(ascii(bytes.substring(i, Math.min(bytes.length(), i + piece))));

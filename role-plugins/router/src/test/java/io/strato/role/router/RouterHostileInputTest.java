@@ -64,14 +64,21 @@ class RouterHostileInputTest {
 
     @BeforeEach
     void startRouterAndInstance() throws IOException {
-        // One thread: every client connection shares one pool of instance connections.
-        router = new RouterServer(new RouterConfig(0, "127.0.0.1", 1000, 30, 1,
-                RouterConfig.DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE), routes);
-        router.start();
+        startRouter(RouterConfig.DEFAULT_HEAD_TIMEOUT_SECONDS);
         instance = new RawInstance();
         closeLater.add(instance);
         RouteEntry entry = new RouteEntry(APP, "127.0.0.1", instance.port(), "app-guid", "raw-0", 0);
         routes.put(entry.key(), Json.write(entry), Channels.OWNED_TTL);
+    }
+
+    private void startRouter(int headTimeoutSeconds) {
+        if (router != null) {
+            router.close();
+        }
+        // One thread: every client connection shares one pool of instance connections.
+        router = new RouterServer(new RouterConfig(0, "127.0.0.1", 1000, 30, 1,
+                RouterConfig.DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE, headTimeoutSeconds), routes);
+        router.start();
     }
 
     @AfterEach
@@ -158,6 +165,78 @@ class RouterHostileInputTest {
     @MethodSource("foldedHeaders")
     void foldedHeaderLineIsRefused(String label, String headers) throws IOException {
         assertRefused(post(headers));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "'GET /slow HTTP/1.1\r\nHost: " + APP + "\r\nX-Slow: ', 'a'",
+            "'', '\r\n'"}) // empty lines before a head count as its start too
+    void aHeadTrickledInSlowerThanTheHeadTimeoutGets408AndTheConnectionCloses(String opening, String trickle)
+            throws Exception {
+        startRouter(1);
+        try (Socket client = connect()) {
+            long start = System.nanoTime();
+            send(client, opening.isEmpty() ? trickle : opening);
+            // Each byte comes long before the 30-s idle timeout, so only the head's own deadline can end this.
+            for (int i = 0; i < 25 && client.getInputStream().available() == 0; i++) {
+                Thread.sleep(200);
+                sendRegardless(client, trickle);
+            }
+            Answer answer = readAnswer(client.getInputStream());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(408, answer.status(), answer.describe());
+            assertEquals(End.CLOSED, readRest(client.getInputStream()).end(), "the connection stays open after the 408");
+            assertTrue(millis >= 1000 && millis < 2500, "the head was cut off after " + millis + " ms, not about 1 s");
+        }
+        assertInstanceGotNothingButACheck();
+    }
+
+    @Test
+    void aHeadWhoseLastBytesComeAfterTheHeadTimeoutGets408() throws Exception {
+        startRouter(1);
+        try (Socket client = connect()) {
+            send(client, "GET /late HTTP/1.1\r\nHo");
+            Thread.sleep(1300);
+            sendRegardless(client, "st: " + APP + "\r\n\r\n");
+            Answer answer = readAnswer(client.getInputStream());
+            assertEquals(408, answer.status(), answer.describe());
+        }
+        assertInstanceGotNothingButACheck();
+    }
+
+    @Test
+    void aHeadInPiecesWithinTheHeadTimeoutIsServedAndTheWaitBetweenRequestsDoesNotCount() throws Exception {
+        startRouter(1);
+        try (Socket client = connect()) {
+            for (String piece : List.of("GET /first HTTP/1.1\r\n", "Host: " + APP + "\r\n", "\r\n")) {
+                send(client, piece);
+                Thread.sleep(300);
+            }
+            assertEquals("answer to /first", readAnswer(client.getInputStream()).body());
+            Thread.sleep(1500); // idle on a kept-alive connection, longer than a head may take
+            send(client, "GET /second HTTP/1.1\r\nHost: " + APP + "\r\n\r\n");
+            Answer second = readAnswer(client.getInputStream());
+            assertEquals(200, second.status(), second.describe());
+            assertEquals("answer to /second", second.body());
+        }
+    }
+
+    @Test
+    void aPipelinedHeadIsNotTimedWhileTheRouterHoldsItBack() throws Exception {
+        startRouter(1);
+        instance.answerAfter("/slow", 1500);
+        try (Socket client = connect()) {
+            // The router reads the third head's start with the first two requests, then reads no more of
+            // this connection until the slow answer is out: the rest of that head waits 1.5 s for the router.
+            send(client, "GET /slow HTTP/1.1\r\nHost: " + APP + "\r\n\r\nGET /two HTTP/1.1\r\nHost: " + APP
+                    + "\r\n\r\nGET /three HTTP/1.1\r\nHo");
+            Thread.sleep(100);
+            send(client, "st: " + APP + "\r\n\r\n");
+            for (String path : List.of("/slow", "/two", "/three")) {
+                Answer answer = readAnswer(client.getInputStream());
+                assertEquals("answer to " + path, answer.body(), answer.describe());
+            }
+        }
     }
 
     static Stream<Arguments> foldedHeaders() {
@@ -627,6 +706,7 @@ class RouterHostileInputTest {
         private final List<Request> requests = new CopyOnWriteArrayList<>();
         private final Map<String, String> scripted = new ConcurrentHashMap<>();
         private final Set<String> closeAfter = ConcurrentHashMap.newKeySet();
+        private final Map<String, Long> delays = new ConcurrentHashMap<>();
 
         RawInstance() throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -648,6 +728,11 @@ class RouterHostileInputTest {
         void answerAndClose(String path, String bytes) {
             answer(path, bytes);
             closeAfter.add(path);
+        }
+
+        /** Answers each request to {@code path} only {@code millis} after it came. */
+        void answerAfter(String path, long millis) {
+            delays.put(path, millis);
         }
 
         List<String> requestLines() {
@@ -711,6 +796,10 @@ class RouterHostileInputTest {
                             String body = "answer to " + request.path();
                             answer = "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
                         }
+                        Long delay = delays.get(request.path());
+                        if (delay != null) {
+                            Thread.sleep(delay);
+                        }
                         out.write(answer.getBytes(ISO_8859_1));
                         out.flush();
                         if (closeAfter.contains(request.path())) {
@@ -720,6 +809,8 @@ class RouterHostileInputTest {
                 }
             } catch (IOException e) {
                 // the router closed the connection
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 

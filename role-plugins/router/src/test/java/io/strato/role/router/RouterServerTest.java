@@ -277,14 +277,14 @@ class RouterServerTest {
     void idleBackendConnectionsAreKeptUpToTheConfiguredNumberAndReused() throws Exception {
         TestBackend app = backend("app");
         register(APP, app.port(), "app-0", 0);
-        restartRouter(new RouterConfig(0, "127.0.0.1", 1000, 30, 1, 2));
+        restartRouter(new RouterConfig(0, "127.0.0.1", 1000, 30, 1, 2, RouterConfig.DEFAULT_HEAD_TIMEOUT_SECONDS));
         Set<Integer> first = heldRequests(app, 4);
         Set<Integer> second = heldRequests(app, 4);
         assertEquals(4, first.size(), "one backend connection per request in flight: " + first);
         assertEquals(2, intersection(first, second).size(), "reused: " + first + " then " + second);
 
         restartRouter(new RouterConfig(0, "127.0.0.1", 1000, 30, 1,
-                RouterConfig.DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE));
+                RouterConfig.DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE, RouterConfig.DEFAULT_HEAD_TIMEOUT_SECONDS));
         first = heldRequests(app, 4);
         second = heldRequests(app, 4);
         assertEquals(first, second, "every connection of the first burst serves the second");
