@@ -41,9 +41,6 @@ final class HttpMessageDecoder extends ByteToMessageDecoder {
      * nothing more that can be trusted.
      */
     record Malformed(String reason, boolean timedOut) {
-        Malformed(String reason) {
-            this(reason, false);
-        }
     }
 
     private static final byte[] STATUS_LINE = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII);
