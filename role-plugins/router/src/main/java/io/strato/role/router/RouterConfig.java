@@ -29,8 +29,8 @@ public record RouterConfig(int port, String bindAddress, int backendConnectTimeo
      */
     public static final int DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE = 1024;
     /**
-     * As Apache's mod_reqtimeout gives a head: ample for any client, while a client that sends its head a
-     * byte at a time, just often enough to stay clear of the idle timeout, holds a connection no longer.
+     * As long as Apache's mod_reqtimeout gives a head: ample for any client, and a client that sends its head
+     * a byte at a time, just often enough to stay clear of the idle timeout, holds a connection no longer.
      */
     public static final int DEFAULT_HEAD_TIMEOUT_SECONDS = 20;
 
